@@ -1,0 +1,54 @@
+"""dicoso: an offline-first record of Youth Union cadres' visits to the grassroots."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from server import config as config_module
+from server.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PWA_DIR = PACKAGE_DIR.parent / "pwa"
+MIGRATIONS_DIR = PACKAGE_DIR.parent / "migrations"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask app: config, then extensions, blueprints, error pages and CLI."""
+    app = Flask(
+        __name__,
+        instance_path=str(config_module.INSTANCE_PATH),
+        static_folder=str(PWA_DIR),
+        static_url_path="/static",
+    )
+    app.config.from_mapping(config_module.from_environment(Path(app.instance_path)))
+    if config:
+        app.config.from_mapping(config)
+
+    from server import i18n, models  # noqa: F401  (models: every table known to Alembic)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app, babel)
+
+    _register_blueprints(app)
+
+    from server import cli, errors
+
+    errors.register(app)
+    cli.register(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from server.auth.views import bp as auth_bp
+    from server.home.views import bp as home_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)

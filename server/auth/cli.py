@@ -1,0 +1,50 @@
+"""``flask users …``: accounts for real deployments (there is no default admin password)."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from server.auth import services
+from server.auth.models import Role, User
+from server.extensions import db
+from server.units.models import Unit
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--full-name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.CADRE.value)
+@click.option("--unit-code", required=True, help="Official code of the user's unit.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--probationary", is_flag=True)
+@click.option("--locale", type=click.Choice(["vi", "en"]), default="vi")
+def create(username: str, full_name: str, role: str, unit_code: str, password: str,
+           probationary: bool, locale: str) -> None:
+    """Create a user; the password is asked for, never defaulted."""
+    if len(password) < 10:
+        raise click.BadParameter("use at least 10 characters", param_hint="--password")
+    unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
+    if unit is None:
+        raise click.BadParameter(f"no unit with code {unit_code!r}", param_hint="--unit-code")
+    if db.session.scalar(select(User).where(User.username == username.lower())):
+        raise click.BadParameter(f"user {username!r} exists", param_hint="USERNAME")
+    services.create_user(username, full_name, password, unit, role,
+                         is_probationary=probationary, locale=locale)
+    db.session.commit()
+    click.echo(f"Created {role} {username}.")
+
+
+@users_cli.command("deactivate")
+@click.argument("username")
+def deactivate(username: str) -> None:
+    """Deactivate a user, ending their web sessions and device tokens."""
+    user = db.session.scalar(select(User).where(User.username == username.lower()))
+    if user is None:
+        raise click.BadParameter(f"no user {username!r}", param_hint="USERNAME")
+    services.deactivate_user(user)
+    db.session.commit()
+    click.echo(f"Deactivated {username}.")

@@ -1,0 +1,76 @@
+"""Sign in, sign out, choose the language."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from server.auth import services
+from server.auth.forms import LanguageForm, SignInForm
+from server.extensions import db, limiter, login_manager
+
+bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
+
+login_manager.login_view = "auth.sign_in"
+login_manager.login_message = None  # the sign-in page explains itself
+login_manager.session_protection = "basic"  # "strong" would sign out phones whose IP changes
+
+
+@login_manager.user_loader
+def _load_user(session_key: str):
+    return services.load_web_session(session_key)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow a ``next`` that stays on this site."""
+    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("home.index")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.username.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("Wrong username or password."))
+        else:
+            lang = session.get("lang")
+            session.clear()  # a fresh session at sign-in: nothing from before carries over
+            services.start_web_session(user, current_app.permanent_session_lifetime)
+            session.permanent = True
+            login_user(user)
+            if lang:
+                session["lang"] = lang
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/sign_in.html", form=form, language_form=LanguageForm())
+
+
+@bp.post("/sign-out")
+def sign_out():
+    if current_user.is_authenticated:
+        services.end_web_session(current_user.get_id())
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.post("/language")
+def language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["lang"] = form.lang.data
+        if current_user.is_authenticated:
+            current_user.locale = form.lang.data
+            db.session.commit()
+    return redirect(_safe_next(request.form.get("next")))

@@ -1,0 +1,13 @@
+"""Register the command-line commands; each one calls services and commits once."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from server.auth.cli import users_cli
+    from server.demo.cli import demo_data
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_data)

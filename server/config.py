@@ -1,0 +1,58 @@
+"""Configuration: the only module that reads ``os.environ``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+# instance/ sits beside the server package: never committed, holds the SQLite file and the key.
+INSTANCE_PATH = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Return SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(instance_path: Path = INSTANCE_PATH) -> dict:
+    """Build the Flask config mapping from environment variables with safe defaults."""
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'dicoso.sqlite3'}"
+    # Heroku-style URLs name the driver "postgres"; we speak psycopg 3.
+    if database_url.startswith(("postgres://", "postgresql://")):
+        database_url = "postgresql+psycopg://" + database_url.split("://", 1)[1]
+    https = _bool("DICOSO_HTTPS")
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_SECURE": https,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=int(os.environ.get("DICOSO_SESSION_DAYS", "14"))),
+        "DEVICE_TOKEN_DAYS": int(os.environ.get("DICOSO_DEVICE_TOKEN_DAYS", "180")),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    }

@@ -1,0 +1,29 @@
+"""``flask demo-data``: load the Lạng Sơn demo data set (safe to run again)."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+
+from server.demo.data import ADMIN, DEMO_PASSWORD, FULL_TIME_CADRES, PROBATIONARY_CADRES, SUPERVISORS
+from server.demo.loader import load_demo_data
+from server.extensions import db
+
+
+@click.command("demo-data")
+@click.option("--force", is_flag=True, help="Load even into a database that is not SQLite.")
+def demo_data(force: bool) -> None:
+    """Load invented cadres and a year of visits for Lạng Sơn (idempotent)."""
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("sqlite") and not force:
+        raise click.UsageError(
+            "demo data sets a shared demo password; pass --force to load it into this database"
+        )
+    counts = load_demo_data()
+    db.session.commit()
+    click.echo("Demo data ready: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+    click.echo(f"Demo sign-ins (password: {DEMO_PASSWORD}):")
+    for label, people in [("admin", [ADMIN]), ("supervisor", SUPERVISORS[:1]),
+                          ("cadre", FULL_TIME_CADRES[:1]), ("probationary cadre", PROBATIONARY_CADRES[:1])]:
+        username, name, _ = people[0]
+        click.echo(f"  {label:<19} {username:<10} ({name})")

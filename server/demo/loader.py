@@ -1,0 +1,218 @@
+"""Build the demo data set through get-or-create by natural keys, so loading twice adds nothing."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from server.auth.models import Role, User
+from server.auth.services import create_user
+from server.db import utcnow
+from server.demo import data
+from server.extensions import db
+from server.planning.models import Assignment, Placement, Plan, PlanExemption
+from server.review.models import ReviewAction, ReviewEvent
+from server.time import LOCAL_ZONE, today
+from server.units.models import Unit, UnitKind
+from server.units.services import create_unit
+from server.visits.models import Topic, Visit, VisitForm, VisitStatus
+from server.visits.services import next_change_seqs
+
+DEMO_NAMESPACE = uuid.UUID("6f1c1d2e-8a63-4b55-9d0e-2f4a4c0d5e77")
+REORGANISATION = date(2025, 7, 1)
+
+
+def load_demo_data() -> dict[str, int]:
+    """Load (or complete) the demo data set; return how many rows of each kind were added."""
+    added = {"units": 0, "users": 0, "topics": 0, "visits": 0}
+    province, units = _units(added)
+    topics = _topics(added)
+    staff = _people(province, added)
+    _plan(staff["cadres"])
+    _assignments(staff["cadres"], units)
+    placements = _placements(staff["probationary"], units)
+    _visits(staff, units, topics, placements, added)
+    return added
+
+
+def _units(added: dict[str, int]) -> tuple[Unit, list[Unit]]:
+    def get_or_create(name: str, kind: str, code: str, parent: Unit | None, **dates) -> Unit:
+        unit = db.session.scalar(select(Unit).where(Unit.code == code))
+        if unit is None:
+            unit = create_unit(name, kind, parent=parent, code=code, **dates)
+            added["units"] += 1
+        return unit
+
+    name, code = data.PROVINCE
+    province = get_or_create(name, UnitKind.PROVINCE, code, None)
+    units = [
+        get_or_create(f"Đoàn phường {ward}", UnitKind.WARD, f"20-P{n:02d}", province,
+                      valid_from=REORGANISATION)
+        for n, ward in enumerate(data.WARDS, start=1)
+    ] + [
+        get_or_create(f"Đoàn xã {commune}", UnitKind.COMMUNE, f"20-X{n:02d}", province,
+                      valid_from=REORGANISATION)
+        for n, commune in enumerate(data.COMMUNES, start=1)
+    ]
+    by_name = {u.name: u for u in units}
+    for n, district in enumerate(data.FORMER_DISTRICTS, start=1):
+        former = get_or_create(f"Huyện đoàn {district}", UnitKind.DISTRICT, f"20-H{n:02d}", province,
+                               valid_to=REORGANISATION - timedelta(days=1))
+        former.successor = by_name.get(f"Đoàn xã {district}")
+    return province, units
+
+
+def _topics(added: dict[str, int]) -> list[Topic]:
+    topics = []
+    for name_vi, name_en in data.TOPICS:
+        topic = db.session.scalar(select(Topic).where(Topic.name_vi == name_vi))
+        if topic is None:
+            topic = Topic(name_vi=name_vi, name_en=name_en)
+            db.session.add(topic)
+            added["topics"] += 1
+        topics.append(topic)
+    db.session.flush()
+    return topics
+
+
+def _people(province: Unit, added: dict[str, int]) -> dict[str, list[User]]:
+    def get_or_create(person: tuple[str, str, str], role: str, **flags) -> User:
+        username, full_name, position = person
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = create_user(username, full_name, data.DEMO_PASSWORD, province, role,
+                               position=position, **flags)
+            added["users"] += 1
+        return user
+
+    return {
+        "admin": [get_or_create(data.ADMIN, Role.ADMIN, is_full_time=False)],
+        "supervisors": [get_or_create(p, Role.SUPERVISOR) for p in data.SUPERVISORS],
+        "cadres": [get_or_create(p, Role.CADRE) for p in data.FULL_TIME_CADRES],
+        "probationary": [get_or_create(p, Role.CADRE, is_full_time=False, is_probationary=True)
+                         for p in data.PROBATIONARY_CADRES],
+    }
+
+
+def _plan(cadres: list[User]) -> Plan:
+    year = today().year
+    plan = db.session.scalar(select(Plan).where(Plan.year == year))
+    if plan is None:
+        plan = Plan(
+            year=year,
+            title=f"Kế hoạch thực hiện chế độ cán bộ Tỉnh đoàn đi cơ sở năm {year}",
+            document_number="05-KH/TĐTN-TCKT",
+            document_date=date(year, 1, 10),
+            minimum_days=60,
+        )
+        plan.exemptions = [
+            PlanExemption(cadre=cadres[-1], reason="Đi học dài hạn", minimum_days=None),
+            PlanExemption(cadre=cadres[-2], reason="Nghỉ thai sản 6 tháng", minimum_days=30),
+        ]
+        db.session.add(plan)
+    return plan
+
+
+def _assignments(cadres: list[User], units: list[Unit]) -> None:
+    year = today().year
+    for n, cadre in enumerate(cadres):
+        for unit in (units[(2 * n) % len(units)], units[(2 * n + 1) % len(units)]):
+            exists = db.session.scalar(select(Assignment.id).where(
+                Assignment.cadre_id == cadre.id, Assignment.unit_id == unit.id))
+            if exists is None:
+                db.session.add(Assignment(
+                    cadre=cadre, unit=unit, start_date=date(year, 1, 15),
+                    notice_number="12-TB/TĐTN", notice_date=date(year, 1, 15)))
+
+
+def _placements(probationary: list[User], units: list[Unit]) -> list[Placement]:
+    """One-week placements: the first cadre's is this week, the others' in earlier weeks."""
+    this_monday = today() - timedelta(days=today().weekday())
+    placements = []
+    for n, cadre in enumerate(probationary):
+        placement = db.session.scalar(select(Placement).where(Placement.cadre_id == cadre.id))
+        if placement is None:
+            start = this_monday - timedelta(weeks=0 if n == 0 else 10 + n // 2)
+            placement = Placement(
+                cadre=cadre, unit=units[4 + n % 12], start_date=start, end_date=start + timedelta(days=6),
+                tasks=list(data.PLACEMENT_TASKS), mentor_name=data.MENTORS[n % 2])
+            db.session.add(placement)
+        placements.append(placement)
+    db.session.flush()
+    return placements
+
+
+def _visits(staff: dict[str, list[User]], units: list[Unit], topics: list[Topic],
+            placements: list[Placement], added: dict[str, int]) -> None:
+    rng = random.Random(2025)  # the same visits every time the demo is loaded
+    reviewer = staff["supervisors"][0]
+    end = today() - timedelta(days=1)
+    planned: list[dict] = []
+    for n, cadre in enumerate(staff["cadres"]):
+        assigned = [units[(2 * n) % len(units)], units[(2 * n + 1) % len(units)]]
+        day = end - timedelta(days=364)
+        i = 0
+        while True:
+            day += timedelta(days=rng.randint(6, 20))
+            length = rng.choice([1, 1, 2, 2, 3, 4])
+            if day + timedelta(days=length - 1) > end:
+                break
+            unit = rng.choice(assigned) if rng.random() < 0.8 else rng.choice(units)
+            planned.append(dict(key=f"{cadre.username}-{i}", cadre=cadre, unit=unit, start=day,
+                                end=day + timedelta(days=length - 1), placement=None))
+            i += 1
+    for placement in placements:
+        day = placement.start_date
+        while day <= min(placement.end_date - timedelta(days=2), end):
+            planned.append(dict(key=f"{placement.cadre.username}-p{day.isoformat()}",
+                                cadre=placement.cadre, unit=placement.unit, start=day, end=day,
+                                placement=placement))
+            day += timedelta(days=1)
+
+    new = []
+    for plan in planned:
+        visit_id = uuid.uuid5(DEMO_NAMESPACE, plan["key"])
+        form = VisitForm.MEETING if plan["placement"] else rng.choice(list(VisitForm))
+        visit_topics = rng.sample(topics, rng.randint(1, 3))
+        status = _status_for(plan["start"], end, rng)
+        if db.session.get(Visit, visit_id) is not None:
+            continue
+        received = datetime.combine(plan["end"], time(20, 0), LOCAL_ZONE) + timedelta(days=rng.randint(0, 5))
+        visit = Visit(
+            id=visit_id, cadre=plan["cadre"], unit=plan["unit"], placement=plan["placement"],
+            start_date=plan["start"], end_date=plan["end"], form=form, topics=visit_topics,
+            summary=data.SUMMARIES[form], findings=rng.choice(data.FINDINGS),
+            recommendations=rng.choice(data.RECOMMENDATIONS), participants=rng.randint(8, 120),
+            status=VisitStatus.SUBMITTED, version=1, device_id="demo",
+            client_updated_at=received, received_at=min(received, utcnow()),
+        )
+        db.session.add(visit)
+        if status != VisitStatus.SUBMITTED:
+            _review(visit, reviewer, status, min(received + timedelta(days=7), utcnow()))
+        new.append(visit)
+    for visit, seq in zip(new, next_change_seqs(len(new)) if new else [], strict=True):
+        visit.change_seq = seq
+    added["visits"] += len(new)
+    db.session.flush()
+
+
+def _status_for(start: date, end: date, rng: random.Random) -> VisitStatus:
+    if (end - start).days < 20:
+        return VisitStatus.SUBMITTED
+    roll = rng.random()
+    if roll < 0.85:
+        return VisitStatus.APPROVED
+    return VisitStatus.RETURNED if roll < 0.95 else VisitStatus.SUBMITTED
+
+
+def _review(visit: Visit, reviewer: User, status: VisitStatus, at: datetime) -> None:
+    returned = status == VisitStatus.RETURNED
+    comment = data.RETURN_COMMENT if returned else None
+    visit.status, visit.review_comment, visit.reviewed_at, visit.reviewed_by = status, comment, at, reviewer
+    visit.version = 2
+    db.session.add(ReviewEvent(
+        visit=visit, reviewer=reviewer, visit_version=1, created_at=at,
+        action=ReviewAction.RETURN if returned else ReviewAction.APPROVE, comment=comment))

@@ -1,0 +1,14 @@
+"""Import every model so Alembic and ``flask shell`` see the whole schema."""
+
+from server.audit.models import AuditEntry
+from server.auth.models import DeviceToken, Role, User, WebSession
+from server.planning.models import Assignment, Placement, Plan, PlanExemption
+from server.review.models import ReviewAction, ReviewEvent
+from server.units.models import Unit, UnitKind
+from server.visits.models import ChangeCounter, Topic, Visit, VisitForm, VisitStatus, visit_topics
+
+__all__ = [
+    "Assignment", "AuditEntry", "ChangeCounter", "DeviceToken", "Placement", "Plan",
+    "PlanExemption", "ReviewAction", "ReviewEvent", "Role", "Topic", "Unit", "UnitKind", "User",
+    "Visit", "VisitForm", "VisitStatus", "WebSession", "visit_topics",
+]

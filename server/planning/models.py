@@ -1,0 +1,83 @@
+"""Who is in charge of which unit, probationary placements, and the yearly plan."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.auth.models import User
+from server.db import Base
+from server.units.models import Unit
+
+
+class Assignment(Base):
+    """A notice (Thông báo) putting a cadre in charge of a grassroots unit for a period."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    notice_number: Mapped[str | None] = mapped_column(String(50))
+    notice_date: Mapped[date | None]
+
+    cadre: Mapped[User] = relationship()
+    unit: Mapped[Unit] = relationship()
+
+
+class Placement(Base):
+    """A probationary cadre's one-week placement at a commune union."""
+
+    __tablename__ = "placements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    #: the placement's task list, as short texts in the order given
+    tasks: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: the local cadre who guides the placement (often not a user of dicoso)
+    mentor_name: Mapped[str | None] = mapped_column(String(200))
+    closing_report: Mapped[str | None] = mapped_column(Text)
+
+    cadre: Mapped[User] = relationship()
+    unit: Mapped[Unit] = relationship()
+
+
+class Plan(Base):
+    """A provincial plan (Kế hoạch) that sets the year's minimum days at the grassroots."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    document_number: Mapped[str | None] = mapped_column(String(50))
+    document_date: Mapped[date | None]
+    minimum_days: Mapped[int]
+
+    exemptions: Mapped[list[PlanExemption]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan"
+    )
+
+
+class PlanExemption(Base):
+    """A cadre exempted from, or given a lower, minimum for a plan's year (study, leave …)."""
+
+    __tablename__ = "plan_exemptions"
+    __table_args__ = (UniqueConstraint("plan_id", "cadre_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(300))
+    #: null means fully exempt; a number replaces the plan's minimum for this cadre
+    minimum_days: Mapped[int | None]
+
+    plan: Mapped[Plan] = relationship(back_populates="exemptions")
+    cadre: Mapped[User] = relationship()

@@ -1,0 +1,113 @@
+"""Visits to the grassroots (lượt đi cơ sở) and the topics they cover."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, String, Table, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.auth.models import User
+from server.db import Base, UTCDateTime, utcnow
+from server.planning.models import Placement
+from server.units.models import Unit
+
+
+class VisitForm(StrEnum):
+    """The four forms a visit takes, in the order the plan lists them."""
+
+    SURVEY = "survey"
+    ACTIVITY = "activity"
+    INSPECTION = "inspection"
+    MEETING = "meeting"
+
+
+class VisitStatus(StrEnum):
+    SUBMITTED = "submitted"
+    APPROVED = "approved"  # locked: the cadre can no longer change it
+    RETURNED = "returned"  # sent back with a comment, for the cadre to edit and resubmit
+
+
+class Topic(Base):
+    """A work topic kept by admins (congress preparation, youth economic models …)."""
+
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_vi: Mapped[str] = mapped_column(String(200), unique=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" else self.name_vi
+
+
+visit_topics = Table(
+    "visit_topics",
+    Base.metadata,
+    Column("visit_id", Uuid, ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", ForeignKey("topics.id"), primary_key=True),
+)
+
+
+class Visit(Base):
+    """One trip by one cadre to one grassroots unit, as the cadre reported it."""
+
+    __tablename__ = "visits"
+    __table_args__ = (
+        # the pull cursor walks one cadre's changes in server order
+        Index("ix_visits_cadre_change_seq", "cadre_id", "change_seq"),
+        Index("ix_visits_unit_start", "unit_id", "start_date"),
+    )
+
+    #: made by the client when the visit is first saved, so retries are idempotent
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    placement_id: Mapped[int | None] = mapped_column(ForeignKey("placements.id"), index=True)
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    form: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    findings: Mapped[str] = mapped_column(Text, default="")
+    recommendations: Mapped[str] = mapped_column(Text, default="")
+    participants: Mapped[int] = mapped_column(default=0)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    accuracy_m: Mapped[float | None]
+    status: Mapped[str] = mapped_column(String(20), default=VisitStatus.SUBMITTED, index=True)
+    #: bumped on every change; a client edit must name the version it started from
+    version: Mapped[int] = mapped_column(default=1)
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    device_id: Mapped[str | None] = mapped_column(String(100))
+    #: when the cadre last changed it on their device (their clock, kept for the record)
+    client_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: when the server first received it
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: position in the server's change sequence: the sync pull cursor (never a wall clock)
+    change_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    cadre: Mapped[User] = relationship(foreign_keys=[cadre_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+    unit: Mapped[Unit] = relationship()
+    placement: Mapped[Placement | None] = relationship()
+    topics: Mapped[list[Topic]] = relationship(secondary=visit_topics, order_by=Topic.id)
+
+    @property
+    def days(self) -> int:
+        """Days at the grassroots this visit counts for, both ends included."""
+        return (self.end_date - self.start_date).days + 1
+
+
+class ChangeCounter(Base):
+    """A named, strictly increasing counter; see ``server.visits.services.next_change_seq``."""
+
+    __tablename__ = "change_counters"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
