@@ -33,8 +33,8 @@ def update_catalogs() -> None:
     for translations, paths in catalog_sources().items():
         pot = translations / "messages.pot"
         translations.mkdir(exist_ok=True)
-        _run("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "--no-location", "--sort-output",
-             "-o", str(pot), *map(str, paths))
+        _run("extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
+             "--no-location", "--sort-output", "-o", str(pot), *map(str, paths))
         has_messages = "msgid \"" in pot.read_text().split("\n\n", 1)[-1]
         po = translations / LOCALE / "LC_MESSAGES" / "messages.po"
         if not has_messages and not po.exists():

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask import Flask, g, session
-from flask_babel import Babel, format_date, format_datetime
+from flask_babel import Babel, format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from server.visits.labels import form_label, status_label
@@ -39,6 +39,7 @@ def init_app(app: Flask, babel: Babel) -> None:
     app.jinja_env.filters["dmy"] = format_dmy
     app.jinja_env.filters["dmy_time"] = format_dmy_time
     app.jinja_env.globals["LOCALES"] = LOCALES
+    app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["form_label"] = form_label
     app.jinja_env.globals["status_label"] = status_label
 

@@ -111,10 +111,11 @@ def make_app(database_url: str):
 
 
 @pytest.fixture
-def app(make_app) -> Iterator[Flask]:
-    app = make_app()
-    with app.app_context():
-        yield app
+def app(make_app) -> Flask:
+    """The app under test. No app context stays pushed: each request gets its own, as in
+    production (a shared one would leak ``g``, the signed-in user and the CSRF token across
+    requests). Tests that touch the database open ``with app.app_context():``."""
+    return make_app()
 
 
 @pytest.fixture
@@ -155,9 +156,10 @@ def auth(client: FlaskClient) -> AuthActions:
 
 @pytest.fixture
 def world(app: Flask):
-    """A small unit tree with one user of each role (see tests/factories.py)."""
+    """A small unit tree with one user of each role, as ids (see tests/factories.py)."""
     from tests.factories import build_world
 
-    world = build_world()
-    db.session.commit()
+    with app.app_context():
+        world = build_world()
+        db.session.commit()
     return world

@@ -6,11 +6,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from server.auth.models import Role, User
+from server.auth.models import Role
 from server.auth.services import create_user
 from server.extensions import db
 from server.planning.models import Assignment
-from server.units.models import Unit, UnitKind
+from server.units.models import UnitKind
 from server.units.services import create_unit
 from server.visits.models import Topic, Visit, VisitStatus
 from server.visits.services import next_change_seqs
@@ -18,20 +18,22 @@ from server.visits.services import next_change_seqs
 PASSWORD = "password-123"
 
 
-@dataclass
+@dataclass(frozen=True)
 class World:
-    province: Unit
-    district_a: Unit
-    district_b: Unit
-    commune_a1: Unit
-    commune_a2: Unit
-    commune_b1: Unit
-    admin: User
-    supervisor: User  # at the province: sees everything
-    district_supervisor: User  # at district A: sees A's subtree only
-    cadre: User  # at the province, assigned to commune B1
-    other_cadre: User
-    topic: Topic
+    """Ids of a small test world; every user's password is ``PASSWORD``, username as noted."""
+
+    province: int
+    district_a: int
+    district_b: int
+    commune_a1: int
+    commune_a2: int
+    commune_b1: int
+    admin: int  # "admin"
+    supervisor: int  # "sup": at the province, sees everything
+    district_supervisor: int  # "supa": at district A, sees A's subtree only
+    cadre: int  # "cadre": at district A, also assigned to commune B1
+    other_cadre: int  # "cadre2": at district A
+    topic: int
 
 
 def build_world() -> World:
@@ -50,17 +52,18 @@ def build_world() -> World:
     db.session.add(topic)
     db.session.add(Assignment(cadre=cadre, unit=commune_b1, start_date=date(2020, 1, 1)))
     db.session.flush()
-    return World(province, district_a, district_b, commune_a1, commune_a2, commune_b1,
-                 admin, supervisor, district_supervisor, cadre, other_cadre, topic)
+    return World(province.id, district_a.id, district_b.id, commune_a1.id, commune_a2.id,
+                 commune_b1.id, admin.id, supervisor.id, district_supervisor.id, cadre.id,
+                 other_cadre.id, topic.id)
 
 
-def make_visit(cadre: User, unit: Unit, start: date | None = None, days: int = 1,
+def make_visit(cadre_id: int, unit_id: int, start: date | None = None, days: int = 1,
                status: str = VisitStatus.SUBMITTED, **fields) -> Visit:
-    """Add a visit as if it had been synced from the cadre's device."""
+    """Add a visit as if it had been synced from the cadre's device (inside an app context)."""
     start = start or date.today() - timedelta(days=10)
-    visit = Visit(id=fields.pop("id", uuid.uuid4()), cadre=cadre, unit=unit, start_date=start,
-                  end_date=start + timedelta(days=days - 1), form=fields.pop("form", "survey"),
-                  status=status, **fields)
+    visit = Visit(id=fields.pop("id", uuid.uuid4()), cadre_id=cadre_id, unit_id=unit_id,
+                  start_date=start, end_date=start + timedelta(days=days - 1),
+                  form=fields.pop("form", "survey"), status=status, **fields)
     db.session.add(visit)
     visit.change_seq = next_change_seqs(1)[0]
     db.session.flush()
