@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from server import create_app
-from server.extensions import db
+from server.extensions import db, limiter
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith("postgresql")
@@ -100,6 +100,8 @@ def make_app(database_url: str):
 
     def factory(**config) -> Flask:
         app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **config})
+        if app.config["RATELIMIT_ENABLED"]:
+            limiter.reset()  # counts kept in memory must not leak from one test into another
         apps.append(app)
         return app
 

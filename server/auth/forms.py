@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import PasswordField, StringField
+from wtforms.validators import AnyOf, DataRequired, Length
+
+from server.i18n import LOCALES
 
 
 class SignInForm(FlaskForm):
@@ -16,4 +18,6 @@ class SignInForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    lang = SelectField(_l("Language"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+    """The language buttons in the footer (their labels are each language's own name)."""
+
+    lang = StringField(validators=[AnyOf(LOCALES)])

@@ -51,7 +51,7 @@ def sign_in():
                 session["lang"] = lang
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/sign_in.html", form=form, language_form=LanguageForm())
+    return render_template("auth/sign_in.html", form=form)
 
 
 @bp.post("/sign-out")

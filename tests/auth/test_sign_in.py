@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from server.auth.models import WebSession
+from server.auth.models import User, WebSession
+from server.auth.services import deactivate_user
 from server.extensions import db
+from tests.factories import PASSWORD
 
 
 def test_sign_in_page_is_vietnamese_by_default(client):
@@ -33,3 +35,77 @@ def test_sign_in_and_out(app, client, auth, world):
     auth.sign_out()
     assert _web_sessions(app) == 0
     assert client.get("/").status_code == 302
+
+
+def test_wrong_password_is_explained_and_keeps_the_username(client, auth, world):
+    response = auth.sign_in("cadre", "not-the-password")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Sai tên đăng nhập hoặc mật khẩu." in page
+    assert 'value="cadre"' in page
+
+
+def test_a_form_without_csrf_token_is_refused(client, world):
+    response = client.post("/auth/sign-in", data={"username": "cadre", "password": PASSWORD})
+    assert response.status_code == 400
+    assert client.get("/").status_code == 302
+
+
+def test_sign_out_ends_the_session_on_the_server(client, auth, world):
+    auth.sign_in("cadre")
+    stolen = client.get_cookie("session").value
+    auth.sign_out()
+    client.set_cookie("session", stolen)  # replaying the old cookie signs nobody in
+    assert client.get("/").status_code == 302
+
+
+def test_sign_in_starts_a_new_session(client, auth, world):
+    client.get("/auth/sign-in")
+    before = client.get_cookie("session").value
+    auth.sign_in("cadre")
+    after = client.get_cookie("session").value
+    assert after != before
+    with client.session_transaction() as session:
+        assert "csrf_token" not in session  # nothing from the signed-out session carries over
+
+
+def test_session_cookie_is_httponly_and_lax(client, auth, world):
+    response = auth.sign_in("cadre")
+    cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_deactivation_ends_web_sessions(app, client, auth, world):
+    auth.sign_in("cadre")
+    assert client.get("/").status_code == 200
+    with app.app_context():
+        deactivate_user(db.session.get(User, world.cadre))
+        db.session.commit()
+    assert client.get("/").status_code == 302
+    assert "Sai tên" in auth.sign_in("cadre").get_data(as_text=True)
+
+
+def test_next_only_follows_local_paths(client, auth, world):
+    from tests.helpers import csrf_token
+
+    token = csrf_token(client, "/auth/sign-in")
+    response = client.post("/auth/sign-in?next=//evil.example/x", data={
+        "username": "cadre", "password": PASSWORD, "csrf_token": token})
+    assert response.headers["Location"] == "/"
+
+
+def test_passwords_are_hashed_with_scrypt(app, world):
+    with app.app_context():
+        assert db.session.get(User, world.cadre).password_hash.startswith("scrypt:")
+
+
+def test_sign_in_attempts_are_rate_limited(make_app, world):
+    from tests.helpers import csrf_token
+
+    client = make_app(RATELIMIT_ENABLED=True).test_client()
+    token = csrf_token(client, "/auth/sign-in")
+    statuses = [client.post("/auth/sign-in", data={"username": "cadre", "password": "guess",
+                                                   "csrf_token": token}).status_code
+                for _ in range(11)]
+    assert statuses[:10].count(429) == 0
+    assert statuses[10] == 429

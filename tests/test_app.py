@@ -1,0 +1,77 @@
+"""The app factory and configuration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from server import create_app
+from server.config import from_environment
+
+
+def test_factory_takes_test_config(app):
+    assert app.testing
+    assert {"auth", "home"} <= set(app.blueprints)
+
+
+def test_default_database_is_sqlite_in_instance(monkeypatch, tmp_path: Path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    config = from_environment(tmp_path)
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'dicoso.sqlite3'}"
+
+
+def test_postgres_urls_use_psycopg3(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db/dicoso")
+    assert from_environment(tmp_path)["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db/dicoso"
+
+
+def test_secret_key_is_generated_once_and_kept(monkeypatch, tmp_path: Path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = from_environment(tmp_path)["SECRET_KEY"]
+    assert len(first) >= 64
+    assert from_environment(tmp_path)["SECRET_KEY"] == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    assert from_environment(tmp_path)["SECRET_KEY"] == "from-env"
+
+
+def test_cookies_are_httponly_lax_and_secure_behind_https(monkeypatch, tmp_path: Path):
+    monkeypatch.delenv("DICOSO_HTTPS", raising=False)
+    plain = from_environment(tmp_path)
+    assert plain["SESSION_COOKIE_HTTPONLY"] and plain["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert not plain["SESSION_COOKIE_SECURE"]
+    monkeypatch.setenv("DICOSO_HTTPS", "1")
+    assert from_environment(tmp_path)["SESSION_COOKIE_SECURE"]
+
+
+def test_unknown_page_is_a_vietnamese_404(client):
+    response = client.get("/khong-co")
+    assert response.status_code == 404
+    assert "Không tìm thấy." in response.get_data(as_text=True)
+
+
+def test_api_errors_are_json(client):
+    response = client.get("/api/v1/khong-co")
+    assert response.status_code == 404
+    body = response.get_json()
+    assert body["error"]["code"] == "not_found"
+    assert body["error"]["message"]
+
+
+def test_server_errors_never_show_a_traceback(database_url):
+    app = create_app({"TESTING": False, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database_url})
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    @app.get("/api/v1/boom")
+    def api_boom():
+        raise RuntimeError("secret internals")
+
+    client = app.test_client()
+    page = client.get("/boom")
+    assert page.status_code == 500 and "secret internals" not in page.get_data(as_text=True)
+    api = client.get("/api/v1/boom")
+    assert api.status_code == 500
+    assert api.get_json()["error"]["code"] == "internal_server_error"
+    assert "secret internals" not in api.get_data(as_text=True)
