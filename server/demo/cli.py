@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from server.demo.data import ADMIN, DEMO_PASSWORD, FULL_TIME_CADRES, PROBATIONARY_CADRES, SUPERVISORS
 from server.demo.loader import load_demo_data
@@ -12,6 +13,7 @@ from server.extensions import db
 
 @click.command("demo-data")
 @click.option("--force", is_flag=True, help="Load even into a database that is not SQLite.")
+@with_appcontext
 def demo_data(force: bool) -> None:
     """Load invented cadres and a year of visits for Lạng Sơn (idempotent)."""
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]

@@ -1,0 +1,82 @@
+"""Role and unit-scope rules (server/auth/permissions.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from flask import Flask
+
+from server.auth.models import User
+from server.auth.permissions import can_review, can_view_visit, recordable_unit_ids, roles_required
+from server.extensions import db
+from tests.factories import make_visit
+
+
+def _user(user_id: int) -> User:
+    return db.session.get(User, user_id)
+
+
+def test_recordable_units_are_own_subtree_plus_assignments(app, world):
+    with app.app_context():
+        ids = set(db.session.scalars(recordable_unit_ids(_user(world.cadre), date.today())))
+        assert ids == {world.district_a, world.commune_a1, world.commune_a2, world.commune_b1}
+        assert world.province not in ids and world.district_b not in ids
+
+
+def test_assignments_count_only_while_they_run(app, world):
+    with app.app_context():
+        ids = set(db.session.scalars(recordable_unit_ids(_user(world.cadre), date(2019, 12, 31))))
+        assert world.commune_b1 not in ids
+
+
+def test_admin_may_record_anywhere(app, world):
+    with app.app_context():
+        ids = set(db.session.scalars(recordable_unit_ids(_user(world.admin), date.today())))
+        assert world.province in ids and world.commune_b1 in ids
+
+
+@pytest.mark.parametrize(
+    ("reviewer", "unit", "allowed"),
+    [
+        ("supervisor", "commune_a1", True),
+        ("supervisor", "commune_b1", True),
+        ("district_supervisor", "commune_a1", True),
+        ("district_supervisor", "commune_b1", False),  # outside district A's subtree
+        ("admin", "commune_b1", True),
+        ("other_cadre", "commune_a1", False),  # cadres do not review
+    ],
+)
+def test_review_scope_is_the_reviewers_subtree(app, world, reviewer, unit, allowed):
+    with app.app_context():
+        visit = make_visit(world.cadre, getattr(world, unit))
+        assert can_review(_user(getattr(world, reviewer)), visit) is allowed
+        assert can_view_visit(_user(getattr(world, reviewer)), visit) is allowed
+
+
+def test_nobody_reviews_their_own_visit(app, world):
+    with app.app_context():
+        visit = make_visit(world.district_supervisor, world.commune_a1)
+        assert not can_review(_user(world.district_supervisor), visit)
+        assert can_view_visit(_user(world.district_supervisor), visit)
+
+
+def test_roles_required_gives_403_to_other_roles(make_app, auth, world):
+    app: Flask = make_app()
+
+    @app.get("/only-supervisors")
+    @roles_required("supervisor", "admin")
+    def only_supervisors():
+        return "ok"
+
+    client = app.test_client()
+    assert client.get("/only-supervisors").status_code == 302  # not signed in: to the sign-in page
+    from tests.conftest import AuthActions
+
+    AuthActions(client).sign_in("cadre")
+    forbidden = client.get("/only-supervisors")
+    assert forbidden.status_code == 403
+    assert "Bạn không có quyền" in forbidden.get_data(as_text=True)
+    AuthActions(client).sign_out()
+    AuthActions(client).sign_in("sup")
+    assert client.get("/only-supervisors").get_data(as_text=True) == "ok"

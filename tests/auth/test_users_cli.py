@@ -1,0 +1,33 @@
+"""``flask users create`` and ``flask users deactivate``."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from server.auth.models import User
+from server.extensions import db
+
+
+def test_create_user_asks_for_the_password(app, runner, world):
+    result = runner.invoke(args=["users", "create", "Nguoi.Moi", "--full-name", "Người Mới Thử",
+                                 "--role", "supervisor", "--unit-code", "T1-A"],
+                           input="a-long-password\na-long-password\n")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "nguoi.moi"))
+        assert user.role == "supervisor" and user.check_password("a-long-password")
+
+
+def test_create_user_refuses_short_passwords_and_unknown_units(runner, world):
+    short = runner.invoke(args=["users", "create", "x", "--full-name", "X", "--unit-code", "T1",
+                                "--password", "short"])
+    assert short.exit_code != 0 and "10 characters" in short.output
+    unknown = runner.invoke(args=["users", "create", "x", "--full-name", "X", "--unit-code", "nope",
+                                  "--password", "long-enough-pw"])
+    assert unknown.exit_code != 0 and "no unit" in unknown.output
+
+
+def test_deactivate(app, runner, world):
+    assert runner.invoke(args=["users", "deactivate", "cadre"]).exit_code == 0
+    with app.app_context():
+        assert not db.session.get(User, world.cadre).active

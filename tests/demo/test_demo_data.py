@@ -1,0 +1,59 @@
+"""``flask demo-data`` loads a believable Lạng Sơn data set, and loading it again adds nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from server import create_app
+from server.auth.models import User
+from server.extensions import db
+from server.models import Assignment, Placement, Plan, ReviewEvent, Topic, Unit, Visit
+from tests.conftest import AuthActions
+
+COUNTED = (Unit, User, Topic, Assignment, Placement, Plan, Visit, ReviewEvent)
+
+
+def _counts(app) -> dict[str, int]:
+    with app.app_context():
+        return {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in COUNTED}
+
+
+def test_demo_data_loads_twice_without_duplicates(app, runner):
+    first = runner.invoke(args=["demo-data", "--force"])
+    assert first.exit_code == 0, first.output
+    assert "canbo" in first.output and "dicoso-demo" in first.output
+    counts = _counts(app)
+    second = runner.invoke(args=["demo-data", "--force"])
+    assert second.exit_code == 0, second.output
+    assert _counts(app) == counts
+    assert counts["Unit"] >= 17 and counts["Placement"] == 8 and counts["Visit"] > 200
+
+    with app.app_context():
+        names = set(db.session.scalars(select(Unit.name)))
+        for ward in ("Tam Thanh", "Lương Văn Tri", "Kỳ Lừa", "Đông Kinh"):
+            assert f"Đoàn phường {ward}" in names
+        forms = set(db.session.scalars(select(Visit.form).distinct()))
+        assert forms == {"survey", "activity", "inspection", "meeting"}
+        statuses = set(db.session.scalars(select(Visit.status).distinct()))
+        assert statuses == {"submitted", "approved", "returned"}
+        assert db.session.scalar(select(Plan.minimum_days)) == 60
+        placement_days = db.session.scalar(
+            select(func.count()).select_from(Visit).where(Visit.placement_id.is_not(None)))
+        assert placement_days > 0
+
+
+def test_demo_sign_ins_show_vietnamese_pages(app, runner):
+    assert runner.invoke(args=["demo-data", "--force"]).exit_code == 0
+    for username in ("canbo", "giamsat", "admin", "tapsu1"):
+        client = app.test_client()
+        AuthActions(client).sign_in(username, "dicoso-demo")
+        page = client.get("/").get_data(as_text=True)
+        assert '<html lang="vi">' in page and "Xin chào" in page, username
+
+
+def test_demo_data_refuses_a_server_database_without_force():
+    app = create_app({"TESTING": True, "SECRET_KEY": "x",
+                      "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    result = app.test_cli_runner().invoke(args=["demo-data"])
+    assert result.exit_code != 0
+    assert "--force" in result.output

@@ -1,0 +1,63 @@
+"""The home page: a cadre's days against the plan, a reviewer's queue."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from server.auth.models import User
+from server.extensions import db
+from server.home.services import year_progress
+from server.planning.models import Plan, PlanExemption
+from server.time import today
+from tests.factories import make_visit
+
+
+def _plan(minimum: int = 60) -> Plan:
+    plan = Plan(year=today().year, title="Kế hoạch thử", minimum_days=minimum)
+    db.session.add(plan)
+    return plan
+
+
+def test_days_count_both_ends_and_only_this_year(app, world):
+    with app.app_context():
+        _plan()
+        year = today().year
+        make_visit(world.cadre, world.commune_a1, start=date(year, 3, 1), days=3)
+        make_visit(world.cadre, world.commune_a1, start=date(year, 4, 1), days=1, status="approved")
+        make_visit(world.cadre, world.commune_a1, start=date(year - 1, 4, 1), days=5)
+        make_visit(world.other_cadre, world.commune_a1, start=date(year, 4, 1), days=2)
+        progress = year_progress(db.session.get(User, world.cadre), year)
+        assert (progress.days, progress.visits, progress.minimum_days) == (4, 2, 60)
+        assert progress.by_status == {"submitted": 1, "approved": 1}
+        assert progress.percent == 7
+
+
+def test_an_exemption_replaces_the_minimum(app, world):
+    with app.app_context():
+        plan = _plan()
+        plan.exemptions.append(PlanExemption(cadre_id=world.cadre, reason="Nghỉ thai sản", minimum_days=30))
+        plan.exemptions.append(PlanExemption(cadre_id=world.other_cadre, reason="Đi học", minimum_days=None))
+        db.session.flush()
+        assert year_progress(db.session.get(User, world.cadre), today().year).minimum_days == 30
+        assert year_progress(db.session.get(User, world.other_cadre), today().year).minimum_days is None
+
+
+def test_cadre_home_shows_days_against_the_minimum(app, client, auth, world):
+    with app.app_context():
+        _plan()
+        make_visit(world.cadre, world.commune_a1, start=date(today().year, 1, 2), days=2)
+        db.session.commit()
+    auth.sign_in("cadre")
+    page = client.get("/").get_data(as_text=True)
+    assert "<strong>2</strong> / 60 ngày đi cơ sở" in page
+    assert "Đoàn xã A1" in page and "02/01/" in page
+
+
+def test_supervisor_home_counts_visits_waiting_in_scope(app, client, auth, world):
+    with app.app_context():
+        make_visit(world.cadre, world.commune_a1)
+        make_visit(world.cadre, world.commune_b1)  # outside district A
+        make_visit(world.cadre, world.commune_a2, status="approved")
+        db.session.commit()
+    auth.sign_in("supa")
+    assert "<strong>1</strong> lượt đang chờ duyệt" in client.get("/").get_data(as_text=True)
