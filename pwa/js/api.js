@@ -1,0 +1,79 @@
+// The sync API (/api/v1): JSON in and out, the device token as a Bearer header.
+export class ApiError extends Error {
+  constructor(status, body) {
+    const error = (body && body.error) || {};
+    super(error.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = error.code || 'http';
+    this.fields = error.fields || {};
+  }
+}
+
+// No answer at all: offline, server down, connection cut. Nothing is known to have arrived.
+export class NetworkError extends Error {}
+
+const TIMEOUT_MS = 30000;
+
+async function request(path, {method = 'GET', token, body, headers = {}} = {}) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal: controller.signal,
+      headers: {
+        Accept: 'application/json',
+        ...(body !== undefined ? {'Content-Type': 'application/json'} : {}),
+        ...(token ? {Authorization: `Bearer ${token}`} : {}),
+        ...headers,
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+  } catch (error) {
+    throw new NetworkError(String(error));
+  } finally {
+    clearTimeout(timer);
+  }
+  if (response.status === 304) return {status: 304, body: null, headers: response.headers};
+  let data = null;
+  try {
+    data = await response.json();
+  } catch (error) {
+    // a proxy's HTML error page, or a cut body
+    if (response.ok) throw new NetworkError('unreadable answer');
+  }
+  if (!response.ok) throw new ApiError(response.status, data);
+  return {status: response.status, body: data, headers: response.headers};
+}
+
+// A device token from the web session (cookie + CSRF token of a freshly loaded page).
+export async function issueToken(csrfToken, deviceName) {
+  const {body} = await request('/api/v1/tokens', {
+    method: 'POST', body: {device_name: deviceName}, headers: {'X-CSRFToken': csrfToken},
+  });
+  return body;
+}
+
+export async function bootstrap(token, etag) {
+  const {status, body, headers} = await request('/api/v1/bootstrap', {
+    token, headers: etag ? {'If-None-Match': etag} : {},
+  });
+  return status === 304 ? null : {data: body, etag: headers.get('ETag')};
+}
+
+export async function push(token, deviceId, visits) {
+  const {body} = await request('/api/v1/sync/push', {
+    method: 'POST', token, body: {device_id: deviceId, visits},
+  });
+  return body.results;
+}
+
+export async function pull(token, since, limit = 200) {
+  const query = new URLSearchParams({limit: String(limit)});
+  if (since !== null && since !== undefined) query.set('since', String(since));
+  const {body} = await request(`/api/v1/sync/pull?${query}`, {token});
+  return body;
+}

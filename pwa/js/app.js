@@ -1,0 +1,105 @@
+// The page's entry point: service worker and updates, the status bar, sync triggers, the page view.
+import {dmyTime, t} from './i18n.js';
+import * as sync from './sync.js';
+
+const beforeUpdate = new Set();
+// Views register what must be saved before a new version reloads the page (half-filled forms).
+export const onBeforeUpdate = (fn) => beforeUpdate.add(fn);
+
+function renderStatus(s) {
+  const bar = document.getElementById('status-bar');
+  if (!bar) return;
+  bar.hidden = false;
+  const net = bar.querySelector('[data-net]');
+  net.textContent = s.online ? t('online') : t('offline');
+  net.dataset.net = s.online ? 'online' : 'offline';
+  const waiting = bar.querySelector('[data-waiting]');
+  waiting.textContent = t('waiting', {n: s.waiting});
+  waiting.dataset.waiting = String(s.waiting);
+  bar.querySelector('[data-last-sync]').textContent =
+    s.lastSync ? t('lastSync', {time: dmyTime(s.lastSync)}) : t('neverSynced');
+  const button = bar.querySelector('[data-sync-now]');
+  button.textContent = s.phase === 'syncing' ? t('syncing') : t('syncNow');
+  button.disabled = s.phase === 'syncing' || !s.online;
+  const note = bar.querySelector('[data-sync-note]');
+  const auth = document.getElementById('auth-banner');
+  auth.hidden = !s.authNeeded;
+  note.textContent = s.phase === 'failed' && s.online ? t('syncFailed') : '';
+}
+
+function setUpStatusBar() {
+  const bar = document.getElementById('status-bar');
+  if (!bar || !sync.userId) return;
+  bar.querySelector('[data-sync-now]').addEventListener('click', () => sync.syncNow());
+  const auth = document.getElementById('auth-banner');
+  auth.querySelector('[data-text]').textContent = t('signInAgain');
+  const link = auth.querySelector('a');
+  link.textContent = t('signInLink');
+  link.href = `/auth/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`;
+  sync.onStatus(renderStatus);
+  addEventListener('online', () => sync.changed(true));
+  addEventListener('offline', () => sync.changed(true));
+}
+
+function showUpdateBanner(worker) {
+  const banner = document.getElementById('update-banner');
+  if (!banner) return;
+  banner.querySelector('[data-text]').textContent = t('updateReady');
+  const button = banner.querySelector('button');
+  button.textContent = t('updateApply');
+  banner.hidden = false;
+  button.onclick = async () => {
+    button.disabled = true;
+    // Save half-filled input first: an update must never lose what the cadre typed.
+    for (const fn of beforeUpdate) await fn();
+    updating = true;
+    worker.postMessage({type: 'skip-waiting'});
+  };
+}
+
+let updating = false;
+
+async function registerWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (updating) location.reload(); // the first install's claim must not reload the page
+  });
+  const registration = await navigator.serviceWorker.register('/sw.js', {scope: '/'});
+  const watch = (worker) => worker.addEventListener('statechange', () => {
+    if (worker.state === 'installed' && navigator.serviceWorker.controller) showUpdateBanner(worker);
+  });
+  if (registration.waiting && navigator.serviceWorker.controller) showUpdateBanner(registration.waiting);
+  if (registration.installing) watch(registration.installing);
+  registration.addEventListener('updatefound', () => watch(registration.installing));
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && navigator.onLine) registration.update().catch(() => {});
+  });
+  if (sync.userId) {
+    await navigator.serviceWorker.ready;
+    navigator.serviceWorker.controller?.postMessage({type: 'warm'}); // cache the offline pages
+  }
+}
+
+// Leaving the account: per-user pages must not stay cached for the next person.
+function setUpSignOut() {
+  const form = document.querySelector('form[data-sign-out]');
+  form?.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if ('caches' in self) await caches.delete('dicoso-pages');
+    form.submit();
+  });
+}
+
+async function main() {
+  setUpSignOut();
+  setUpStatusBar();
+  registerWorker().catch((error) => console.warn('dicoso: service worker', error));
+  const view = document.body.dataset.view;
+  if (view) {
+    const module = await import(`./views/${view}.js`);
+    await module.init({onBeforeUpdate});
+  }
+  sync.start();
+}
+
+main();

@@ -1,0 +1,94 @@
+// The outbox: visits saved on this device that the server has not acknowledged yet.
+// An entry leaves only when the server answers created, updated or unchanged for it.
+import {getAll, promised, tx} from './db.js';
+
+export const ACKNOWLEDGED = ['created', 'updated', 'unchanged'];
+export const KEPT = ['invalid', 'conflict', 'locked'];
+
+export function newId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+// Save (or replace) a visit; `rev` tells a later save apart from the copy a sync is sending.
+export function save(visit, userId) {
+  const entry = {
+    id: visit.id, user_id: userId, visit, state: 'waiting', errors: null, server: null,
+    saved_at: new Date().toISOString(), rev: newId(),
+  };
+  return tx('outbox', 'readwrite', (s) => promised(s.outbox.put(entry))).then(() => entry);
+}
+
+export async function entries(userId) {
+  return (await getAll('outbox')).filter((e) => e.user_id === userId);
+}
+
+export async function waiting(userId) {
+  return (await entries(userId)).filter((e) => e.state === 'waiting');
+}
+
+// Apply the server's per-item answers to what was sent, in one transaction.
+export function applyResults(sent, results) {
+  return tx(['outbox', 'visits'], 'readwrite', async ({outbox, visits}) => {
+    for (const result of results) {
+      const before = sent.find((e) => e.id === result.id);
+      if (!before) continue;
+      const now = await promised(outbox.get(result.id));
+      if (ACKNOWLEDGED.includes(result.status)) {
+        const copy = await promised(visits.get(result.id));
+        visits.put({
+          ...(copy || {}), ...before.visit, user_id: before.user_id, version: result.version,
+          status: 'submitted', review_comment: null,
+        });
+        if (now && now.rev === before.rev) {
+          outbox.delete(result.id);
+        } else if (now) {
+          // edited again while this copy was on its way: send the new edit on top of it
+          outbox.put({...now, visit: {...now.visit, base_version: result.version}});
+        }
+      } else if (KEPT.includes(result.status) && now && now.rev === before.rev) {
+        outbox.put({...now, state: result.status, errors: result.errors || null, server: result.server || null});
+      }
+    }
+  });
+}
+
+// Conflict: keep my version on top of the server's, or drop mine and keep the server's.
+export function resolve(id, keepMine) {
+  return tx(['outbox', 'visits'], 'readwrite', async ({outbox, visits}) => {
+    const entry = await promised(outbox.get(id));
+    if (!entry) return;
+    if (keepMine && entry.server) {
+      outbox.put({...entry, state: 'waiting', errors: null, rev: newId(),
+        visit: {...entry.visit, base_version: entry.server.version}, server: null});
+    } else {
+      if (entry.server) visits.put({...entry.server, user_id: entry.user_id});
+      outbox.delete(id);
+    }
+  });
+}
+
+// The escape hatch: a JSON file of everything still on this device, and back.
+export async function exportFile(userId) {
+  const list = await entries(userId);
+  return {format: 'dicoso-outbox', version: 1, exported_at: new Date().toISOString(), entries: list};
+}
+
+export function importFile(data, userId) {
+  if (!data || data.format !== 'dicoso-outbox' || !Array.isArray(data.entries)) throw new Error('format');
+  return tx('outbox', 'readwrite', async ({outbox}) => {
+    let added = 0;
+    let skipped = 0;
+    for (const entry of data.entries) {
+      if (!entry || !entry.visit || typeof entry.visit.id !== 'string') throw new Error('format');
+      if (await promised(outbox.get(entry.visit.id))) { skipped += 1; continue; }
+      outbox.put({...entry, id: entry.visit.id, user_id: userId, state: 'waiting', rev: newId()});
+      added += 1;
+    }
+    return {added, skipped};
+  });
+}

@@ -1,0 +1,208 @@
+// Sync: push the outbox, pull the server's changes; one run at a time across tabs (Web Locks).
+import * as api from './api.js';
+import {del, getMeta, promised, setMeta, tx} from './db.js';
+import * as outbox from './outbox.js';
+
+const LOCK = 'dicoso-sync';
+const BATCH = 50;
+const BOOTSTRAP_MAX_AGE_MS = 60 * 60 * 1000;
+// Tests shorten these with an init script; nothing else sets them.
+const TIMING = {interval: 60000, retryBase: 5000, retryMax: 300000, ...(globalThis.DICOSO_SYNC_TIMING || {})};
+
+const page = document.body.dataset;
+export const userId = page.userId ? Number(page.userId) : null;
+const channel = 'BroadcastChannel' in self ? new BroadcastChannel('dicoso') : null;
+const listeners = new Set();
+let state = {phase: 'idle', error: null};
+let failures = 0;
+let timer = null;
+let running = null;
+
+export function onStatus(fn) {
+  listeners.add(fn);
+  status().then(fn);
+}
+
+export async function status() {
+  const list = userId ? await outbox.entries(userId) : [];
+  return {
+    ...state,
+    online: navigator.onLine,
+    waiting: list.length,
+    lastSync: userId ? await getMeta(`last_sync:${userId}`) : null,
+    authNeeded: userId ? Boolean(await getMeta(`auth_needed:${userId}`)) : false,
+  };
+}
+
+// Tell this tab's listeners and the other tabs that something changed.
+export async function changed(fromOtherTab = false) {
+  const current = await status();
+  listeners.forEach((fn) => fn(current));
+  if (!fromOtherTab && channel) channel.postMessage({type: 'changed'});
+}
+if (channel) channel.onmessage = () => changed(true);
+
+async function deviceId() {
+  let id = await getMeta('device');
+  if (!id) {
+    id = outbox.newId();
+    await setMeta('device', id);
+  }
+  return id;
+}
+
+// The device token for the signed-in person; issued from the web session when missing.
+async function token() {
+  const saved = await getMeta('token');
+  if (saved && saved.user_id === userId) return saved.token;
+  const csrf = await freshCsrfToken();
+  if (!csrf) return null;
+  const name = `${navigator.userAgentData?.platform || navigator.platform || 'web'} · ${new Date().toISOString().slice(0, 10)}`;
+  const issued = await api.issueToken(csrf, name.slice(0, 100));
+  await setMeta('token', {token: issued.token, user_id: userId});
+  return issued.token;
+}
+
+// This page may come from the cache with a stale CSRF token: read a fresh one from the server.
+async function freshCsrfToken() {
+  const response = await fetch('/visits/settings', {cache: 'no-store', credentials: 'same-origin'});
+  if (response.redirected || !response.ok) return null; // signed out: the sign-in page answered
+  const html = await response.text();
+  return new DOMParser().parseFromString(html, 'text/html')
+    .querySelector('meta[name="csrf-token"]')?.content || null;
+}
+
+async function refreshBootstrap(secret) {
+  const key = `bootstrap:${userId}`;
+  const saved = await getMeta(key);
+  if (saved && Date.now() - saved.fetched_at < BOOTSTRAP_MAX_AGE_MS) return;
+  const fresh = await api.bootstrap(secret, saved?.etag);
+  await setMeta(key, {...(fresh || saved), fetched_at: Date.now()});
+}
+
+export async function bootstrapData() {
+  return userId ? (await getMeta(`bootstrap:${userId}`))?.data || null : null;
+}
+
+async function pushAll(secret) {
+  const device = await deviceId();
+  for (;;) {
+    const batch = (await outbox.waiting(userId)).slice(0, BATCH);
+    if (!batch.length) return;
+    const results = await api.push(secret, device, batch.map((e) => e.visit));
+    await outbox.applyResults(batch, results);
+    await changed();
+    if (batch.length < BATCH) return;
+  }
+}
+
+async function pullAll(secret) {
+  const key = `cursor:${userId}`;
+  let cursor = await getMeta(key);
+  for (;;) {
+    const page = await api.pull(secret, cursor);
+    const items = page.visits || [];
+    await tx('visits', 'readwrite', async ({visits}) => {
+      for (const visit of items) visits.put({...visit, user_id: userId});
+    });
+    cursor = page.cursor ?? cursor;
+    await setMeta(key, cursor);
+    if (!page.more || !items.length) return;
+  }
+}
+
+async function run() {
+  let secret;
+  try {
+    secret = await token();
+  } catch (error) {
+    if (error instanceof api.ApiError && [400, 401, 403].includes(error.status)) {
+      await setMeta(`auth_needed:${userId}`, true); // the web session or its page is stale
+      return 'auth';
+    }
+    throw error;
+  }
+  if (!secret) {
+    await setMeta(`auth_needed:${userId}`, true);
+    return 'auth';
+  }
+  try {
+    await pushAll(secret);
+    await refreshBootstrap(secret);
+    await pullAll(secret);
+  } catch (error) {
+    if (error instanceof api.ApiError && error.status === 401) {
+      // The token was revoked or expired: keep every entry, forget the token, ask to sign in.
+      await del('meta', 'token');
+      await setMeta(`auth_needed:${userId}`, true);
+      return 'auth';
+    }
+    throw error;
+  }
+  await setMeta(`auth_needed:${userId}`, false);
+  await setMeta(`last_sync:${userId}`, new Date().toISOString());
+  return 'ok';
+}
+
+// Sync once now (or join the run this tab already has going).
+export function syncNow() {
+  if (!userId) return Promise.resolve('signed-out');
+  if (running) return running;
+  if (!navigator.onLine) {
+    schedule();
+    return changed(true).then(() => 'offline');
+  }
+  running = (async () => {
+    state = {phase: 'syncing', error: null};
+    await changed(true);
+    let outcome;
+    try {
+      outcome = navigator.locks
+        ? await navigator.locks.request(LOCK, run)
+        : await run();
+      failures = outcome === 'ok' ? 0 : failures;
+      state = {phase: outcome === 'auth' ? 'auth' : 'idle', error: null};
+    } catch (error) {
+      failures += 1;
+      outcome = 'failed';
+      state = {phase: 'failed', error: String(error)};
+    } finally {
+      running = null;
+    }
+    await changed();
+    schedule();
+    return outcome;
+  })();
+  return running;
+}
+
+// The next timed run: every minute, backing off after failures (capped), only while online.
+function schedule() {
+  clearTimeout(timer);
+  const delay = failures
+    ? Math.min(TIMING.retryBase * 2 ** (failures - 1), TIMING.retryMax)
+    : TIMING.interval;
+  timer = setTimeout(() => (navigator.onLine ? syncNow() : schedule()), delay);
+}
+
+export async function requestBackgroundSync() {
+  try {
+    const registration = await navigator.serviceWorker?.ready;
+    await registration?.sync?.register('dicoso-outbox');
+  } catch (error) {
+    // no Background Sync here (Safari, Firefox): the page's own triggers carry the sync
+  }
+}
+
+export function start() {
+  if (!userId) return;
+  addEventListener('online', () => { failures = 0; syncNow(); });
+  addEventListener('offline', () => changed(true));
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') syncNow();
+  });
+  navigator.serviceWorker?.addEventListener('message', (event) => {
+    if (event.data?.type === 'sync') syncNow();
+  });
+  syncNow();
+}

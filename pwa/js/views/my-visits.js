@@ -1,0 +1,78 @@
+// My visits: what waits on this device merged with the server's copies, each with its state.
+import {getAll} from '../db.js';
+import {dmy, t} from '../i18n.js';
+import * as outbox from '../outbox.js';
+import * as sync from '../sync.js';
+
+const STATE_LABEL = {
+  waiting: 'stateWaiting', invalid: 'stateInvalid', conflict: 'stateConflict', locked: 'stateLocked',
+  submitted: 'stateSubmitted', approved: 'stateApproved', returned: 'stateReturned',
+};
+
+function el(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
+  return node;
+}
+
+function reason(entry) {
+  if (entry.state === 'invalid') {
+    const errors = Object.entries(entry.errors || {})
+      .map(([name, list]) => `${name}: ${[].concat(list).join(' ')}`).join('; ');
+    return t('reasonInvalid', {errors});
+  }
+  if (entry.state === 'conflict') return t('reasonConflict', {version: entry.server?.version ?? '?'});
+  if (entry.state === 'locked') return t('reasonLocked');
+  return null;
+}
+
+async function render(list) {
+  const data = await sync.bootstrapData();
+  const units = new Map((data?.units || []).map((u) => [u.id, u.name]));
+  (data?.placements || []).forEach((p) => units.set(p.unit_id, p.unit_name));
+  const forms = new Map((data?.forms || []).map((f) => [f.code, f.label]));
+  const entries = await outbox.entries(sync.userId);
+  const pending = new Map(entries.map((e) => [e.id, e]));
+  const server = (await getAll('visits')).filter((v) => v.user_id === sync.userId && !pending.has(v.id));
+  const rows = [
+    ...entries.map((e) => ({visit: e.visit, state: e.state, entry: e})),
+    ...server.map((v) => ({visit: v, state: v.status, entry: null})),
+  ].sort((a, b) => (b.visit.start_date || '').localeCompare(a.visit.start_date || ''));
+  if (!rows.length && !list.children.length) return;
+  list.replaceChildren(...(rows.length ? rows.map(({visit, state, entry}) => {
+    const dates = visit.end_date && visit.end_date !== visit.start_date
+      ? `${dmy(visit.start_date)} – ${dmy(visit.end_date)}` : dmy(visit.start_date);
+    const item = el('li', {}, el('span', {textContent: dates}),
+      el('strong', {textContent: units.get(visit.unit_id) || t('unknownUnit', {id: visit.unit_id})}),
+      el('span', {textContent: forms.get(visit.form) || visit.form}),
+      el('span', {className: `badge badge-${state === 'waiting' ? 'waiting' : state}`, textContent: t(STATE_LABEL[state] || state)}));
+    item.dataset.id = visit.id;
+    item.dataset.state = state;
+    const why = entry ? reason(entry) : null;
+    if (why) item.append(el('span', {className: 'reason', textContent: why}));
+    if (!entry && state === 'returned' && visit.review_comment) {
+      item.append(el('span', {className: 'reason', textContent: t('comment', {text: visit.review_comment})}));
+    }
+    if (state === 'returned' || state === 'invalid' || state === 'waiting') {
+      item.append(el('a', {href: `/visits/new?edit=${visit.id}`, textContent: state === 'invalid' ? t('fix') : t('edit')}));
+    }
+    if (state === 'conflict') {
+      const keep = el('button', {type: 'button', className: 'secondary small', textContent: t('keepMine')});
+      keep.onclick = async () => { await outbox.resolve(visit.id, true); await sync.changed(); sync.syncNow(); };
+      const drop = el('button', {type: 'button', className: 'secondary small', textContent: t('discardMine')});
+      drop.onclick = async () => { await outbox.resolve(visit.id, false); await sync.changed(); };
+      item.append(keep, drop);
+    }
+    return item;
+  }) : [el('li', {textContent: t('noVisits')})]));
+  list.dataset.ready = 'true';
+}
+
+export async function init() {
+  const list = document.getElementById('visit-list');
+  if (!list || !sync.userId) return;
+  let pendingRender = Promise.resolve();
+  // Re-render whenever the outbox or the pulled copies change (this tab or another).
+  sync.onStatus(() => { pendingRender = pendingRender.then(() => render(list)); });
+  await pendingRender;
+}

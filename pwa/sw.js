@@ -1,0 +1,200 @@
+/* dicoso service worker: a precached app shell, network-first pages, cache-first static files.
+ *
+ * The server prepends `self.DICOSO_SHELL = {version, staticPrefix, precache, pages}`; the version is
+ * a hash of the shell's files, so any change to them installs a new worker with a new cache.
+ * A classic script (not a module) so that every browser with service workers can run it.
+ */
+'use strict';
+
+const SHELL = self.DICOSO_SHELL;
+const PREFIX = 'dicoso-';
+const PRECACHE = `${PREFIX}precache-${SHELL.version}`;
+// Per-user pages (the form, my visits …): refreshed on every online visit, emptied at sign-out.
+const PAGES = `${PREFIX}pages`;
+const OFFLINE_URL = '/offline';
+const PAGE_TIMEOUT_MS = 3000;
+const SYNC_TAG = 'dicoso-outbox';
+
+// "/static/v/<any version>/js/app.js" and "/static/js/app.js" both mean the precached app.js:
+// a page cached under an older version still finds its files.
+const canonical = (path) => path.replace(/^\/static\/v\/[^/]+\//, '/static/');
+const PRECACHED = new Map(SHELL.precache.map((url) => [canonical(url), url]));
+
+const cacheable = (response) =>
+  Boolean(response) && response.status === 200 && response.type === 'basic' && !response.redirected;
+
+async function putSafely(cacheName, key, response) {
+  try {
+    const cache = await caches.open(cacheName);
+    await cache.put(key, response);
+  } catch (error) {
+    // QuotaExceededError and friends must never break the page that is being served.
+    console.warn('dicoso sw: cache write failed', key, error);
+  }
+}
+
+async function precacheShell() {
+  const cache = await caches.open(PRECACHE);
+  try {
+    await Promise.all(SHELL.precache.map(async (url) => {
+      // cache: 'reload' skips the HTTP cache, so a stale copy is never precached.
+      const response = await fetch(url, {cache: 'reload', credentials: 'same-origin'});
+      if (!cacheable(response)) {
+        throw new Error(`precache ${url}: ${response.status}${response.redirected ? ' redirected' : ''}`);
+      }
+      await cache.put(url, response);
+    }));
+  } catch (error) {
+    await caches.delete(PRECACHE); // all or nothing: the next attempt starts clean
+    throw error;
+  }
+}
+
+// Best effort: pages answer 200 only to a signed-in person; a redirect means nobody is signed in,
+// and whatever an earlier person left cached for that page goes.
+async function cachePages(onlyMissing) {
+  const cache = await caches.open(PAGES);
+  await Promise.all(SHELL.pages.map(async (url) => {
+    try {
+      if (onlyMissing && await cache.match(url)) return;
+      const response = await fetch(url, {cache: 'reload', credentials: 'same-origin'});
+      if (cacheable(response)) await cache.put(url, response);
+      else if (response.redirected) await cache.delete(url);
+    } catch (error) {
+      // offline or a full disk: the next visit to the page fills it in
+    }
+  }));
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(precacheShell().then(() => cachePages(false)));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    await Promise.all(names
+      .filter((name) => name.startsWith(`${PREFIX}precache-`) && name !== PRECACHE)
+      .map((name) => caches.delete(name)));
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('message', (event) => {
+  const type = event.data && event.data.type;
+  if (type === 'skip-waiting') self.skipWaiting(); // only when the page has saved its drafts
+  else if (type === 'warm') event.waitUntil(cachePages(true));
+  else if (type === 'signed-out') event.waitUntil(caches.delete(PAGES));
+});
+
+async function cachedPage(url) {
+  // A query string (?edit=…, ?source=pwa) does not change the cached page: the script fills it.
+  return (await caches.match(url, {cacheName: PAGES, ignoreSearch: true}))
+    || (await caches.match(OFFLINE_URL, {cacheName: PRECACHE}));
+}
+
+async function networkFirst(event) {
+  const url = new URL(event.request.url);
+  const storable = !url.search || url.searchParams.get('source') === 'pwa';
+  const network = fetch(event.request).then((response) => {
+    if (storable && cacheable(response) && !url.pathname.startsWith('/auth/')) {
+      event.waitUntil(putSafely(PAGES, url.pathname, response.clone()));
+    }
+    return response;
+  });
+  let timer;
+  const timeout = new Promise((resolve) => { timer = setTimeout(resolve, PAGE_TIMEOUT_MS, null); });
+  try {
+    const first = await Promise.race([network, timeout]);
+    if (first && first.status < 500) return first;
+    const cached = await caches.match(url.pathname, {cacheName: PAGES, ignoreSearch: true});
+    if (cached) {
+      event.waitUntil(network.catch(() => null)); // let the slow answer refresh the cache
+      return cached;
+    }
+    return first || await network;
+  } catch (error) {
+    return (await cachedPage(url.pathname)) || Response.error();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function cacheFirst(event) {
+  const key = PRECACHED.get(canonical(new URL(event.request.url).pathname));
+  if (key) {
+    const cached = await caches.match(key, {cacheName: PRECACHE});
+    if (cached) return cached;
+  }
+  return fetch(event.request);
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith('/api/')) return; // API answers live in IndexedDB, never in the Cache API
+  if (request.mode === 'navigate') {
+    event.respondWith(networkFirst(event));
+  } else if (PRECACHED.has(canonical(url.pathname))) {
+    event.respondWith(cacheFirst(event));
+  }
+});
+
+/* Background Sync (Chromium only). An open page does the work itself (its sync module holds the
+ * cross-tab lock); with no page open, a minimal push runs here with the same rule: an entry is
+ * deleted only when the server answers created, updated or unchanged for it. Keep in step with
+ * pwa/js/outbox.js (applyResults) and pwa/js/db.js (store names). */
+self.addEventListener('sync', (event) => {
+  if (event.tag === SYNC_TAG) event.waitUntil(syncInBackground());
+});
+
+function idb(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+async function syncInBackground() {
+  const windows = await self.clients.matchAll({type: 'window'});
+  if (windows.length) {
+    windows.forEach((client) => client.postMessage({type: 'sync'}));
+    return;
+  }
+  const run = async () => {
+    const open = indexedDB.open('dicoso');
+    open.onupgradeneeded = () => open.transaction.abort(); // never create the database from here
+    const db = await idb(open);
+    try {
+      const tx = db.transaction(['outbox', 'meta'], 'readonly');
+      const token = (await idb(tx.objectStore('meta').get('token')) || {}).value;
+      const device = (await idb(tx.objectStore('meta').get('device')) || {}).value;
+      const entries = (await idb(tx.objectStore('outbox').getAll()))
+        .filter((e) => token && e.user_id === token.user_id && e.state === 'waiting').slice(0, 100);
+      if (!token || !entries.length) return;
+      const response = await fetch('/api/v1/sync/push', {
+        method: 'POST',
+        headers: {'Content-Type': 'application/json', Authorization: `Bearer ${token.token}`},
+        body: JSON.stringify({device_id: device, visits: entries.map((e) => e.visit)}),
+      });
+      if (!response.ok) throw new Error(`push: ${response.status}`); // the browser retries later
+      const {results} = await response.json();
+      const write = db.transaction(['outbox'], 'readwrite');
+      const outbox = write.objectStore('outbox');
+      for (const result of results) {
+        const entry = entries.find((e) => e.id === result.id);
+        if (!entry) continue;
+        if (['created', 'updated', 'unchanged'].includes(result.status)) outbox.delete(entry.id);
+        else if (['invalid', 'conflict', 'locked'].includes(result.status)) {
+          outbox.put({...entry, state: result.status, errors: result.errors || {}, server: result.server || null});
+        }
+      }
+      await new Promise((resolve, reject) => { write.oncomplete = resolve; write.onerror = () => reject(write.error); });
+    } finally {
+      db.close();
+    }
+  };
+  return self.navigator.locks ? self.navigator.locks.request('dicoso-sync', run) : run();
+}

@@ -1,0 +1,53 @@
+"""The app shell's version and precache list, derived from the files' contents."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+# What the service worker precaches (all or nothing): relative to pwa/.
+SHELL_GLOBS = ("css/*.css", "js/*.js", "js/views/*.js", "icons/*.png")
+# Pages a cadre needs offline. They are per user, so they are cached only when they answer 200
+# without a redirect (i.e. the person is signed in), never as a condition of installing.
+OFFLINE_PAGES = ("/", "/visits/new", "/visits/", "/visits/placement", "/visits/settings")
+
+
+@dataclass(frozen=True)
+class Shell:
+    version: str
+    files: tuple[str, ...]  # paths relative to pwa/
+
+
+_cache: dict[tuple, Shell] = {}
+
+
+def shell(pwa_dir: Path, salt: str = "") -> Shell:
+    """The current shell: recomputed only when a file's size or mtime changes (cheap stat calls)."""
+    paths = sorted(p for pattern in SHELL_GLOBS for p in pwa_dir.glob(pattern))
+    sw = pwa_dir / "sw.js"
+    manifest = pwa_dir / "manifest.webmanifest"
+    key = (salt, *((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in [*paths, sw, manifest]))
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached
+    digest = hashlib.sha256(salt.encode())
+    for path in [*paths, sw, manifest]:
+        digest.update(str(path.relative_to(pwa_dir)).encode() + b"\0" + path.read_bytes())
+    result = Shell(digest.hexdigest()[:12], tuple(str(p.relative_to(pwa_dir)) for p in paths))
+    _cache.clear()
+    _cache[key] = result
+    return result
+
+
+def service_worker_source(pwa_dir: Path, shell_: Shell, static_prefix: str, extra: list[str]) -> str:
+    """sw.js with its version and precache list prepended as a constant."""
+    config = {
+        "version": shell_.version,
+        "staticPrefix": static_prefix,
+        "precache": [f"{static_prefix}{f}" for f in shell_.files] + extra,
+        "pages": list(OFFLINE_PAGES),
+    }
+    head = f"self.DICOSO_SHELL = {json.dumps(config, ensure_ascii=False)};\n"
+    return head + (pwa_dir / "sw.js").read_text(encoding="utf-8")

@@ -1,0 +1,65 @@
+"""Serve the service worker at the root scope, the manifest, the offline page and versioned files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, send_from_directory, url_for
+
+from server.pwa_shell import services
+
+bp = Blueprint("pwa_shell", __name__, template_folder="templates")
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+def _pwa_dir() -> Path:
+    return Path(current_app.static_folder)
+
+
+def current_shell() -> services.Shell:
+    return services.shell(_pwa_dir(), current_app.config.get("PWA_VERSION_SALT", ""))
+
+
+def asset_url(filename: str) -> str:
+    """A URL that changes whenever the shell changes, so the file may be cached for a year."""
+    return url_for("pwa_shell.asset", version=current_shell().version, filename=filename)
+
+
+@bp.get("/sw.js")
+def service_worker():
+    shell = current_shell()
+    prefix = url_for("pwa_shell.asset", version=shell.version, filename="")
+    extra = [url_for("pwa_shell.manifest"), url_for("pwa_shell.offline")]
+    body = services.service_worker_source(_pwa_dir(), shell, prefix, extra)
+    response = Response(body, mimetype="text/javascript")
+    # The browser must see a new worker as soon as it exists; the worker caches the rest.
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    response = send_from_directory(_pwa_dir(), "manifest.webmanifest", mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/offline")
+def offline():
+    return render_template("pwa_shell/offline.html")
+
+
+@bp.get("/static/v/<version>/<path:filename>")
+def asset(version: str, filename: str):
+    response = send_from_directory(_pwa_dir(), filename)
+    if version == current_shell().version:
+        response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+    else:  # an old page asking for an old version gets today's file, not cached for long
+        response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.app_context_processor
+def _asset_helpers() -> dict:
+    return {"asset_url": asset_url}
