@@ -47,12 +47,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from server.api.views import bp as api_bp
     from server.auth.views import bp as auth_bp
     from server.home.views import bp as home_bp
     from server.pwa_shell import compress
     from server.pwa_shell.views import bp as pwa_shell_bp
+    from server.sync.views import bp as sync_bp
+    from server.tokens.views import bp as tokens_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(tokens_bp)
+    app.register_blueprint(sync_bp)
     app.register_blueprint(pwa_shell_bp)
     compress.init_app(app)

@@ -1,0 +1,126 @@
+"""/api/v1 sync routes: bootstrap, push, pull, one visit. Thin: parse → service → commit → dump."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+
+from flask import Response, current_app, jsonify, request
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+
+from server.api.auth import api_login_required, api_user
+from server.api.blueprint import api_blueprint, rate_limit_key
+from server.api.body import MIB, read_json
+from server.api.errors import ApiError, not_found
+from server.api.openapi import document, json_body, responses
+from server.api.validation import translate_errors
+from server.db import utcnow
+from server.extensions import db, limiter
+from server.sync import services
+from server.sync.schemas import (
+    MAX_VISITS_PER_PUSH,
+    BootstrapResponse,
+    PullQuery,
+    PullResponse,
+    PushEnvelope,
+    PushRequest,
+    PushResponse,
+    VisitOut,
+)
+
+bp = api_blueprint("sync", __name__)
+
+
+def _push_limit() -> str:
+    return current_app.config.get("API_PUSH_RATE_LIMIT", "120 per minute")
+
+
+def _api_limit() -> str:
+    return current_app.config.get("API_RATE_LIMIT", "600 per minute")
+
+
+@bp.get("/bootstrap")
+@limiter.limit(_api_limit, key_func=rate_limit_key)
+@api_login_required
+@document(summary="Everything a device needs offline (ETag; 304 when unchanged)",
+          responses=responses({"200": json_body(BootstrapResponse),
+                               "304": {"description": "Not modified"}}, 401, 429))
+def bootstrap():
+    body = services.bootstrap(api_user())
+    db.session.commit()
+    # The ETag covers the data, not the clock: an unchanged bootstrap answers 304.
+    etag = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:32]
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        response = jsonify({**body, "server_time": utcnow().isoformat()})
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.post("/sync/push")
+@limiter.limit(_push_limit, key_func=rate_limit_key)
+@api_login_required
+@document(
+    summary="Push visits; one result per visit, in order",
+    requestBody={"required": True, "content": {"application/json": {"schema": PushRequest}}},
+    responses=responses({"200": json_body(PushResponse)}, 400, 401, 413, 415, 429, 503),
+)
+def push():
+    body = read_json(limit=MIB)
+    if isinstance(body, dict) and isinstance(body.get("visits"), list) \
+            and len(body["visits"]) > MAX_VISITS_PER_PUSH:
+        raise ApiError(413, "too_many_visits",
+                       _("Send at most %(count)d visits at a time.", count=MAX_VISITS_PER_PUSH))
+    try:
+        envelope = PushEnvelope().load(body)
+    except ValidationError as error:
+        raise ApiError(400, "bad_envelope", _("The request could not be understood."),
+                       translate_errors(error.messages)) from error
+    try:
+        results = services.push_visits(api_user(), envelope["device_id"], envelope["visits"])
+    except services.ConcurrentChange as error:
+        db.session.rollback()
+        raise ApiError(503, "busy", _("The server is busy. Please try again.")) from error
+    db.session.commit()
+    return jsonify({"results": [result.to_wire() for result in results]})
+
+
+@bp.get("/sync/pull")
+@limiter.limit(_api_limit, key_func=rate_limit_key)
+@api_login_required
+@document(summary="Changes to the caller's visits after a cursor, in server order",
+          parameters=[{"in": "query", "schema": PullQuery}],
+          responses=responses({"200": json_body(PullResponse)}, 400, 401, 429))
+def pull():
+    try:
+        query = PullQuery().load(request.args.to_dict())
+    except ValidationError as error:
+        raise ApiError(400, "bad_query", _("The request could not be understood."),
+                       translate_errors(error.messages)) from error
+    page = services.pull_changes(api_user(), query["since"], query["limit"])
+    db.session.commit()
+    return jsonify({"visits": page.visits, "cursor": page.cursor, "more": page.more})
+
+
+@bp.get("/visits/<visit_id>")
+@limiter.limit(_api_limit, key_func=rate_limit_key)
+@api_login_required
+@document(summary="One of the caller's own visits",
+          parameters=[{"in": "path", "name": "visit_id", "required": True,
+                       "schema": {"type": "string", "format": "uuid"}}],
+          responses=responses({"200": json_body(VisitOut)}, 401, 404, 429))
+def visit(visit_id: str):
+    try:
+        key = uuid.UUID(visit_id)
+    except ValueError as error:
+        raise not_found() from error
+    found = services.own_visit(api_user(), key)
+    if found is None:
+        raise not_found()
+    body = services.to_wire(services.visit_snapshot(found))
+    db.session.commit()
+    return jsonify(body)

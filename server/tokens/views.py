@@ -1,0 +1,80 @@
+"""POST/GET /api/v1/tokens, DELETE /api/v1/tokens/<id>: a device's sign-in."""
+
+from __future__ import annotations
+
+from flask import current_app, g, jsonify
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+
+from server.api.auth import api_login_required, api_user, authenticate_request
+from server.api.blueprint import api_blueprint, rate_limit_key
+from server.api.body import read_json
+from server.api.errors import ApiError, not_found, unauthorized
+from server.api.openapi import document, json_body, responses
+from server.api.validation import translate_errors
+from server.auth.models import DeviceToken
+from server.auth.services import authenticate
+from server.extensions import db, limiter
+from server.tokens import services
+from server.tokens.schemas import IssuedToken, TokenList, TokenOut, TokenRequest
+
+bp = api_blueprint("tokens", __name__)
+
+
+def _dump(token: DeviceToken) -> dict:
+    current = g.get("api_token")
+    return TokenOut().dump({**{k: getattr(token, k) for k in TokenOut().fields if k != "current"},
+                            "current": current is not None and current.id == token.id})
+
+
+@bp.post("/tokens")
+@limiter.limit("10 per minute", key_func=rate_limit_key)
+@document(
+    summary="Issue a device token (shown once)",
+    security=[{}, {"bearer": []}],
+    requestBody={"required": True, "content": {"application/json": {"schema": TokenRequest}}},
+    responses=responses({"201": json_body(IssuedToken, "Issued")}, 400, 401, 413, 415, 429),
+)
+def issue():
+    body = read_json(limit=16 * 1024)
+    try:
+        data = TokenRequest().load(body)
+    except ValidationError as error:
+        raise ApiError(400, "invalid", _("Please correct the marked fields."),
+                       translate_errors(error.messages)) from error
+    if "username" in data or "password" in data:
+        user = authenticate(data.get("username", ""), data.get("password", ""))
+        if user is None:
+            raise unauthorized(_("Wrong username or password."))
+        g.api_user = user
+    else:
+        user = authenticate_request()  # the web session, with its CSRF token
+        if user is None:
+            raise unauthorized()
+    token, secret = services.issue_token(user, data["device_name"], current_app.config["DEVICE_TOKEN_DAYS"])
+    db.session.commit()
+    return jsonify({**_dump(token), "token": secret}), 201
+
+
+@bp.get("/tokens")
+@api_login_required
+@document(summary="List the caller's device tokens",
+          responses=responses({"200": json_body(TokenList)}, 401, 429))
+def index():
+    tokens = services.list_tokens(api_user())
+    body = {"tokens": [_dump(token) for token in tokens]}
+    db.session.commit()  # a touched last_used_at
+    return jsonify(body)
+
+
+@bp.delete("/tokens/<int:token_id>")
+@api_login_required
+@document(summary="Revoke a device token (one's own; an admin: anyone's)",
+          parameters=[{"in": "path", "name": "token_id", "required": True,
+                       "schema": {"type": "integer", "minimum": 0}}],
+          responses=responses({"204": {"description": "Revoked"}}, 400, 401, 404, 429))
+def revoke(token_id: int):
+    if services.revoke_token(api_user(), token_id) is None:
+        raise not_found()
+    db.session.commit()
+    return "", 204
