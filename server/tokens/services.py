@@ -18,6 +18,7 @@ from server.auth.services import hash_secret
 from server.db import utcnow
 from server.extensions import db
 
+MAX_ID = 2**31 - 1
 #: last_used_at is written at most this often, so a busy client does not write on every request
 TOUCH_INTERVAL = timedelta(minutes=5)
 
@@ -59,6 +60,8 @@ def list_tokens(user: User) -> list[DeviceToken]:
 
 def revoke_token(actor: User, token_id: int) -> DeviceToken | None:
     """Revoke a token of the actor's own, or anyone's for an admin; None if not theirs to revoke."""
+    if not 0 < token_id <= MAX_ID:  # PostgreSQL would refuse the comparison: not a 500, a 404
+        return None
     token = db.session.get(DeviceToken, token_id)
     if token is None or (token.user_id != actor.id and actor.role != Role.ADMIN):
         return None

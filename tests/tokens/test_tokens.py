@@ -169,3 +169,8 @@ def test_issuing_is_rate_limited_with_a_json_429(make_app, world):
     body = client.post("/api/v1/tokens", json={}).get_json()
     assert body["error"]["code"] == "too_many_requests"
     assert body["error"]["message"] == "Quá nhiều yêu cầu. Vui lòng chờ một lát rồi thử lại."
+
+
+def test_revoking_an_id_beyond_the_integer_range_is_404(client, world):
+    secret = issue_token(client)
+    assert client.delete(f"/api/v1/tokens/{2**40}", headers=bearer(secret)).status_code == 404
