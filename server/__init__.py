@@ -54,6 +54,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.pwa_shell.views import bp as pwa_shell_bp
     from server.sync.views import bp as sync_bp
     from server.tokens.views import bp as tokens_bp
+    from server.visits.views import bp as visits_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
@@ -61,4 +62,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(tokens_bp)
     app.register_blueprint(sync_bp)
     app.register_blueprint(pwa_shell_bp)
+    app.register_blueprint(visits_bp)
     compress.init_app(app)

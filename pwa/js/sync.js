@@ -35,9 +35,12 @@ export async function status() {
 }
 
 // Tell this tab's listeners and the other tabs that something changed.
+let generation = 0;
 export async function changed(fromOtherTab = false) {
+  const mine = ++generation;
   const current = await status();
-  listeners.forEach((fn) => fn(current));
+  // Reads finish in any order: only the newest one may paint, or a stale count could stay shown.
+  if (mine === generation) listeners.forEach((fn) => fn(current));
   if (!fromOtherTab && channel) channel.postMessage({type: 'changed'});
 }
 if (channel) channel.onmessage = () => changed(true);

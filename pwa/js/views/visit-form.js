@@ -194,6 +194,7 @@ async function submit(event) {
   clearTimeout(draftTimer);
   await del('drafts', draftKey);
   await sync.changed();
+  form.dataset.saved = String(Number(form.dataset.saved || 0) + 1);
   askPersistence();
   sync.requestBackgroundSync();
   if (editing) {

@@ -1,0 +1,86 @@
+"""Visit pages: the form (new and edit), my visits, my placement, settings.
+
+The form works without JavaScript (POST, validated by the same service as the sync API); with
+JavaScript the page's script saves to the device's outbox first and syncs (pwa/js/views/).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from server.extensions import db
+from server.sync import services as sync_services
+from server.visits import queries
+from server.visits.forms import VisitForm
+
+bp = Blueprint("visits", __name__, url_prefix="/visits", template_folder="templates")
+
+
+def _edit_id() -> uuid.UUID | None:
+    raw = request.values.get("edit") or request.form.get("id")
+    try:
+        return uuid.UUID(raw) if raw else None
+    except ValueError:
+        abort(404)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    bootstrap = sync_services.bootstrap(current_user)
+    edit_id = _edit_id()
+    visit = queries.own_visit(current_user, edit_id) if edit_id else None
+    form = VisitForm(obj=queries.form_data(visit) if visit and request.method == "GET" else None)
+    form.set_choices(bootstrap, _("Choose a unit"), _("None"))
+    if request.method == "GET":
+        queries.prefill_placement(form, bootstrap, request.args)
+    if form.validate_on_submit():
+        visit_id = str(edit_id or uuid.uuid4())
+        result = sync_services.push_visits(current_user, "web", [form.to_wire(visit_id)])[0]
+        if result.accepted:
+            db.session.commit()
+            flash(_("The visit was saved."), "success")
+            return redirect(url_for("visits.mine"))
+        db.session.rollback()
+        _show_refusal(form, result)
+    status = 400 if request.method == "POST" else 200
+    return render_template("visits/form.html", form=form, visit=visit, bootstrap=bootstrap), status
+
+
+def _show_refusal(form: VisitForm, result: sync_services.PushResult) -> None:
+    """Put the service's reasons on the form, which comes back filled in."""
+    if result.status == "conflict":
+        form.form_errors.append(_("This visit was changed elsewhere since you opened it. "
+                                  "Reload it and make your change again."))
+    elif result.status == "locked":
+        form.form_errors.append(_("This visit is approved and can no longer be changed."))
+    for name, messages in (result.errors or {}).items():
+        field = form._fields.get(name)
+        if field is not None and not isinstance(field.errors, list):
+            field.errors = list(field.errors)
+        target = field.errors if field is not None else form.form_errors
+        target.extend(messages if isinstance(messages, list) else [str(messages)])
+
+
+@bp.get("/")
+@login_required
+def mine():
+    return render_template("visits/mine.html", visits=queries.my_visits(current_user),
+                           units=queries.unit_names(current_user))
+
+
+@bp.get("/placement")
+@login_required
+def placement():
+    placements = queries.my_placements(current_user)
+    return render_template("visits/placement.html", placements=placements)
+
+
+@bp.get("/settings")
+@login_required
+def settings():
+    return render_template("visits/settings.html")

@@ -1,0 +1,197 @@
+"""Real Chromium against a live server on a free 127.0.0.1 port, one fresh database per test.
+
+Chromium is Debian's (/usr/bin/chromium); Playwright's own browser download does not work here.
+On a machine without it, Playwright's bundled Chromium is used if installed, else the tests skip.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.factories import PASSWORD
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+SYSTEM_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+# Sync timings shortened for tests (the app's defaults are 60 s, backing off to 5 min).
+FAST_SYNC = "window.DICOSO_SYNC_TIMING = {interval: 1500, retryBase: 300, retryMax: 1500};"
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+class Recorder:
+    """WSGI middleware: counts the visits each push carries; can cut the line after one is applied."""
+
+    def __init__(self, app):
+        self.app = app
+        self.pushed_ids: list[str] = []
+        self.cut_after_next_push = threading.Event()
+        self.push_applied_then_cut = threading.Event()
+
+    def __call__(self, environ, start_response):
+        if environ["PATH_INFO"] != "/api/v1/sync/push" or environ["REQUEST_METHOD"] != "POST":
+            return self.app(environ, start_response)
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = io.BytesIO(body)
+        with contextlib.suppress(ValueError, AttributeError):
+            self.pushed_ids.extend(v.get("id") for v in json.loads(body).get("visits", []))
+        if not self.cut_after_next_push.is_set():
+            return self.app(environ, start_response)
+        # The server applies and commits the push, then the connection drops before the answer.
+        self.cut_after_next_push.clear()
+        response = self.app(environ, lambda *args, **kwargs: (lambda data: None))
+        b"".join(response)
+        getattr(response, "close", lambda: None)()
+        sock = environ.get("werkzeug.socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        self.push_applied_then_cut.set()
+        raise ConnectionAbortedError("test: connection cut after the push was applied")
+
+
+class LiveServer:
+    """The app served by werkzeug in a thread; can be stopped and started again on the same port."""
+
+    def __init__(self, app):
+        self.app = app
+        self.recorder = Recorder(app)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server = None
+        self._thread = None
+
+    def start(self) -> None:
+        self._server = make_server("127.0.0.1", self.port, self.recorder, threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(5)
+            self._server = None
+
+
+@pytest.fixture
+def live_server(make_app, world) -> Iterator[LiveServer]:
+    server = LiveServer(make_app())
+    server.start()
+    yield server
+    server.stop()
+
+
+def _executable() -> str | None:
+    if os.path.exists(SYSTEM_CHROMIUM):
+        return SYSTEM_CHROMIUM
+    return None  # Playwright's bundled Chromium, if it was installed
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    with playwright_api.sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture
+def open_browser(playwright_instance, tmp_path) -> Iterator[Callable]:
+    """Open a persistent Chromium context on a profile directory (reopen the same one later)."""
+    contexts = []
+
+    def launch(profile: str = "profile", fast_sync: bool = True):
+        try:
+            context = playwright_instance.chromium.launch_persistent_context(
+                str(tmp_path / profile), executable_path=_executable(), args=CHROMIUM_ARGS,
+                headless=True, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", accept_downloads=True)
+        except playwright_api.Error as error:
+            if _executable() is None:
+                pytest.skip(f"no Chromium: install Debian's chromium or run "
+                            f"`playwright install chromium` ({error})")
+            raise
+        context.set_default_timeout(15000)
+        if fast_sync:
+            context.add_init_script(FAST_SYNC)
+        contexts.append(context)
+        return context
+
+    yield launch
+    for context in contexts:
+        with contextlib.suppress(playwright_api.Error):
+            context.close()
+
+
+def sign_in(page, base_url: str, username: str = "cadre", next_path: str = "/visits/new") -> None:
+    page.goto(f"{base_url}/auth/sign-in?next={next_path}")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(f"{base_url}{next_path}")
+
+
+def wait_for_worker(page) -> None:
+    """Wait until a service worker controls the page and the offline pages are cached."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    if not page.evaluate("navigator.serviceWorker.controller !== null"):
+        # A page whose load began before the worker activated may miss clients.claim();
+        # as on a real first visit, the next load is controlled.
+        page.reload()
+    try:
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+    except playwright_api.TimeoutError:
+        state = page.evaluate("""async () => {
+            const r = await navigator.serviceWorker.getRegistration();
+            return r && [r.installing?.state, r.waiting?.state, r.active?.state];
+        }""")
+        raise AssertionError(f"no service worker controls the page: {state}") from None
+    page.wait_for_function("""async () => {
+        const cache = await caches.open('dicoso-pages');
+        return Boolean(await cache.match('/visits/new')) && Boolean(await cache.match('/visits/'));
+    }""")
+
+
+def waiting_count(page) -> int:
+    return int(page.get_attribute("[data-waiting]", "data-waiting") or -1)
+
+
+def wait_waiting(page, n: int) -> None:
+    page.wait_for_selector(f"[data-waiting='{n}']")
+
+
+def fill_visit(page, unit: str = "Đoàn xã A1", day: str | None = None, summary: str = "Khảo sát") -> None:
+    from datetime import date, timedelta
+
+    day = day or (date.today() - timedelta(days=1)).isoformat()
+    page.wait_for_selector("#visit-form[data-ready='true']")
+    page.select_option("#unit_id", label=unit)
+    page.fill("#start_date", day)
+    page.fill("#end_date", day)
+    page.check("input[name=form][value=survey]")
+    page.fill("#summary", summary)
+
+
+def save_visit(page, **kwargs) -> None:
+    fill_visit(page, **kwargs)
+    saved = int(page.get_attribute("#visit-form", "data-saved") or 0)
+    page.click("#visit-form button[type=submit]")
+    page.wait_for_selector(f"#visit-form[data-saved='{saved + 1}']")

@@ -1,0 +1,40 @@
+"""Record offline, keep through reloads and restarts, deliver exactly once."""
+
+from __future__ import annotations
+
+from tests.browser.conftest import save_visit, sign_in, wait_for_worker, wait_waiting
+from tests.browser.helpers_db import summaries, visit_count
+
+
+def test_offline_session_keeps_visits_and_delivers_each_once(live_server, open_browser):
+    context = open_browser()
+    page = context.new_page()
+    sign_in(page, live_server.url)
+    wait_for_worker(page)
+    context.close()
+
+    # A new session that starts offline: the form comes from the cache.
+    context = open_browser()
+    context.set_offline(True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/visits/new")
+    for n in range(3):
+        save_visit(page, summary=f"Lượt {n}")
+    wait_waiting(page, 3)
+    page.reload()
+    wait_waiting(page, 3)
+    context.close()
+
+    context = open_browser()
+    context.set_offline(True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/visits/")
+    wait_waiting(page, 3)
+    assert page.locator("#visit-list li[data-state=waiting]").count() == 3
+    assert visit_count(live_server.app) == 0
+
+    context.set_offline(False)  # the page's `online` trigger carries the sync
+    wait_waiting(page, 0)
+    assert summaries(live_server.app) == ["Lượt 0", "Lượt 1", "Lượt 2"]
+    page.wait_for_selector("#visit-list li[data-state=submitted] >> nth=2")
+    assert page.locator("[data-last-sync]").inner_text() != ""
