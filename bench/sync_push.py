@@ -1,0 +1,199 @@
+"""Benchmark POST /api/v1/sync/push against raw SQLAlchemy Core inserts of the same rows.
+
+    .venv/bin/python bench/sync_push.py                      # SQLite (a temporary file)
+    .venv/bin/python bench/sync_push.py --database postgresql+psycopg://postgres@127.0.0.1/postgres
+
+Pushes N visits in batches through the real HTTP endpoint (gunicorn on a loopback port, gzip
+request bodies) and, in the same run, inserts the same kind of rows with Core ``executemany``
+(one transaction per batch) into the same database. Prints visits/s for both, their ratio and the
+bytes on the wire per visit; repeats and reports medians (the machine is shared and noisy).
+For PostgreSQL, pass a server URL: a scratch database is created there and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import requests
+from sqlalchemy import create_engine, insert, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from server import create_app  # noqa: E402
+from server.auth.models import Role  # noqa: E402
+from server.auth.services import create_user  # noqa: E402
+from server.extensions import db  # noqa: E402
+from server.units.models import UnitKind  # noqa: E402
+from server.units.services import create_unit  # noqa: E402
+from server.visits.models import Topic, Visit, visit_topics  # noqa: E402
+from tests.api.live import gunicorn_server  # noqa: E402
+
+PASSWORD = "bench-password-123"
+PHRASES = [
+    "Khảo sát tình hình tổ chức cơ sở đoàn và đoàn viên thanh niên",
+    "Dự sinh hoạt chi đoàn thôn, trao đổi về phát triển kinh tế",
+    "Kiểm tra công tác chuẩn bị đại hội chi đoàn",
+    "Phối hợp tổ chức trồng cây trên tuyến đường thanh niên tự quản",
+    "Tập huấn kỹ năng cho phụ trách Đội tại trường tiểu học",
+]
+
+
+def prepare(url: str) -> tuple[int, int]:
+    """Migrate the database and add a unit, a cadre and a topic; return (unit id, topic id)."""
+    from flask_migrate import upgrade
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        upgrade()
+        province = create_unit("Tỉnh đoàn", UnitKind.PROVINCE, code="B")
+        commune = create_unit("Đoàn xã", UnitKind.COMMUNE, province, code="B-1")
+        create_user("bench", "Cán bộ", PASSWORD, province, Role.CADRE)
+        topic = Topic(name_vi="Chủ đề", name_en="Topic")
+        db.session.add(topic)
+        db.session.commit()
+        ids = commune.id, topic.id
+        db.engine.dispose()
+    return ids
+
+
+def make_visits(count: int, unit_id: int, topic_id: int, rng: random.Random) -> list[dict]:
+    today = date.today()
+    visits = []
+    for _ in range(count):
+        start = today - timedelta(days=rng.randint(3, 300))
+        visits.append({
+            "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "base_version": None,
+            "unit_id": unit_id, "start_date": start.isoformat(),
+            "end_date": (start + timedelta(days=rng.randint(0, 2))).isoformat(),
+            "form": rng.choice(["survey", "activity", "inspection", "meeting"]), "topics": [topic_id],
+            "summary": f"{rng.choice(PHRASES)} (thôn {rng.randint(1, 60)})", "findings": rng.choice(PHRASES),
+            "recommendations": rng.choice(PHRASES), "participants": rng.randint(5, 80),
+            "placement_id": None, "location": None, "client_updated_at": None,
+        })
+    return visits
+
+
+def push_all(base: str, token: str, visits: list[dict], batch: int) -> tuple[float, int, int]:
+    """Push every visit; return (seconds, request bytes, response bytes) as sent on the wire."""
+    session = requests.Session()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
+               "Content-Encoding": "gzip", "Accept-Encoding": "gzip"}
+    sent = received = 0
+    started = time.perf_counter()
+    for i in range(0, len(visits), batch):
+        body = gzip.compress(json.dumps({"device_id": "bench", "visits": visits[i:i + batch]},
+                                        separators=(",", ":")).encode(), compresslevel=6)
+        response = session.post(base + "/api/v1/sync/push", data=body, headers=headers, timeout=120,
+                                stream=True)
+        raw = response.raw.read(decode_content=False)
+        assert response.status_code == 200, raw[:300]
+        sent += len(body)
+        received += len(raw)
+        results = json.loads(gzip.decompress(raw) if response.headers.get("Content-Encoding") == "gzip"
+                             else raw)["results"]
+        refused = [r for r in results if r["status"] != "created"]
+        assert not refused, refused[:2]
+    return time.perf_counter() - started, sent, received
+
+
+def raw_insert(url: str, visits: list[dict], cadre_id: int, batch: int) -> float:
+    """The same rows through SQLAlchemy Core executemany, one transaction per batch."""
+    engine = create_engine(url)
+    now = datetime.now(UTC)
+    rows, links = [], []
+    for v in visits:
+        key = uuid.uuid4()
+        rows.append({"id": key, "cadre_id": cadre_id, "unit_id": v["unit_id"],
+                     "start_date": date.fromisoformat(v["start_date"]),
+                     "end_date": date.fromisoformat(v["end_date"]), "form": v["form"],
+                     "summary": v["summary"], "findings": v["findings"],
+                     "recommendations": v["recommendations"], "participants": v["participants"],
+                     "placement_id": None, "latitude": None, "longitude": None, "accuracy_m": None,
+                     "status": "submitted", "version": 1, "device_id": "raw", "client_updated_at": None,
+                     "received_at": now, "updated_at": now, "change_seq": 0})
+        links.append([{"visit_id": key, "topic_id": t} for t in v["topics"]])
+    started = time.perf_counter()
+    for i in range(0, len(rows), batch):
+        with engine.begin() as conn:
+            conn.execute(insert(Visit.__table__), rows[i:i + batch])
+            conn.execute(insert(visit_topics), [link for group in links[i:i + batch] for link in group])
+    elapsed = time.perf_counter() - started
+    engine.dispose()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", default="sqlite", help="'sqlite' or a PostgreSQL server URL")
+    parser.add_argument("--visits", type=int, default=10_000)
+    parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    scratch = None
+    if args.database == "sqlite":
+        tmp = tempfile.mkdtemp(prefix="dicoso-bench-")
+        url = f"sqlite:///{tmp}/bench.sqlite3"
+    else:
+        server = make_url(args.database)
+        scratch = f"dicoso_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{scratch}"'))
+        url = server.set(database=scratch).render_as_string(hide_password=False)
+    try:
+        unit_id, topic_id = prepare(url)
+        rng = random.Random(20250701)
+        endpoint, raw, wire = [], [], []
+        with gunicorn_server(url, workers=args.workers) as base:
+            response = requests.post(base + "/api/v1/tokens", json={
+                "username": "bench", "password": PASSWORD, "device_name": "bench"}, timeout=30)
+            token = response.json()["token"]
+            cadre_id = requests.get(base + "/api/v1/bootstrap", timeout=30,
+                                    headers={"Authorization": f"Bearer {token}"}).json()["user"]["id"]
+            for run in range(1, args.runs + 1):
+                visits = make_visits(args.visits, unit_id, topic_id, rng)
+                seconds, sent, received = push_all(base, token, visits, args.batch)
+                raw_seconds = raw_insert(url, visits, cadre_id, args.batch)
+                endpoint.append(args.visits / seconds)
+                raw.append(args.visits / raw_seconds)
+                wire.append((sent / args.visits, received / args.visits))
+                print(f"run {run}: endpoint {endpoint[-1]:,.0f} visits/s, "
+                      f"raw insert {raw[-1]:,.0f} visits/s, "
+                      f"ratio {endpoint[-1] / raw[-1]:.2f}, wire {wire[-1][0]:.0f} B up + "
+                      f"{wire[-1][1]:.0f} B down per visit", flush=True)
+        up = statistics.median(w[0] for w in wire)
+        down = statistics.median(w[1] for w in wire)
+        print(f"\n{make_url(url).get_backend_name()}: {args.visits} visits in batches of {args.batch}, "
+              f"{args.runs} runs, {args.workers} gunicorn workers, medians:")
+        print(f"  endpoint   {statistics.median(endpoint):,.0f} visits/s")
+        print(f"  raw insert {statistics.median(raw):,.0f} visits/s")
+        print(f"  ratio      {statistics.median(e / r for e, r in zip(endpoint, raw, strict=True)):.2f} "
+              f"(target ≥ 0.20)")
+        print(f"  wire       {up:.0f} B/visit request (gzip) + {down:.0f} B/visit response "
+              f"= {up + down:.0f} B/visit (target ≤ 250)")
+    finally:
+        if scratch:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
+            admin.dispose()
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("RATELIMIT_ENABLED", "0")
+    main()
