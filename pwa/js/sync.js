@@ -131,6 +131,7 @@ async function run() {
   }
   try {
     await pushAll(secret);
+    await setMeta(`auth_needed:${userId}`, false); // the token works: hide the sign-in prompt
     await refreshBootstrap(secret);
     await pullAll(secret);
   } catch (error) {
@@ -142,7 +143,6 @@ async function run() {
     }
     throw error;
   }
-  await setMeta(`auth_needed:${userId}`, false);
   await setMeta(`last_sync:${userId}`, new Date().toISOString());
   return 'ok';
 }

@@ -195,3 +195,14 @@ def save_visit(page, **kwargs) -> None:
     saved = int(page.get_attribute("#visit-form", "data-saved") or 0)
     page.click("#visit-form button[type=submit]")
     page.wait_for_selector(f"#visit-form[data-saved='{saved + 1}']")
+
+
+def eventually(check: Callable[[], bool], timeout: float = 15) -> None:
+    """Wait until a server-side condition holds (polling the database, not sleeping blindly)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.05)

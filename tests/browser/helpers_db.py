@@ -17,3 +17,24 @@ def visit_count(app, **filters) -> int:
 def summaries(app) -> list[str]:
     with app.app_context():
         return sorted(db.session.scalars(select(Visit.summary)))
+
+
+def return_visit(app, comment: str) -> int:
+    """Return the only visit as a supervisor would: status, comment, version + 1, a new change_seq."""
+    from server.visits.services import next_change_seqs
+
+    with app.app_context():
+        visit = db.session.scalar(select(Visit))
+        visit.status = "returned"
+        visit.review_comment = comment
+        visit.version += 1
+        visit.change_seq = next_change_seqs(1)[0]
+        db.session.commit()
+        return visit.version
+
+
+def only_visit(app) -> Visit:
+    with app.app_context():
+        visit = db.session.scalar(select(Visit))
+        db.session.expunge(visit)
+        return visit
