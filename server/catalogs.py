@@ -39,10 +39,12 @@ def update_catalogs() -> None:
         po = translations / LOCALE / "LC_MESSAGES" / "messages.po"
         if not has_messages and not po.exists():
             pot.unlink()
-            translations.rmdir() if not any(translations.iterdir()) else None
+            if not any(translations.iterdir()):
+                translations.rmdir()
             continue
         if po.exists():
-            _run("update", "-i", str(pot), "-d", str(translations), "-l", LOCALE, "--no-fuzzy-matching")
+            _run("update", "-i", str(pot), "-d", str(translations), "-l", LOCALE, "--no-fuzzy-matching",
+                 "--ignore-pot-creation-date")
         else:
             _run("init", "-i", str(pot), "-d", str(translations), "-l", LOCALE)
         pot.unlink()
