@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import Select, or_, select
 
 from server.auth.models import Role, User
+from server.extensions import db
 from server.planning.models import Assignment
 from server.units.models import Unit
 from server.units.services import is_within
@@ -55,6 +56,31 @@ def recordable_unit_ids(user: User, on: date) -> Select:
         or_(Assignment.end_date.is_(None), Assignment.end_date >= on),
     )
     return select(Unit.id).where(or_(Unit.id.in_(scope_unit_ids(user)), Unit.id.in_(assigned)))
+
+
+def unit_recording_rule(user: User, unit_ids: set[int]) -> Callable[[int, date], bool]:
+    """The rule of ``recordable_unit_ids`` as a check ``(unit_id, day) -> bool`` for many items.
+
+    Loads the few units and assignments involved once, so a batch of 200 pushed visits costs two
+    queries instead of one per visit.
+    """
+    paths = dict(db.session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(unit_ids))).all())
+    assignments = db.session.execute(
+        select(Assignment.unit_id, Assignment.start_date, Assignment.end_date)
+        .where(Assignment.cadre_id == user.id, Assignment.unit_id.in_(unit_ids))
+    ).all()
+    root = user.unit.path
+
+    def allowed(unit_id: int, day: date) -> bool:
+        path = paths.get(unit_id)
+        if path is None:
+            return False
+        if user.role == Role.ADMIN or path.startswith(root):
+            return True
+        return any(a.unit_id == unit_id and a.start_date <= day and (a.end_date is None or day <= a.end_date)
+                   for a in assignments)
+
+    return allowed
 
 
 def can_review(user: User, visit: Visit) -> bool:

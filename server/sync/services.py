@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -20,8 +20,8 @@ from sqlalchemy.orm import selectinload
 
 from server.api.validation import translate_errors
 from server.audit.services import record
-from server.auth.models import Role, User
-from server.auth.permissions import recordable_unit_ids
+from server.auth.models import User
+from server.auth.permissions import recordable_unit_ids, unit_recording_rule
 from server.db import utcnow
 from server.extensions import db
 from server.home.services import minimum_days_for
@@ -116,7 +116,7 @@ def _validate(user: User, items: Sequence[Any], results: list[PushResult | None]
             results[index] = PushResult(_raw_id(item), INVALID, errors=translate_errors(error.messages))
     if not loaded:
         return []
-    allowed_unit = _unit_rule(user, {data["unit_id"] for _, data in loaded})
+    allowed_unit = unit_recording_rule(user, {data["unit_id"] for _, data in loaded})
     topic_ids = {topic for _, data in loaded for topic in data["topics"]}
     known_topics = set(db.session.scalars(select(Topic.id).where(Topic.id.in_(topic_ids))))
     placement_ids = {data["placement_id"] for _, data in loaded} - {None}
@@ -139,27 +139,6 @@ def _validate(user: User, items: Sequence[Any], results: list[PushResult | None]
         else:
             valid.append((index, data))
     return valid
-
-
-def _unit_rule(user: User, unit_ids: set[int]):
-    """A check (unit_id, day) → may ``user`` record a visit there (see auth.permissions)."""
-    paths = dict(db.session.execute(select(Unit.id, Unit.path).where(Unit.id.in_(unit_ids))).all())
-    assignments = db.session.execute(
-        select(Assignment.unit_id, Assignment.start_date, Assignment.end_date)
-        .where(Assignment.cadre_id == user.id, Assignment.unit_id.in_(unit_ids))
-    ).all()
-    root = user.unit.path
-
-    def allowed(unit_id: int, day: date) -> bool:
-        path = paths.get(unit_id)
-        if path is None:
-            return False
-        if user.role == Role.ADMIN or path.startswith(root):
-            return True
-        return any(a.unit_id == unit_id and a.start_date <= day and (a.end_date is None or day <= a.end_date)
-                   for a in assignments)
-
-    return allowed
 
 
 # -- applying -----------------------------------------------------------------------------------

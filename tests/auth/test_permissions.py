@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from server.auth.models import User
 from server.auth.permissions import can_review, can_view_visit, recordable_unit_ids, roles_required
@@ -80,3 +81,18 @@ def test_roles_required_gives_403_to_other_roles(make_app, auth, world):
     AuthActions(client).sign_out()
     AuthActions(client).sign_in("sup")
     assert client.get("/only-supervisors").get_data(as_text=True) == "ok"
+
+
+def test_the_batch_rule_agrees_with_the_query(app, world):
+    """unit_recording_rule (used for pushed batches) and recordable_unit_ids say the same."""
+    from server.auth.permissions import unit_recording_rule
+    from server.units.models import Unit
+
+    with app.app_context():
+        all_units = set(db.session.scalars(select(Unit.id)))
+        for user_id in (world.cadre, world.district_supervisor, world.admin):
+            user = _user(user_id)
+            for day in (date(2019, 6, 1), date.today()):
+                allowed = unit_recording_rule(user, all_units)
+                by_rule = {unit for unit in all_units if allowed(unit, day)}
+                assert by_rule == set(db.session.scalars(recordable_unit_ids(user, day)))
