@@ -7,6 +7,7 @@ On a machine without it, Playwright's bundled Chromium is used if installed, els
 from __future__ import annotations
 
 import contextlib
+import gzip
 import io
 import json
 import os
@@ -51,8 +52,9 @@ class Recorder:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length)
         environ["wsgi.input"] = io.BytesIO(body)
-        with contextlib.suppress(ValueError, AttributeError):
-            self.pushed_ids.extend(v.get("id") for v in json.loads(body).get("visits", []))
+        with contextlib.suppress(ValueError, AttributeError, OSError):
+            raw = gzip.decompress(body) if environ.get("HTTP_CONTENT_ENCODING") == "gzip" else body
+            self.pushed_ids.extend(v.get("id") for v in json.loads(raw).get("visits", []))
         if not self.cut_after_next_push.is_set():
             return self.app(environ, start_response)
         # The server applies and commits the push, then the connection drops before the answer.

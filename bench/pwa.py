@@ -1,0 +1,218 @@
+"""Front-end benchmarks in real Chromium: page weight, GPRS timings, Lighthouse scores.
+
+    .venv/bin/python bench/pwa.py weight      [--runs 5]
+    .venv/bin/python bench/pwa.py gprs        [--runs 5]
+    .venv/bin/python bench/pwa.py lighthouse  [--runs 3] [--lighthouse PATH]
+
+Each starts the app (threaded werkzeug on a loopback port) on a temporary SQLite database with the
+demo data, signs in as the demo cadre ``canbo`` and measures; medians of ``--runs`` runs are printed.
+
+- weight: bytes transferred (compressed, as on the wire: CDP ``encodedDataLength``) to load the
+  visit form with a cold HTTP cache and no service worker yet: the page and everything it needs
+  (CSS, JS modules, icons, manifest). The sync calls the page makes once loaded are shown apart.
+- gprs: Chromium network conditions via CDP (50 kbps down, 20 kbps up, 500 ms RTT) and 4x CPU
+  slowdown. "Form from the cache": navigation start to the form ready, with the service worker
+  answering from its cache (the device offline). "Sync 20": from pressing "Sync now" to the
+  waiting count reaching 0, with 20 visits waiting, throttled link.
+- lighthouse: Lighthouse 12 (mobile defaults) on the sign-in page and the visit form; install it
+  outside the repo or in bench/node_modules (ignored by git):
+  ``npm i -E --prefix bench lighthouse@12.2.3``, or pass ``--lighthouse /path/to/bin/lighthouse``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from flask_migrate import upgrade  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+from server import create_app  # noqa: E402
+from server.demo.data import DEMO_PASSWORD  # noqa: E402
+from server.demo.loader import load_demo_data  # noqa: E402
+from server.extensions import db  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync"]
+GPRS = {"offline": False, "latency": 500, "downloadThroughput": 50_000 / 8, "uploadThroughput": 20_000 / 8}
+USER = "canbo"
+
+
+@contextmanager
+def demo_server() -> Iterator[str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3", "SECRET_KEY": "bench",
+                          "RATELIMIT_ENABLED": False})
+        with app.app_context():
+            upgrade()
+            load_demo_data()
+            db.session.commit()
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_port}"
+        finally:
+            server.shutdown()
+            with app.app_context():
+                db.engine.dispose()
+
+
+def launch(playwright, profile: str | None = None, **options):
+    executable = CHROMIUM if os.path.exists(CHROMIUM) else None
+    if profile:
+        return playwright.chromium.launch_persistent_context(
+            profile, executable_path=executable, args=ARGS, headless=True, **options)
+    browser = playwright.chromium.launch(executable_path=executable, args=ARGS, headless=True)
+    return browser.new_context(**options)
+
+
+def sign_in(page, base: str, next_path: str = "/visits/new") -> None:
+    page.goto(f"{base}/auth/sign-in?next={next_path}")
+    page.fill("#username", USER)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(f"{base}{next_path}")
+
+
+def measure_weight(playwright, base: str) -> dict[str, int]:
+    signer = launch(playwright)
+    sign_in(signer.new_page(), base)
+    state = signer.storage_state()
+    signer.close()
+    # A cold HTTP cache and no service worker: everything the form needs comes over the wire.
+    context = launch(playwright, storage_state=state, service_workers="block")
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    urls: dict[str, str] = {}
+    sizes: dict[str, int] = {}
+    cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
+    cdp.on("Network.loadingFinished",
+           lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])))
+    page.goto(f"{base}/visits/new", wait_until="load")
+    page.wait_for_selector("#visit-form[data-ready='true']")
+    page.wait_for_selector("[data-last-sync]:not(:empty)")
+    page.wait_for_load_state("networkidle")
+    context.close()
+    shell = sum(n for rid, n in sizes.items() if "/api/" not in urls.get(rid, ""))
+    api = sum(n for rid, n in sizes.items() if "/api/" in urls.get(rid, ""))
+    return {"page": shell, "api": api,
+            "requests": sum(1 for rid in sizes if "/api/" not in urls.get(rid, ""))}
+
+
+def measure_gprs(playwright, base: str, profile: str) -> dict[str, float]:
+    context = launch(playwright, profile)
+    page = context.new_page()
+    sign_in(page, base)
+    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function(
+        "async () => Boolean(await (await caches.open('dicoso-pages')).match('/visits/new'))")
+    page.wait_for_selector("[data-last-sync]:has-text('Gửi lần cuối')")  # bootstrap data is on the device
+    cdp = context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    # The form from the cache: the device is offline, the worker answers.
+    context.set_offline(True)
+    page.goto(f"{base}/visits/new", wait_until="commit")
+    page.wait_for_selector("#visit-form[data-ready='true']")
+    open_ms = page.evaluate("""() => {
+        const nav = performance.getEntriesByType('navigation')[0];
+        return performance.now() - nav.startTime;
+    }""")
+    context.set_offline(False)
+    # 20 visits waiting (the API held back meanwhile), then sync them over GPRS.
+    page.route("**/api/**", lambda route: route.abort())
+    page.evaluate("""async () => {
+        const base = document.querySelector('script[type=module]').src;
+        const outbox = await import(base.replace('app.js', 'outbox.js'));
+        const data = await (await import(base.replace('app.js', 'sync.js'))).bootstrapData();
+        const userId = Number(document.body.dataset.userId);
+        const day = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
+        for (let i = 0; i < 20; i++) {
+          await outbox.save({id: outbox.newId(), base_version: null,
+            unit_id: data.units[i % data.units.length].id, start_date: day, end_date: day,
+            form: 'survey', topics: [data.topics[0].id],
+            summary: `Khảo sát tình hình đoàn viên, thanh niên tại cơ sở, lượt ${i}`,
+            findings: 'Chi đoàn hoạt động đều, đoàn viên tham gia đông.', recommendations: '',
+            participants: 20 + i, placement_id: null, location: null,
+            client_updated_at: new Date().toISOString()}, userId);
+        }
+    }""")
+    page.reload()
+    page.wait_for_selector("[data-waiting='20']")
+    page.wait_for_selector("[data-sync-now]:not([disabled])")
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", GPRS)
+    page.unroute_all()
+    sync_ms = page.evaluate("""() => new Promise((resolve) => {
+        const start = performance.now();
+        const waiting = document.querySelector('[data-waiting]');
+        new MutationObserver(() => {
+          if (waiting.dataset.waiting === '0') resolve(performance.now() - start);
+        }).observe(waiting, {attributes: true});
+        document.querySelector('[data-sync-now]').click();
+    })""")
+    context.close()
+    return {"open_form_ms": open_ms, "sync_20_ms": sync_ms}
+
+
+def run_lighthouse(binary: str, url: str, cookie: str | None, out: Path) -> dict[str, float]:
+    command = [binary, url, "--quiet", "--only-categories=performance,accessibility",
+               "--output=json", f"--output-path={out}",
+               "--chrome-flags=--headless=new " + " ".join(ARGS)]
+    if cookie:
+        command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
+    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    report = json.loads(out.read_text())
+    final = report.get("finalDisplayedUrl", "")
+    if not final.endswith(url.split("127.0.0.1", 1)[1].split("/", 1)[1]):
+        raise SystemExit(f"Lighthouse ended on {final}, not {url}: was the session cookie refused?")
+    return {name: round(cat["score"] * 100) for name, cat in report["categories"].items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=["weight", "gprs", "lighthouse"])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--lighthouse", default=str(ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"))
+    args = parser.parse_args()
+    results: list[dict] = []
+    with demo_server() as base, sync_playwright() as playwright, tempfile.TemporaryDirectory() as tmp:
+        for run in range(args.runs):
+            if args.what == "weight":
+                result = measure_weight(playwright, base)
+            elif args.what == "gprs":
+                result = measure_gprs(playwright, base, f"{tmp}/profile-{run}")
+            else:
+                signer = launch(playwright)
+                sign_in(signer.new_page(), base)
+                cookie = "; ".join(f"{c['name']}={c['value']}" for c in signer.cookies())
+                signer.close()
+                result = {}
+                pages = [("sign-in", "/auth/sign-in", None), ("visit form", "/visits/new", cookie)]
+                for name, path, jar in pages:
+                    scores = run_lighthouse(args.lighthouse, base + path, jar, Path(tmp) / f"lh-{run}.json")
+                    result.update({f"{name} {k}": v for k, v in scores.items()})
+            print(f"run {run + 1}: {result}", flush=True)
+            results.append(result)
+    print("median:", {key: statistics.median(r[key] for r in results) for key in results[0]})
+
+
+if __name__ == "__main__":
+    main()
