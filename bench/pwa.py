@@ -128,7 +128,11 @@ def measure_gprs(playwright, base: str, profile: str) -> dict[str, float]:
     # The form from the cache: the device is offline, the worker answers.
     context.set_offline(True)
     page.goto(f"{base}/visits/new", wait_until="commit")
-    page.wait_for_selector("#visit-form[data-ready='true']")
+    try:
+        page.wait_for_selector("#visit-form[data-ready='true']")
+    except Exception:
+        print("DEBUG", page.url, page.content()[:3000], file=sys.stderr)
+        raise
     open_ms = page.evaluate("""() => {
         const nav = performance.getEntriesByType('navigation')[0];
         return performance.now() - nav.startTime;
