@@ -50,8 +50,9 @@ async function precacheShell() {
   }
 }
 
-// Best effort: pages answer 200 only to a signed-in person; a redirect means nobody is signed in,
-// and whatever an earlier person left cached for that page goes.
+// Best effort: pages answer 200 only to a signed-in person (a redirect to sign-in is not stored).
+// Nothing is deleted here: an answer that was in flight while someone signed in must not remove
+// the page just stored for them. The cache is emptied at sign-out and when the person changes.
 async function cachePages(onlyMissing) {
   const cache = await caches.open(PAGES);
   await Promise.all(SHELL.pages.map(async (url) => {
@@ -59,11 +60,24 @@ async function cachePages(onlyMissing) {
       if (onlyMissing && await cache.match(url)) return;
       const response = await fetch(url, {cache: 'reload', credentials: 'same-origin'});
       if (cacheable(response)) await cache.put(url, response);
-      else if (response.redirected) await cache.delete(url);
     } catch (error) {
       // offline or a full disk: the next visit to the page fills it in
     }
   }));
+}
+
+const OWNER_KEY = '/__dicoso-pages-owner';
+
+// The pages are one person's (their name, their placement): start afresh when someone else signs in.
+async function warm(user) {
+  const cache = await caches.open(PAGES);
+  const owner = await cache.match(OWNER_KEY);
+  if (owner && (await owner.text()) !== String(user)) {
+    await caches.delete(PAGES);
+    return warm(user);
+  }
+  if (!owner) await cache.put(OWNER_KEY, new Response(String(user)));
+  await cachePages(true);
 }
 
 self.addEventListener('install', (event) => {
@@ -83,7 +97,7 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('message', (event) => {
   const type = event.data && event.data.type;
   if (type === 'skip-waiting') self.skipWaiting(); // only when the page has saved its drafts
-  else if (type === 'warm') event.waitUntil(cachePages(true));
+  else if (type === 'warm') event.waitUntil(warm(event.data.user));
   else if (type === 'signed-out') event.waitUntil(caches.delete(PAGES));
 });
 

@@ -76,7 +76,8 @@ async function registerWorker() {
   });
   if (sync.userId) {
     await navigator.serviceWorker.ready;
-    navigator.serviceWorker.controller?.postMessage({type: 'warm'}); // cache the offline pages
+    // cache the offline pages for this person
+    (registration.active || navigator.serviceWorker.controller)?.postMessage({type: 'warm', user: sync.userId});
   }
 }
 

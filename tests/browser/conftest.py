@@ -168,7 +168,8 @@ def wait_for_worker(page) -> None:
         raise AssertionError(f"no service worker controls the page: {state}") from None
     page.wait_for_function("""async () => {
         const cache = await caches.open('dicoso-pages');
-        return Boolean(await cache.match('/visits/new')) && Boolean(await cache.match('/visits/'));
+        const pages = ['/', '/visits/new', '/visits/', '/visits/placement', '/visits/settings'];
+        return (await Promise.all(pages.map((url) => cache.match(url)))).every(Boolean);
     }""")
 
 
