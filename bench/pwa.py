@@ -120,19 +120,17 @@ def measure_gprs(playwright, base: str, profile: str) -> dict[str, float]:
     page = context.new_page()
     sign_in(page, base)
     page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function(
-        "async () => Boolean(await (await caches.open('dicoso-pages')).match('/visits/new'))")
+    page.wait_for_function("""async () => {
+        const cache = await caches.open('dicoso-pages');
+        return Boolean(await cache.match('/visits/new')) && Boolean(await cache.match('/visits/'));
+    }""")
     page.wait_for_selector("[data-last-sync]:has-text('Gửi lần cuối')")  # bootstrap data is on the device
     cdp = context.new_cdp_session(page)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
     # The form from the cache: the device is offline, the worker answers.
     context.set_offline(True)
     page.goto(f"{base}/visits/new", wait_until="commit")
-    try:
-        page.wait_for_selector("#visit-form[data-ready='true']")
-    except Exception:
-        print("DEBUG", page.url, page.content()[:3000], file=sys.stderr)
-        raise
+    page.wait_for_selector("#visit-form[data-ready='true']")
     open_ms = page.evaluate("""() => {
         const nav = performance.getEntriesByType('navigation')[0];
         return performance.now() - nav.startTime;

@@ -53,6 +53,10 @@ const CATALOG = {
     logDay: 'Ghi ngày này',
     logged: 'Đã ghi',
     chooseUnit: 'Chọn đơn vị',
+    field_unit_id: 'Đơn vị đến', field_start_date: 'Từ ngày', field_end_date: 'Đến ngày',
+    field_form: 'Hình thức', field_topics: 'Chủ đề', field_summary: 'Nội dung',
+    field_findings: 'Kết quả nắm bắt', field_recommendations: 'Kiến nghị',
+    field_participants: 'Số người tham gia', field_placement_id: 'Đợt tập sự', field_id: 'Mã lượt',
     noPlacement: 'Không',
   },
   en: {
@@ -108,6 +112,10 @@ const CATALOG = {
     logDay: 'Log this day',
     logged: 'Logged',
     chooseUnit: 'Choose a unit',
+    field_unit_id: 'Unit visited', field_start_date: 'From', field_end_date: 'To',
+    field_form: 'Form', field_topics: 'Topics', field_summary: 'What was done',
+    field_findings: 'Findings', field_recommendations: 'Recommendations',
+    field_participants: 'People taking part', field_placement_id: 'Placement', field_id: 'Visit id',
     noPlacement: 'None',
   },
 };

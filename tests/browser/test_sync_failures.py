@@ -30,7 +30,8 @@ def test_invalid_entry_stays_shows_the_reason_and_syncs_once_fixed(live_server, 
     page.goto(f"{live_server.url}/visits/")
     item = page.locator("#visit-list li[data-state=invalid]")
     item.wait_for()
-    assert "không" in item.locator(".reason").inner_text().lower()  # the server's reason, in Vietnamese
+    reason = item.locator(".reason").inner_text()
+    assert "Đơn vị đến" in reason and "không" in reason.lower()  # the server's reason, in Vietnamese
     wait_waiting(page, 1)
     assert visit_count(live_server.app) == 0
 
