@@ -45,6 +45,7 @@ class Recorder:
         self.pushed_ids: list[str] = []
         self.cut_after_next_push = threading.Event()
         self.push_applied_then_cut = threading.Event()
+        self.refuse_pushes = threading.Event()
 
     def __call__(self, environ, start_response):
         if environ["PATH_INFO"] != "/api/v1/sync/push" or environ["REQUEST_METHOD"] != "POST":
@@ -55,6 +56,8 @@ class Recorder:
         with contextlib.suppress(ValueError, AttributeError, OSError):
             raw = gzip.decompress(body) if environ.get("HTTP_CONTENT_ENCODING") == "gzip" else body
             self.pushed_ids.extend(v.get("id") for v in json.loads(raw).get("visits", []))
+        if self.push_applied_then_cut.is_set() and self.refuse_pushes.is_set():
+            self._cut(environ)  # until the test says so, as if the server were gone
         if not self.cut_after_next_push.is_set():
             return self.app(environ, start_response)
         # The server applies and commits the push, then the connection drops before the answer.
@@ -62,12 +65,17 @@ class Recorder:
         response = self.app(environ, lambda *args, **kwargs: (lambda data: None))
         b"".join(response)
         getattr(response, "close", lambda: None)()
+        self.refuse_pushes.set()
+        self.push_applied_then_cut.set()
+        self._cut(environ)
+
+    @staticmethod
+    def _cut(environ):
         sock = environ.get("werkzeug.socket")
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-        self.push_applied_then_cut.set()
-        raise ConnectionAbortedError("test: connection cut after the push was applied")
+        raise ConnectionAbortedError("test: connection cut")
 
 
 class LiveServer:
