@@ -15,6 +15,7 @@ def _compress(response: Response) -> Response:
     if (
         response.status_code < 200 or response.status_code in (204, 206, 304)
         or "Content-Encoding" in response.headers
+        or request.path.startswith("/api/")  # the API blueprint compresses (and ETags) its own
         or not (response.mimetype or "").startswith(COMPRESSIBLE)
         or "gzip" not in request.headers.get("Accept-Encoding", "").lower()
         or (response.is_streamed and not response.direct_passthrough)
