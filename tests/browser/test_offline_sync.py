@@ -38,3 +38,26 @@ def test_offline_session_keeps_visits_and_delivers_each_once(live_server, open_b
     assert summaries(live_server.app) == ["Lượt 0", "Lượt 1", "Lượt 2"]
     page.wait_for_selector("#visit-list li[data-state=submitted] >> nth=2")
     assert page.locator("[data-last-sync]").inner_text() != ""
+
+
+def test_client_checks_mirror_the_server_in_vietnamese_and_keep_the_input(live_server, open_browser):
+    from datetime import date, timedelta
+
+    context = open_browser()
+    page = context.new_page()
+    sign_in(page, live_server.url)
+    wait_for_worker(page)
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("#visit-form[data-ready='true']")
+    today = date.today()
+    page.fill("#start_date", today.isoformat())
+    page.fill("#end_date", (today - timedelta(days=1)).isoformat())
+    page.fill("#summary", "Không được mất")
+    page.click("#visit-form button[type=submit]")
+    assert page.inner_text("#unit_id-error") == "Trường này là bắt buộc."
+    assert page.inner_text("#end_date-error") == "Ngày kết thúc không được trước ngày bắt đầu."
+    assert page.inner_text("#form-error") == "Trường này là bắt buộc."
+    assert page.input_value("#summary") == "Không được mất"
+    assert page.get_attribute("#unit_id", "aria-invalid") == "true"
+    wait_waiting(page, 0)
