@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from server import config as config_module
-from server.extensions import babel, csrf, db, limiter, login_manager, migrate
+from server.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PWA_DIR = PACKAGE_DIR.parent / "pwa"
@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
     i18n.init_app(app, babel)
 
     _register_blueprints(app)
@@ -50,7 +51,6 @@ def _register_blueprints(app: Flask) -> None:
     from server.api.views import bp as api_bp
     from server.auth.views import bp as auth_bp
     from server.home.views import bp as home_bp
-    from server.pwa_shell import compress
     from server.pwa_shell.views import bp as pwa_shell_bp
     from server.sync.views import bp as sync_bp
     from server.tokens.views import bp as tokens_bp
@@ -63,4 +63,3 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(sync_bp)
     app.register_blueprint(pwa_shell_bp)
     app.register_blueprint(visits_bp)
-    compress.init_app(app)

@@ -55,4 +55,9 @@ def from_environment(instance_path: Path = INSTANCE_PATH) -> dict:
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Pages, scripts and JSON are sent compressed: the visit form must load over GPRS.
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_MIN_SIZE": 500,
+        "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
+                               "application/json", "application/manifest+json", "image/svg+xml"],
     }

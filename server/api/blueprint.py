@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 
 from flask import Blueprint, Response, request
@@ -12,8 +11,6 @@ from server.api.errors import ApiError, handle_api_error
 from server.extensions import csrf
 
 PREFIX = "/api/v1"
-#: responses smaller than this are sent as they are: gzip would not pay for itself
-GZIP_MIN_BYTES = 1024
 
 
 def api_blueprint(name: str, import_name: str) -> Blueprint:
@@ -30,19 +27,9 @@ def api_blueprint(name: str, import_name: str) -> Blueprint:
 
 
 def _finish_response(response: Response) -> Response:
+    """API answers are per caller and change with every sync: no cache may keep them.
+    (Compression is app-wide, by Flask-Compress.)"""
     response.headers.setdefault("Cache-Control", "no-store")
-    if (
-        "gzip" in (request.headers.get("Accept-Encoding") or "")
-        and response.status_code == 200
-        and not response.direct_passthrough
-        and "Content-Encoding" not in response.headers
-        and response.mimetype == "application/json"
-    ):
-        data = response.get_data()
-        if len(data) >= GZIP_MIN_BYTES:
-            response.set_data(gzip.compress(data, compresslevel=5))
-            response.headers["Content-Encoding"] = "gzip"
-            response.vary.add("Accept-Encoding")
     return response
 
 
