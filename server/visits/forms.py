@@ -19,6 +19,7 @@ from wtforms import (
     SelectMultipleField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -31,6 +32,10 @@ def _optional_int(value: Any) -> int | None:
     if value in (None, "", "None"):
         return None
     return int(value)
+
+
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, str(label)) for value, label in pairs]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -46,7 +51,7 @@ class VisitForm(FlaskForm):
     placement_id = SelectField(_l("Placement"), coerce=_optional_int, validators=[Optional()])
     start_date = DateField(_l("From"), validators=[InputRequired(_l("Enter the start date."))])
     end_date = DateField(_l("To"), validators=[InputRequired(_l("Enter the end date."))])
-    form = RadioField(_l("Form of the visit"), choices=list(FORM_LABELS.items()),
+    form = RadioField(_l("Form of the visit"), choices=_choices(FORM_LABELS.items()),
                       validators=[InputRequired(_l("Choose the form of the visit."))])
     topics = MultiCheckboxField(_l("Topics"), coerce=int, validators=[Optional()])
     summary = TextAreaField(_l("What was done"), validators=[Length(max=MAX_TEXT)])
@@ -57,10 +62,11 @@ class VisitForm(FlaskForm):
 
     def set_choices(self, bootstrap: dict[str, Any], choose_label: str, none_label: str) -> None:
         """Choices from the same data the device gets offline (the sync bootstrap)."""
-        self.unit_id.choices = [("", choose_label)] + [(u["id"], u["name"]) for u in bootstrap["units"]]
-        self.placement_id.choices = [("", none_label)] + [
-            (p["id"], p["unit_name"]) for p in bootstrap["placements"]]
-        self.topics.choices = [(t["id"], t["name"]) for t in bootstrap["topics"]]
+        self.unit_id.choices = _choices([("", choose_label)] + [(u["id"], u["name"])
+                                                                 for u in bootstrap["units"]])
+        self.placement_id.choices = _choices([("", none_label)] + [
+            (p["id"], p["unit_name"]) for p in bootstrap["placements"]])
+        self.topics.choices = _choices((t["id"], t["name"]) for t in bootstrap["topics"])
 
     def validate_start_date(self, field: DateField) -> None:
         if field.data and field.data > today():

@@ -83,3 +83,21 @@ def test_placement_day_is_logged_offline_as_a_linked_visit(live_server, open_bro
     eventually(lambda: summaries(live_server.app) == ["Ngày 1 tập sự"])
     visit = only_visit(live_server.app)
     assert (visit.placement_id, visit.start_date) == (placement_id, start)
+
+
+def test_first_save_asks_the_browser_to_keep_storage(live_server, open_browser):
+    """Chromium may evict a site's data under pressure unless persistence was granted."""
+    context = open_browser()
+    context.add_init_script("""
+        window.__persistCalls = 0;
+        navigator.storage.persisted = async () => false;
+        navigator.storage.persist = async () => { window.__persistCalls += 1; return true; };
+    """)
+    page = context.new_page()
+    sign_in(page, live_server.url)
+    page.wait_for_selector("#visit-form[data-ready='true']")
+    assert page.evaluate("window.__persistCalls") == 0  # not asked merely for opening the form
+    save_visit(page, summary="Lượt đầu")
+    page.wait_for_function("window.__persistCalls === 1")
+    save_visit(page, summary="Lượt hai")
+    assert page.evaluate("window.__persistCalls") == 1
