@@ -28,7 +28,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,12 +37,12 @@ sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
 
 from server import create_app  # noqa: E402
 from server.demo.data import DEMO_PASSWORD  # noqa: E402
 from server.demo.loader import load_demo_data  # noqa: E402
 from server.extensions import db  # noqa: E402
+from tests.api.live import threaded_server  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -61,13 +60,10 @@ def demo_server() -> Iterator[str]:
             upgrade()
             load_demo_data()
             db.session.commit()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
         try:
-            yield f"http://127.0.0.1:{server.server_port}"
+            with threaded_server(app) as url:
+                yield url
         finally:
-            server.shutdown()
             with app.app_context():
                 db.engine.dispose()
 
