@@ -13,6 +13,7 @@ import json
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -46,8 +47,19 @@ class Recorder:
         self.cut_after_next_push = threading.Event()
         self.push_applied_then_cut = threading.Event()
         self.refuse_pushes = threading.Event()
+        self.last_request_at = time.monotonic()
+
+    def wait_idle(self, quiet: float = 0.5, timeout: float = 10) -> None:
+        """Wait until no request has arrived for ``quiet`` seconds (the worker's cache writes
+        that follow its last fetches are done), so closing the browser cuts nothing short."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() - self.last_request_at < quiet:
+            if time.monotonic() > deadline:
+                raise AssertionError("the browser kept fetching")
+            time.sleep(0.05)
 
     def __call__(self, environ, start_response):
+        self.last_request_at = time.monotonic()
         if environ["PATH_INFO"] != "/api/v1/sync/push" or environ["REQUEST_METHOD"] != "POST":
             return self.app(environ, start_response)
         length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -129,11 +141,14 @@ def open_browser(playwright_instance, tmp_path) -> Iterator[Callable]:
     """Open a persistent Chromium context on a profile directory (reopen the same one later)."""
     contexts = []
 
-    def launch(profile: str = "profile", fast_sync: bool = True):
+    def launch(profile: str = "profile", fast_sync: bool = True, offline: bool = False):
+        # offline=True cuts the network from the first moment: a reopened profile's service
+        # worker can wake (and sync) before a later set_offline(True) reaches it.
         try:
             context = playwright_instance.chromium.launch_persistent_context(
                 str(tmp_path / profile), executable_path=_executable(), args=CHROMIUM_ARGS,
-                headless=True, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", accept_downloads=True)
+                headless=True, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", accept_downloads=True,
+                offline=offline)
         except playwright_api.Error as error:
             if _executable() is None:
                 pytest.skip(f"no Chromium: install Debian's chromium or run "

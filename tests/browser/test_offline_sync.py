@@ -11,11 +11,15 @@ def test_offline_session_keeps_visits_and_delivers_each_once(live_server, open_b
     page = context.new_page()
     sign_in(page, live_server.url)
     wait_for_worker(page)
+    live_server.recorder.wait_idle()  # a browser closed mid cache write may lose that page
     context.close()
+    # No network at all: the browser is offline, and so is the server. (Playwright's offline
+    # emulation can reach a reopened profile's service worker late, and Chromium's Background
+    # Sync may then deliver the outbox early; a stopped server makes "offline" airtight.)
+    live_server.stop()
 
     # A new session that starts offline: the form comes from the cache.
-    context = open_browser()
-    context.set_offline(True)
+    context = open_browser(offline=True)
     page = context.new_page()
     page.goto(f"{live_server.url}/visits/new")
     for n in range(3):
@@ -25,14 +29,15 @@ def test_offline_session_keeps_visits_and_delivers_each_once(live_server, open_b
     wait_waiting(page, 3)
     context.close()
 
-    context = open_browser()
-    context.set_offline(True)
+    context = open_browser(offline=True)
     page = context.new_page()
     page.goto(f"{live_server.url}/visits/")
     wait_waiting(page, 3)
+    page.wait_for_selector("#visit-list li[data-state=waiting] >> nth=2")  # the list renders after the count
     assert page.locator("#visit-list li[data-state=waiting]").count() == 3
     assert visit_count(live_server.app) == 0
 
+    live_server.start()
     context.set_offline(False)  # the page's `online` trigger carries the sync
     wait_waiting(page, 0)
     assert summaries(live_server.app) == ["Lượt 0", "Lượt 1", "Lượt 2"]
