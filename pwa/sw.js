@@ -23,10 +23,21 @@ const PRECACHED = new Map(SHELL.precache.map((url) => [canonical(url), url]));
 const cacheable = (response) =>
   Boolean(response) && response.status === 200 && response.type === 'basic' && !response.redirected;
 
+// Cache writes start only once the whole body is here: a write fed by a stream that breaks
+// half-way (the network drops, the browser closes) can lose the copy that was already cached.
+async function completeCopy(response) {
+  const headers = new Headers(response.headers);
+  headers.delete('Content-Encoding'); // the body read here is already decoded
+  headers.delete('Content-Length');
+  return new Response(await response.arrayBuffer(),
+    {status: response.status, statusText: response.statusText, headers});
+}
+
 async function putSafely(cacheName, key, response) {
   try {
+    const copy = await completeCopy(response);
     const cache = await caches.open(cacheName);
-    await cache.put(key, response);
+    await cache.put(key, copy);
   } catch (error) {
     // QuotaExceededError and friends must never break the page that is being served.
     console.warn('dicoso sw: cache write failed', key, error);
@@ -59,7 +70,7 @@ async function cachePages(onlyMissing) {
     try {
       if (onlyMissing && await cache.match(url)) return;
       const response = await fetch(url, {cache: 'reload', credentials: 'same-origin'});
-      if (cacheable(response)) await cache.put(url, response);
+      if (cacheable(response)) await cache.put(url, await completeCopy(response));
     } catch (error) {
       // offline or a full disk: the next visit to the page fills it in
     }

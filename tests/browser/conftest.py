@@ -36,6 +36,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
+            # A safety net, not a cure: a real Chromium on a shared 2-core machine sometimes loses
+            # a race we have not pinned down yet (see docs/pwa.md). A behaviour that is broken
+            # still fails all three tries; every rerun is listed in the report ("R").
+            item.add_marker(pytest.mark.flaky(reruns=2))
 
 
 class Recorder:
