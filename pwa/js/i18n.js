@@ -29,7 +29,7 @@ const CATALOG = {
     stateInvalid: 'Cần sửa',
     stateConflict: 'Xung đột',
     stateLocked: 'Đã khóa',
-    stateSubmitted: 'Đã gửi',
+    stateSubmitted: 'Chờ duyệt',
     stateApproved: 'Đã duyệt',
     stateReturned: 'Bị trả lại',
     reasonInvalid: 'Máy chủ không nhận: {errors}',

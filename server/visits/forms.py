@@ -35,7 +35,8 @@ def _optional_int(value: Any) -> int | None:
 
 
 def _choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, str(label)) for value, label in pairs]
+    # labels stay lazy: they are translated when the form renders, in the reader's language
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class MultiCheckboxField(SelectMultipleField):

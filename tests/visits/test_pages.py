@@ -45,6 +45,15 @@ def test_pages_render_in_vietnamese(client, auth, world):
         assert 'type="module"' in page and 'rel="manifest"' in page
 
 
+def test_form_choices_follow_the_readers_language(app, client, auth, world):
+    auth.sign_in("cadre")
+    page = client.get("/visits/new").get_data(as_text=True)
+    assert "Khảo sát chuyên đề" in page and "Kiểm tra, giám sát" in page
+    assert "Thematic survey" not in page
+    client.post("/auth/language", data={"lang": "en", "csrf_token": csrf_token(client, "/")})
+    assert "Thematic survey" in client.get("/visits/new").get_data(as_text=True)
+
+
 def test_form_offers_the_units_the_cadre_may_record_for(client, auth, world):
     auth.sign_in("cadre")
     page = client.get("/visits/new").get_data(as_text=True)
