@@ -33,6 +33,7 @@ function readForm() {
     findings: data.get('findings') || '',
     recommendations: data.get('recommendations') || '',
     participants: data.get('participants') ?? '',
+    location: data.get('location') ? JSON.parse(data.get('location')) : null,
   };
 }
 
@@ -40,7 +41,9 @@ function fillForm(values) {
   for (const [name, value] of Object.entries(values)) {
     const element = field(name);
     if (!element || value === undefined) continue;
-    if (name === 'topics') {
+    if (name === 'location') {
+      showLocation(value);
+    } else if (name === 'topics') {
       form.querySelectorAll('input[name="topics"]').forEach((box) => {
         box.checked = (value || []).map(String).includes(box.value);
       });
@@ -50,6 +53,28 @@ function fillForm(values) {
       element.value = value ?? '';
     }
   }
+}
+
+function showLocation(location) {
+  field('location').value = location ? JSON.stringify(location) : '';
+  document.getElementById('location-state').textContent = location
+    ? t('locationSet', {m: Math.round(location.accuracy_m ?? 0)}) : '';
+}
+
+// Where the cadre is, when the device can tell (GPS works without a network).
+function setUpLocation() {
+  if (!navigator.geolocation) return;
+  document.getElementById('location-field').hidden = false;
+  document.getElementById('locate').addEventListener('click', () => {
+    document.getElementById('location-state').textContent = t('locating');
+    navigator.geolocation.getCurrentPosition((position) => {
+      const {latitude, longitude, accuracy} = position.coords;
+      showLocation({lat: latitude, lon: longitude, accuracy_m: Math.round(accuracy)});
+      scheduleDraft();
+    }, () => {
+      document.getElementById('location-state').textContent = t('locationFailed');
+    }, {enableHighAccuracy: true, timeout: 20000, maximumAge: 60000});
+  });
 }
 
 // The server's rules (server/sync/schemas.py VisitIn), checked here too, in the page's language.
@@ -187,7 +212,6 @@ async function submit(event) {
     base_version: base ? Number(base) : null,
     ...values,
     participants: values.participants === '' ? 0 : Number(values.participants),
-    location: null,
     client_updated_at: new Date().toISOString(),
   };
   await outbox.save(visit, sync.userId);
@@ -204,6 +228,7 @@ async function submit(event) {
   form.reset();
   field('id').value = '';
   field('base_version').value = '';
+  showLocation(null); // hidden inputs keep their value through reset()
   message(t('savedWaiting'));
   field('unit_id').focus();
   const outcome = await sync.syncNow();
@@ -217,6 +242,7 @@ export async function init({onBeforeUpdate}) {
   const editId = params.get('edit');
   draftKey = editId ? `edit:${editId}` : (params.get('placement') ? `placement:${params.get('placement')}:${params.get('date')}` : 'new');
   applyBootstrap(await sync.bootstrapData());
+  setUpLocation();
   if (editId) {
     await loadForEdit(editId);
   } else if (params.get('placement') && params.get('date')) {
