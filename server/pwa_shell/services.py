@@ -28,7 +28,7 @@ def shell(pwa_dir: Path, salt: str = "") -> Shell:
     paths = sorted(p for pattern in SHELL_GLOBS for p in pwa_dir.glob(pattern))
     sw = pwa_dir / "sw.js"
     manifest = pwa_dir / "manifest.webmanifest"
-    key = (salt, *((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in [*paths, sw, manifest]))
+    key = (salt, *((str(p), s.st_mtime_ns, s.st_size) for p in [*paths, sw, manifest] for s in [p.stat()]))
     cached = _cache.get(key)
     if cached is not None:
         return cached

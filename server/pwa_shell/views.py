@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, send_from_directory, url_for
+from flask import Blueprint, Response, current_app, g, render_template, send_from_directory, url_for
 
 from server.pwa_shell import services
 
@@ -18,7 +18,10 @@ def _pwa_dir() -> Path:
 
 
 def current_shell() -> services.Shell:
-    return services.shell(_pwa_dir(), current_app.config.get("PWA_VERSION_SALT", ""))
+    """The shell of this request (a page asks for it once per asset URL: look at the files once)."""
+    if "pwa_shell" not in g:
+        g.pwa_shell = services.shell(_pwa_dir(), current_app.config.get("PWA_VERSION_SALT", ""))
+    return g.pwa_shell
 
 
 def asset_url(filename: str) -> str:

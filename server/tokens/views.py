@@ -23,8 +23,9 @@ bp = api_blueprint("tokens", __name__)
 
 def _dump(token: DeviceToken) -> dict:
     current = g.get("api_token")
-    return TokenOut().dump({**{k: getattr(token, k) for k in TokenOut().fields if k != "current"},
-                            "current": current is not None and current.id == token.id})
+    schema = TokenOut()
+    return schema.dump({**{k: getattr(token, k) for k in schema.fields if k != "current"},
+                        "current": current is not None and current.id == token.id})
 
 
 @bp.post("/tokens")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,14 +14,7 @@ from sqlalchemy.orm import selectinload
 from server.auth.models import User
 from server.extensions import db
 from server.planning.models import Placement
-from server.units.models import Unit
 from server.visits.models import Visit
-
-
-def own_visit(user: User, visit_id: uuid.UUID) -> Visit | None:
-    """The user's own visit with this id; others' visits are as good as absent."""
-    visit = db.session.get(Visit, visit_id)
-    return visit if visit is not None and visit.cadre_id == user.id else None
 
 
 def form_data(visit: Visit) -> SimpleNamespace:
@@ -58,12 +50,6 @@ def my_visits(user: User) -> list[Visit]:
     ))
 
 
-def unit_names(user: User) -> dict[int, str]:
-    return dict(db.session.execute(
-        select(Unit.id, Unit.name).where(Unit.id.in_(select(Visit.unit_id).where(Visit.cadre_id == user.id)))
-    ).all())
-
-
 @dataclass(frozen=True)
 class PlacementDay:
     number: int
@@ -83,12 +69,14 @@ def my_placements(user: User) -> list[PlacementView]:
         select(Placement).options(selectinload(Placement.unit))
         .where(Placement.cadre_id == user.id).order_by(Placement.start_date.desc())
     ).all()
+    logged: dict[tuple[int, date], Visit] = {
+        (v.placement_id, v.start_date): v for v in db.session.scalars(
+            select(Visit).where(Visit.cadre_id == user.id,
+                                Visit.placement_id.in_([p.id for p in placements])))}
     views = []
     for placement in placements:
-        logged = {v.start_date: v for v in db.session.scalars(
-            select(Visit).where(Visit.placement_id == placement.id, Visit.cadre_id == user.id))}
         span = (placement.end_date - placement.start_date).days + 1
-        days = [PlacementDay(n + 1, d, logged.get(d))
+        days = [PlacementDay(n + 1, d, logged.get((placement.id, d)))
                 for n, d in ((n, placement.start_date + timedelta(days=n)) for n in range(span))]
         views.append(PlacementView(placement, days))
     return views

@@ -33,7 +33,7 @@ def _edit_id() -> uuid.UUID | None:
 def new():
     bootstrap = sync_services.bootstrap(current_user)
     edit_id = _edit_id()
-    visit = queries.own_visit(current_user, edit_id) if edit_id else None
+    visit = sync_services.own_visit(current_user, edit_id) if edit_id else None
     form = VisitForm(obj=queries.form_data(visit) if visit and request.method == "GET" else None)
     form.set_choices(bootstrap, _("Choose a unit"), _("None"))
     if request.method == "GET":
@@ -69,8 +69,7 @@ def _show_refusal(form: VisitForm, result: sync_services.PushResult) -> None:
 @bp.get("/")
 @login_required
 def mine():
-    return render_template("visits/mine.html", visits=queries.my_visits(current_user),
-                           units=queries.unit_names(current_user))
+    return render_template("visits/mine.html", visits=queries.my_visits(current_user))
 
 
 @bp.get("/placement")
