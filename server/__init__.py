@@ -40,8 +40,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     _register_blueprints(app)
 
-    from server import cli, errors
+    from server import cli, errors, transaction
 
+    transaction.init_app(app)
     errors.register(app)
     cli.register(app)
     return app

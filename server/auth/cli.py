@@ -9,6 +9,7 @@ from sqlalchemy import select
 from server.auth import services
 from server.auth.models import Role, User
 from server.extensions import db
+from server.transaction import commits
 from server.units.models import Unit
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -22,6 +23,7 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--probationary", is_flag=True)
 @click.option("--locale", type=click.Choice(["vi", "en"]), default="vi")
+@commits
 def create(username: str, full_name: str, role: str, unit_code: str, password: str,
            probationary: bool, locale: str) -> None:
     """Create a user; the password is asked for, never defaulted."""
@@ -34,17 +36,16 @@ def create(username: str, full_name: str, role: str, unit_code: str, password: s
         raise click.BadParameter(f"user {username!r} exists", param_hint="USERNAME")
     services.create_user(username, full_name, password, unit, role,
                          is_probationary=probationary, locale=locale)
-    db.session.commit()
     click.echo(f"Created {role} {username}.")
 
 
 @users_cli.command("deactivate")
 @click.argument("username")
+@commits
 def deactivate(username: str) -> None:
     """Deactivate a user, ending their web sessions and device tokens."""
     user = db.session.scalar(select(User).where(User.username == username.lower()))
     if user is None:
         raise click.BadParameter(f"no user {username!r}", param_hint="USERNAME")
     services.deactivate_user(user)
-    db.session.commit()
     click.echo(f"Deactivated {username}.")

@@ -10,7 +10,7 @@ from flask_login import current_user, login_user, logout_user
 
 from server.auth import services
 from server.auth.forms import LanguageForm, SignInForm
-from server.extensions import db, limiter, login_manager
+from server.extensions import limiter, login_manager
 
 bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
 
@@ -49,7 +49,6 @@ def sign_in():
             login_user(user)
             if lang:
                 session["lang"] = lang
-            db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/sign_in.html", form=form)
 
@@ -58,7 +57,6 @@ def sign_in():
 def sign_out():
     if current_user.is_authenticated:
         services.end_web_session(current_user.get_id())
-        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
@@ -72,5 +70,4 @@ def language():
         session["lang"] = form.lang.data
         if current_user.is_authenticated:
             current_user.locale = form.lang.data
-            db.session.commit()
     return redirect(_safe_next(request.form.get("next")))

@@ -8,12 +8,13 @@ from flask.cli import with_appcontext
 
 from server.demo.data import ADMIN, DEMO_PASSWORD, FULL_TIME_CADRES, PROBATIONARY_CADRES, SUPERVISORS
 from server.demo.loader import load_demo_data
-from server.extensions import db
+from server.transaction import commits
 
 
 @click.command("demo-data")
 @click.option("--force", is_flag=True, help="Load even into a database that is not SQLite.")
 @with_appcontext
+@commits
 def demo_data(force: bool) -> None:
     """Load invented cadres and a year of visits for Lạng Sơn (idempotent)."""
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
@@ -22,7 +23,6 @@ def demo_data(force: bool) -> None:
             "demo data sets a shared demo password; pass --force to load it into this database"
         )
     counts = load_demo_data()
-    db.session.commit()
     click.echo("Demo data ready: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     click.echo(f"Demo sign-ins (password: {DEMO_PASSWORD}):")
     for label, people in [("admin", [ADMIN]), ("supervisor", SUPERVISORS[:1]),

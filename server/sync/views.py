@@ -17,7 +17,7 @@ from server.api.errors import ApiError, not_found
 from server.api.openapi import document, json_body, responses
 from server.api.validation import translate_errors
 from server.db import utcnow
-from server.extensions import db, limiter
+from server.extensions import limiter
 from server.sync import services
 from server.sync.schemas import (
     MAX_VISITS_PER_PUSH,
@@ -49,7 +49,6 @@ def _api_limit() -> str:
                                "304": {"description": "Not modified"}}, 401, 429))
 def bootstrap():
     body = services.bootstrap(api_user())
-    db.session.commit()
     # The ETag covers the data, not the clock: an unchanged bootstrap answers 304.
     etag = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:32]
     if request.if_none_match.contains(etag):
@@ -83,9 +82,7 @@ def push():
     try:
         results = services.push_visits(api_user(), envelope["device_id"], envelope["visits"])
     except services.ConcurrentChange as error:
-        db.session.rollback()
         raise ApiError(503, "busy", _("The server is busy. Please try again.")) from error
-    db.session.commit()
     return jsonify({"results": [result.to_wire() for result in results]})
 
 
@@ -102,7 +99,6 @@ def pull():
         raise ApiError(400, "bad_query", _("The request could not be understood."),
                        translate_errors(error.messages)) from error
     page = services.pull_changes(api_user(), query["since"], query["limit"])
-    db.session.commit()
     return jsonify({"visits": page.visits, "cursor": page.cursor, "more": page.more})
 
 
@@ -122,5 +118,4 @@ def visit(visit_id: str):
     if found is None:
         raise not_found()
     body = services.to_wire(services.visit_snapshot(found))
-    db.session.commit()
     return jsonify(body)
