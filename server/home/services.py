@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from server.auth.models import User
 from server.auth.permissions import scope_unit_ids
 from server.extensions import db
-from server.planning.models import Plan, PlanExemption
+from server.planning.services import minimum_days_for
 from server.visits.models import Visit, VisitStatus
 
 
@@ -27,19 +27,6 @@ class YearProgress:
         if not self.minimum_days:
             return 100
         return min(100, round(100 * self.days / self.minimum_days))
-
-
-def minimum_days_for(user: User, year: int) -> int | None:
-    """The plan's minimum for this cadre and year, after any exemption."""
-    plan = db.session.scalar(select(Plan).where(Plan.year == year))
-    if plan is None or not user.is_full_time:
-        return None
-    exemption = db.session.scalar(
-        select(PlanExemption).where(PlanExemption.plan_id == plan.id, PlanExemption.cadre_id == user.id)
-    )
-    if exemption is not None:
-        return exemption.minimum_days
-    return plan.minimum_days
 
 
 def year_progress(user: User, year: int) -> YearProgress:

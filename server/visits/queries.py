@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select
@@ -15,17 +14,6 @@ from server.auth.models import User
 from server.extensions import db
 from server.planning.models import Placement
 from server.visits.models import Visit
-
-
-def form_data(visit: Visit) -> SimpleNamespace:
-    """A visit's values under the form's field names."""
-    return SimpleNamespace(
-        id=str(visit.id), base_version=str(visit.version), unit_id=visit.unit_id,
-        placement_id=visit.placement_id, start_date=visit.start_date, end_date=visit.end_date,
-        form=visit.form, topics=[t.id for t in visit.topics], summary=visit.summary,
-        findings=visit.findings, recommendations=visit.recommendations,
-        participants=visit.participants,
-    )
 
 
 def prefill_placement(form: Any, bootstrap: dict, args: Mapping[str, str]) -> None:
