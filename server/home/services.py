@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from server.auth.models import User
-from server.auth.permissions import scope_unit_ids
+from server.auth.permissions import reviewable_cadre_ids
 from server.extensions import db
 from server.planning.services import minimum_days_for
 from server.visits.models import Visit, VisitStatus
@@ -51,12 +51,11 @@ def year_progress(user: User, year: int) -> YearProgress:
 
 
 def awaiting_review_count(reviewer: User) -> int:
-    """Visits submitted in the reviewer's scope, not their own."""
+    """Visits waiting for this reviewer: submitted by the cadres they review."""
     return db.session.scalar(
         select(func.count()).select_from(Visit).where(
             Visit.status == VisitStatus.SUBMITTED,
-            Visit.unit_id.in_(scope_unit_ids(reviewer)),
-            Visit.cadre_id != reviewer.id,
+            Visit.cadre_id.in_(reviewable_cadre_ids(reviewer)),
         )
     ) or 0
 

@@ -8,15 +8,19 @@ leaves a ReviewEvent for the visit's history.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from server.auth.models import User
+from server.auth.permissions import can_review, reviewable_cadre_ids
 from server.db import utcnow
 from server.extensions import db
 from server.review.models import ReviewAction, ReviewEvent
 from server.visits import store
-from server.visits.models import VisitStatus
+from server.visits.models import Visit, VisitStatus
 
 OUTCOME = {ReviewAction.APPROVE: VisitStatus.APPROVED, ReviewAction.RETURN: VisitStatus.RETURNED}
 
@@ -60,3 +64,33 @@ def review(visit_id: uuid.UUID, reviewer: User, action: ReviewAction, *, comment
     db.session.add(ReviewEvent(visit_id=visit_id, reviewer_id=reviewer.id, action=action.value,
                                comment=comment, visit_version=current["version"], created_at=at))
     return after
+
+
+def visit_for_reviewer(reviewer: User, visit_id: uuid.UUID) -> Visit | None:
+    """The visit if ``reviewer`` may review it; None for an unknown id and for anyone else's, alike."""
+    visit = db.session.get(Visit, visit_id)
+    return visit if visit is not None and can_review(reviewer, visit) else None
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    approved: int
+    #: visits left as they were: reviewed or changed meanwhile, or not the reviewer's to review
+    skipped: int
+
+
+def approve_many(reviewer: User, items: list[tuple[uuid.UUID, int]]) -> BulkOutcome:
+    """Approve each (visit id, version read) that is still submitted at that version."""
+    allowed = set(db.session.scalars(select(Visit.id).where(
+        Visit.id.in_([visit_id for visit_id, _ in items]),
+        Visit.cadre_id.in_(reviewable_cadre_ids(reviewer)))))
+    approved = 0
+    for visit_id, version in dict(items).items():
+        if visit_id not in allowed:
+            continue
+        try:
+            if review(visit_id, reviewer, ReviewAction.APPROVE, expected_version=version) is not None:
+                approved += 1
+        except (store.StaleVisit, NotReviewable):
+            pass
+    return BulkOutcome(approved, len(set(dict(items))) - approved)

@@ -16,7 +16,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -30,6 +29,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from server.forms import Form
 from server.visits import rules
 from server.visits.labels import FORM_LABELS
 from server.visits.models import Visit
@@ -69,7 +69,7 @@ class LocationField(HiddenField):
         return json.dumps(self.data) if isinstance(self.data, dict) else ""
 
 
-class VisitForm(FlaskForm):
+class VisitForm(Form):
     id = HiddenField()
     base_version = HiddenField()
     unit_id = SelectField(_l("Unit visited"), coerce=_optional_int,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, insert, select, update
@@ -27,7 +27,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from server.audit.models import AuditEntry
 from server.db import utcnow
 from server.extensions import db
+from server.time import LOCAL_ZONE
 from server.visits.models import ChangeCounter, Visit, visit_topics
+from server.visits.rules import REPORT_DUE_DAYS
+from server.visits.search import search_text
 from server.visits.wire import STORED_CONTENT
 
 VISIT_COUNTER = "visits"
@@ -135,6 +138,7 @@ def write_visits(changes: Sequence[Change], actor_id: int | None) -> None:
             raise ValueError(f"visit {change.after['id']}: the version must go up")
         change.after.update(change_seq=seq, updated_at=now)
         change.after.setdefault("received_at", now)
+        change.after.update(_derived(change.after))
     new_rows = [{name: c.after[name] for name in COLUMNS if name in c.after}
                 for c in changes if c.before is None]
     old_rows = [{**{name: c.after[name] for name in COLUMNS if name != "id"}, "b_id": c.after["id"]}
@@ -161,6 +165,13 @@ def write_visits(changes: Sequence[Change], actor_id: int | None) -> None:
     # ORM copies loaded before this write are out of date now.
     for visit in [obj for obj in db.session.identity_map.values() if isinstance(obj, Visit)]:
         db.session.expire(visit)
+
+
+def _derived(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The columns computed from the others, so that queries can filter on them with an index."""
+    received_on = row["received_at"].astimezone(LOCAL_ZONE).date()
+    return {"search_text": search_text(row),
+            "reported_late": received_on > row["end_date"] + timedelta(days=REPORT_DUE_DAYS)}
 
 
 def _audit_row(change: Change, actor_id: int | None, at: datetime) -> dict[str, Any]:
