@@ -50,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from server.api.views import bp as api_bp
+    from server.audit.views import bp as audit_bp
     from server.auth.views import bp as auth_bp
     from server.home.views import bp as home_bp
     from server.pwa_shell.views import bp as pwa_shell_bp
@@ -66,3 +67,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(pwa_shell_bp)
     app.register_blueprint(visits_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(audit_bp)
