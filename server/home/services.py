@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from server.auth.models import User
 from server.auth.permissions import reviewable_cadre_ids
@@ -64,4 +65,13 @@ def recent_visits(user: User, limit: int = 10) -> list[Visit]:
     return list(db.session.scalars(
         select(Visit).where(Visit.cadre_id == user.id)
         .order_by(Visit.start_date.desc(), Visit.received_at.desc()).limit(limit)
+    ))
+
+
+def returned_visits(user: User) -> list[Visit]:
+    """The user's visits sent back by a supervisor and not sent again yet, oldest trip first."""
+    return list(db.session.scalars(
+        select(Visit).options(selectinload(Visit.unit))
+        .where(Visit.cadre_id == user.id, Visit.status == VisitStatus.RETURNED)
+        .order_by(Visit.start_date, Visit.id)
     ))

@@ -6,9 +6,10 @@ Writes go through ``server.visits.push`` and ``server.visits.store``; this modul
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from server.auth.models import User
@@ -21,7 +22,7 @@ from server.units.models import Unit
 from server.units.services import current_units_query
 from server.visits import rules
 from server.visits.labels import FORM_LABELS
-from server.visits.models import Topic, Visit
+from server.visits.models import Topic, Visit, VisitStatus
 from server.visits.store import snapshot
 from server.visits.wire import to_wire
 
@@ -37,11 +38,15 @@ def pull_changes(user: User, since: int, limit: int) -> PullPage:
     """The user's visits changed after ``since`` in change-sequence order, at most ``limit``.
 
     The sequence is handed out under a lock held to commit, so a change committed later always
-    has a higher number: a client that walks the cursor never misses one.
+    has a higher number: a client that walks the cursor never misses one. A phone needs only what
+    a cadre works with: this year's and last year's visits, and any visit not approved yet (older
+    approved visits stay on the server; the web pages list them).
     """
+    first_kept = date(today().year - 1, 1, 1)
     visits = list(db.session.scalars(
         select(Visit).options(selectinload(Visit.topics))
-        .where(Visit.cadre_id == user.id, Visit.change_seq > since)
+        .where(Visit.cadre_id == user.id, Visit.change_seq > since,
+               or_(Visit.start_date >= first_kept, Visit.status != VisitStatus.APPROVED))
         .order_by(Visit.change_seq).limit(limit + 1)
     ))
     more = len(visits) > limit

@@ -65,6 +65,7 @@ class Visit(Base):
         Index("ix_visits_status_received", "status", "received_at", "id"),
         Index("ix_visits_cadre_received", "cadre_id", "received_at", "id"),
         Index("ix_visits_status_cadre", "status", "cadre_id"),
+        Index("ix_visits_cadre_start", "cadre_id", "start_date", "id"),
     )
 
     #: made by the client when the visit is first saved, so retries are idempotent

@@ -66,7 +66,8 @@ def _show_refusal(form: VisitForm, result: PushResult) -> None:
 @bp.get("/")
 @login_required
 def mine():
-    return render_template("visits/mine.html", visits=queries.my_visits(current_user))
+    page = queries.my_visits(current_user, request.args.get("before"))
+    return render_template("visits/mine.html", page=page)
 
 
 @bp.get("/placement")
