@@ -198,6 +198,17 @@ class BootstrapPlan(Schema):
     minimum_days = fields.Integer(required=True, allow_none=True)
 
 
+class BootstrapRules(Schema):
+    """The visit's date and size rules, so the PWA checks what the server checks."""
+
+    max_text = fields.Integer(required=True)
+    max_topics = fields.Integer(required=True)
+    max_trip_days = fields.Integer(required=True)
+    max_participants = fields.Integer(required=True)
+    earliest_date = fields.Date(required=True)
+    report_due_days = fields.Integer(required=True)
+
+
 class BootstrapResponse(Schema):
     user = fields.Nested(BootstrapUser, required=True)
     units = fields.List(fields.Nested(BootstrapUnit), required=True)
@@ -205,4 +216,5 @@ class BootstrapResponse(Schema):
     topics = fields.List(fields.Nested(BootstrapTopic), required=True)
     forms = fields.List(fields.Nested(BootstrapForm), required=True)
     plan = fields.Nested(BootstrapPlan, required=True)
+    rules = fields.Nested(BootstrapRules, required=True)
     server_time = fields.AwareDateTime(required=True)

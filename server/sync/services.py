@@ -26,6 +26,7 @@ from server.db import utcnow
 from server.extensions import db
 from server.home.services import minimum_days_for
 from server.planning.models import Assignment, Placement
+from server.sync import schemas
 from server.sync.schemas import VisitIn
 from server.time import today
 from server.units.models import Unit
@@ -323,6 +324,19 @@ def pull_changes(user: User, since: int, limit: int) -> PullPage:
 
 # -- bootstrap ----------------------------------------------------------------------------------
 
+# Days after a placement ends by which its closing report is due (the report is not built yet).
+REPORT_DUE_DAYS = 10
+
+
+def rules() -> dict[str, Any]:
+    """The visit's date and size rules as the server checks them, for the PWA's own checks."""
+    return {
+        "max_text": schemas.MAX_TEXT, "max_topics": schemas.MAX_TOPICS,
+        "max_trip_days": schemas.MAX_TRIP_DAYS, "max_participants": schemas.MAX_PARTICIPANTS,
+        "earliest_date": schemas.EARLIEST.isoformat(), "report_due_days": REPORT_DUE_DAYS,
+    }
+
+
 def bootstrap(user: User) -> dict[str, Any]:
     """What a device needs to record visits offline, in the user's language (no server time)."""
     on = today()
@@ -356,4 +370,5 @@ def bootstrap(user: User) -> dict[str, Any]:
                          key=lambda t: (t["name"].casefold(), t["id"])),
         "forms": [{"code": code, "label": str(label)} for code, label in FORM_LABELS.items()],
         "plan": {"year": on.year, "minimum_days": minimum_days_for(user, on.year)},
+        "rules": rules(),
     }
