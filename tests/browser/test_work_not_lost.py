@@ -74,6 +74,14 @@ def test_sign_out_with_no_network_keeps_the_cadre_working(live_server, open_brow
     context, page = _ready(live_server, open_browser)
     cached = page.evaluate(PAGE_CACHE_KEYS)
     assert "/visits/new" in cached
+    # The browser believes it is online but the server cannot be reached: nothing is deleted.
+    live_server.stop()
+    page.click("form[data-sign-out] button")
+    page.locator("#sign-out-message").wait_for()
+    assert page.evaluate(PAGE_CACHE_KEYS) == cached
+    live_server.start()
+    page.reload()
+
     context.set_offline(True)
     page.click("form[data-sign-out] button")
     note = page.locator("#sign-out-message")
