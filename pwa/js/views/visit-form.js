@@ -81,6 +81,12 @@ async function loadForEdit(id) {
   const copy = entry ? entry.visit : await get('visits', id);
   if (!copy) return;
   fill(copy);
+  if (!entry && copy.status === 'approved') {
+    // Approved visits are locked on the server: say so now rather than after a refused push.
+    message(t('reasonLocked'), 'warning');
+    form.querySelector('button[type=submit]').disabled = true;
+    form.dataset.locked = 'true';
+  }
   field('id').value = id;
   const base = entry ? entry.visit.base_version : copy.version;
   field('base_version').value = base ?? '';
