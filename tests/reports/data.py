@@ -19,10 +19,10 @@ def on_time(end: date) -> datetime:
 
 
 def visit(cadre: int, unit: int, start: date, days: int, status: str = "approved", form: str = "survey",
-          received: datetime | None = None):
+          received: datetime | None = None, **fields):
     end = start + timedelta(days=days - 1)
     return make_visit(cadre, unit, start=start, days=days, status=status, form=form,
-                      received_at=received or on_time(end))
+                      received_at=received or on_time(end), **fields)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,141 @@
+"""Coverage: which grassroots units of a subtree were visited in a period, and which were not.
+
+Units reorganised in 2025 (``Unit.successor``) roll their visits up to the unit that took them
+over, so a merged commune's history is not lost. All counting is done in SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, literal, or_, select
+from sqlalchemy.orm import aliased
+
+from server.auth.models import User
+from server.extensions import db
+from server.planning.models import Assignment
+from server.reports.scope import Counting
+from server.reports.sql import earlier_of
+from server.units.models import Unit, UnitKind
+from server.visits.models import Visit
+
+GRASSROOTS = (UnitKind.COMMUNE, UnitKind.WARD)
+#: a successor chain longer than this is a data error, not history to follow
+MAX_SUCCESSIONS = 10
+
+
+@dataclass(frozen=True)
+class UnitCoverage:
+    unit_id: int
+    name: str
+    code: str | None
+    parent_name: str
+    visits: int
+    last_visit: date | None
+    in_charge: str
+
+    @property
+    def visited(self) -> bool:
+        return self.visits > 0
+
+
+@dataclass(frozen=True)
+class CoverageGroup:
+    parent_name: str
+    units: list[UnitCoverage]
+
+    @property
+    def visited(self) -> int:
+        return sum(1 for u in self.units if u.visited)
+
+    @property
+    def share(self) -> float:
+        return round(100 * self.visited / len(self.units), 1) if self.units else 0.0
+
+
+@dataclass(frozen=True)
+class CoverageReport:
+    unit: Unit
+    first: date
+    last: date
+    counting: Counting
+    groups: list[CoverageGroup]
+
+    @property
+    def units(self) -> list[UnitCoverage]:
+        return [u for g in self.groups for u in g.units]
+
+    @property
+    def visited(self) -> int:
+        return sum(g.visited for g in self.groups)
+
+    @property
+    def total(self) -> int:
+        return sum(len(g.units) for g in self.groups)
+
+    @property
+    def share(self) -> float:
+        return round(100 * self.visited / self.total, 1) if self.total else 0.0
+
+
+def shown_units(root: Unit, on: date):
+    """Grassroots units of the subtree that exist on ``on`` (the period's last day)."""
+    return select(Unit.id).where(
+        Unit.kind.in_(GRASSROOTS), Unit.path.startswith(root.path, autoescape=True),
+        or_(Unit.valid_from.is_(None), Unit.valid_from <= on),
+        or_(Unit.valid_to.is_(None), Unit.valid_to >= on))
+
+
+def rolled_up(shown):
+    """``(src, unit_id)``: each unit, and the shown unit its visits count for, following successors
+    until one is shown (a recursive CTE; the same SQL on SQLite and PostgreSQL)."""
+    start = select(Unit.id.label("src"), Unit.id.label("cur"), Unit.successor_id.label("nxt"),
+                   literal(0).label("depth"))
+    chain = start.cte("chain", recursive=True)
+    step = aliased(Unit)
+    chain = chain.union_all(
+        select(chain.c.src, step.id, step.successor_id, chain.c.depth + 1)
+        .join(step, step.id == chain.c.nxt)
+        .where(chain.c.cur.not_in(shown), chain.c.depth < MAX_SUCCESSIONS))
+    return select(chain.c.src, chain.c.cur.label("unit_id")).where(chain.c.cur.in_(shown)).subquery("rolled")
+
+
+def coverage_report(root: Unit, first: date, last: date, counting: Counting) -> CoverageReport:
+    shown = shown_units(root, last)
+    rolled = rolled_up(shown)
+    stats = (select(rolled.c.unit_id, func.count().label("visits"),
+                    func.max(earlier_of(Visit.end_date, last)).label("last_visit"))
+             .join(rolled, rolled.c.src == Visit.unit_id)
+             .where(Visit.status.in_(counting.statuses), Visit.start_date <= last, Visit.end_date >= first)
+             .group_by(rolled.c.unit_id).subquery("stats"))
+    parent = aliased(Unit)
+    rows = db.session.execute(
+        select(Unit.id, Unit.name, Unit.code, parent.name.label("parent_name"), stats.c.visits,
+               stats.c.last_visit)
+        .join(parent, parent.id == Unit.parent_id)
+        .outerjoin(stats, stats.c.unit_id == Unit.id)
+        .where(Unit.id.in_(shown))
+        .order_by(parent.path, Unit.name, Unit.id)).all()
+    in_charge = _in_charge(shown, first, last)
+    groups: dict[str, list[UnitCoverage]] = {}
+    for r in rows:
+        last_visit = r.last_visit
+        if isinstance(last_visit, str):  # SQLite hands back a CASE over dates as text
+            last_visit = date.fromisoformat(last_visit)
+        groups.setdefault(r.parent_name, []).append(UnitCoverage(
+            r.id, r.name, r.code, r.parent_name, int(r.visits or 0), last_visit,
+            ", ".join(in_charge.get(r.id, []))))
+    return CoverageReport(root, first, last, counting, [CoverageGroup(p, u) for p, u in groups.items()])
+
+
+def _in_charge(shown, first: date, last: date) -> dict[int, list[str]]:
+    """Cadres assigned to each shown unit at some time in the period (one query, a row each)."""
+    result: dict[int, list[str]] = {}
+    for unit_id, name in db.session.execute(
+            select(Assignment.unit_id, User.full_name).join(User, User.id == Assignment.cadre_id)
+            .where(Assignment.unit_id.in_(shown), Assignment.start_date <= last,
+                   or_(Assignment.end_date.is_(None), Assignment.end_date >= first))
+            .order_by(Assignment.unit_id, User.full_name)):
+        result.setdefault(unit_id, []).append(name)
+    return result
