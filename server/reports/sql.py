@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Integer, case, func, literal, or_, select
@@ -55,14 +56,18 @@ def _late_sqlite(element: reported_late, compiler: Any, **kw: Any) -> str:
     return f"(date({received}, '+7 hours') > date({end}, '+{LATE_AFTER_DAYS} days'))"
 
 
+def _date(value: Any) -> ColumnElement:
+    return literal(value, Date()) if isinstance(value, date) else value
+
+
 def later_of(column: ColumnElement, day: Any) -> ColumnElement:
-    """The later of a date column and a fixed date (GREATEST is not SQLite's)."""
-    bound = literal(day, Date())
+    """The later of a date column and a date or another column (GREATEST is not SQLite's)."""
+    bound = _date(day)
     return case((column < bound, bound), else_=column)
 
 
 def earlier_of(column: ColumnElement, day: Any) -> ColumnElement:
-    bound = literal(day, Date())
+    bound = _date(day)
     return case((column > bound, bound), else_=column)
 
 
