@@ -53,6 +53,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.auth.views import bp as auth_bp
     from server.home.views import bp as home_bp
     from server.pwa_shell.views import bp as pwa_shell_bp
+    from server.reports.views import bp as reports_bp
     from server.sync.views import bp as sync_bp
     from server.tokens.views import bp as tokens_bp
     from server.visits.views import bp as visits_bp
@@ -64,3 +65,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(sync_bp)
     app.register_blueprint(pwa_shell_bp)
     app.register_blueprint(visits_bp)
+    app.register_blueprint(reports_bp)
