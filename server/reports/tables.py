@@ -46,7 +46,7 @@ def _met(value: bool | None) -> str:
 
 def year_table(report: YearReport) -> Table:
     columns = [Column(_l("Cadre")), Column(_l("Unit")), Column(_l("Minimum days"), "int"),
-               Column(_l("Days"), "int"), Column(_l("Visits"), "int"),
+               Column(_l("Number of days"), "int"), Column(_l("Visits"), "int"),
                *(Column(_l("Visits: %(form)s", form=form_label(f.value)), "int") for f in FORMS),
                Column(_l("Units visited"), "int"), Column(_l("Late reports"), "int"), Column(_l("Result"))]
     rows = [(r.full_name, r.unit_name, r.minimum_days, r.days, r.visits, *(r.by_form[f.value] for f in FORMS),
@@ -89,7 +89,7 @@ def visits_query(root: Unit, first: date, last: date, status: str | None = None,
 
 def visits_table(root: Unit, first: date, last: date, status: str | None = None,
                  form: str | None = None, length: int | None = None) -> Table:
-    columns = [Column(_l("From"), "date"), Column(_l("To"), "date"), Column(_l("Days"), "int"),
+    columns = [Column(_l("From"), "date"), Column(_l("To"), "date"), Column(_l("Number of days"), "int"),
                Column(_l("Cadre")), Column(_l("Unit")), Column(_l("Code")), Column(_l("Form")),
                Column(_l("Status")), Column(_l("Participants"), "int"), Column(_l("Summary")),
                Column(_l("Received"), "date"), Column(_l("Reviewed by"))]
