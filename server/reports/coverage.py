@@ -16,7 +16,7 @@ from server.auth.models import User
 from server.extensions import db
 from server.planning.models import Assignment
 from server.reports.scope import Counting
-from server.reports.sql import earlier_of
+from server.reports.sql import earlier_of, overlapping
 from server.units.models import Unit, UnitKind
 from server.visits.models import Visit
 
@@ -104,10 +104,15 @@ def rolled_up(shown):
 def coverage_report(root: Unit, first: date, last: date, counting: Counting) -> CoverageReport:
     shown = shown_units(root, last)
     rolled = rolled_up(shown)
-    stats = (select(rolled.c.unit_id, func.count().label("visits"),
-                    func.max(earlier_of(Visit.end_date, last)).label("last_visit"))
-             .join(rolled, rolled.c.src == Visit.unit_id)
-             .where(Visit.status.in_(counting.statuses), Visit.start_date <= last, Visit.end_date >= first)
+    # per visited unit first (one range of the report index), then rolled up to the shown units:
+    # joining visits to the roll-up directly lets SQLite seek unit by unit into scattered rows
+    per_unit = (select(Visit.unit_id, func.count().label("visits"),
+                       func.max(earlier_of(Visit.end_date, last)).label("last_visit"))
+                .where(Visit.status.in_(counting.statuses), *overlapping(first, last))
+                .group_by(Visit.unit_id).subquery("per_unit"))
+    stats = (select(rolled.c.unit_id, func.sum(per_unit.c.visits).label("visits"),
+                    func.max(per_unit.c.last_visit).label("last_visit"))
+             .join(per_unit, per_unit.c.unit_id == rolled.c.src)
              .group_by(rolled.c.unit_id).subquery("stats"))
     parent = aliased(Unit)
     rows = db.session.execute(

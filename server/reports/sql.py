@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Integer, case, func, literal, or_, select
@@ -71,26 +71,43 @@ def earlier_of(column: ColumnElement, day: Any) -> ColumnElement:
     return case((column > bound, bound), else_=column)
 
 
-def merged_days(intervals: Subquery) -> Select:
-    """Days covered per ``key`` by the intervals ``(key, s, e)`` (dates, both ends included),
-    a day counted once however many intervals cover it.
+def overlapping(first: date, last: date) -> tuple[ColumnElement, ...]:
+    """Visits that share at least one day with ``first``–``last``.
 
-    Gaps and islands with window functions: an interval starts a new island when it begins after
-    the latest end among the intervals before it; each island then counts ``e - s + 1`` days.
-    One pass over the rows in SQL, the same on SQLite (3.25+) and PostgreSQL.
+    The lower bound on the start date is implied by the others (no visit lasts more than
+    MAX_TRIP_DAYS, a rule of the one write path) but lets an index on ``start_date`` read only
+    the period instead of everything before it.
     """
-    order = (intervals.c.s, intervals.c.e)
-    prev_end = func.max(intervals.c.e).over(
-        partition_by=intervals.c.key, order_by=order, rows=(None, -1))
-    with_prev = select(intervals.c.key, intervals.c.s, intervals.c.e,
-                       prev_end.label("prev_end")).subquery("with_prev")
-    starts_island = case((or_(with_prev.c.prev_end.is_(None), with_prev.c.s > with_prev.c.prev_end), 1),
-                         else_=0)
-    island = func.sum(starts_island).over(
-        partition_by=with_prev.c.key, order_by=(with_prev.c.s, with_prev.c.e), rows=(None, 0))
-    numbered = select(with_prev.c.key, with_prev.c.s, with_prev.c.e,
-                      island.label("island")).subquery("numbered")
-    islands = (select(numbered.c.key, func.min(numbered.c.s).label("s"), func.max(numbered.c.e).label("e"))
-               .group_by(numbered.c.key, numbered.c.island).subquery("islands"))
-    return (select(islands.c.key, func.sum(day_diff(islands.c.s, islands.c.e) + 1).label("days"))
-            .group_by(islands.c.key))
+    from server.sync.schemas import MAX_TRIP_DAYS
+    from server.visits.models import Visit
+
+    return (Visit.start_date <= last, Visit.end_date >= first,
+            Visit.start_date >= first - timedelta(days=MAX_TRIP_DAYS - 1))
+
+
+def walk_intervals(intervals: Subquery) -> tuple[Subquery, ColumnElement]:
+    """The rows of ``intervals`` (columns ``key``, ``s``, ``e`` and any others) with, for each, the
+    number of its days not already covered by an earlier interval of the same key: summed per
+    key, the days covered, each day once however many intervals cover it.
+
+    One window pass: walking each key's intervals by start date, ``prev`` is the latest end among
+    the intervals before. Every day from this interval's start up to ``prev`` is already counted
+    (the interval that ends at ``prev`` started no later than this one), so this interval adds the
+    days after ``prev`` only: all of them when it starts after ``prev``, ``e - prev`` when it
+    reaches beyond it, none when it lies inside. Ties in start date may come in any order. The
+    same SQL on SQLite (3.25+) and PostgreSQL.
+    """
+    prev = func.max(intervals.c.e).over(partition_by=intervals.c.key, order_by=intervals.c.s,
+                                        rows=(None, -1))
+    walked = select(intervals, prev.label("prev")).subquery("walked")
+    added = case(
+        (or_(walked.c.prev.is_(None), walked.c.prev < walked.c.s), day_diff(walked.c.s, walked.c.e) + 1),
+        (walked.c.e > walked.c.prev, day_diff(walked.c.prev, walked.c.e)),
+        else_=0)
+    return walked, added
+
+
+def merged_days(intervals: Subquery) -> Select:
+    """``(key, days)``: the days each key's intervals cover, each day once (see walk_intervals)."""
+    walked, added = walk_intervals(intervals)
+    return select(walked.c.key, func.sum(added).label("days")).group_by(walked.c.key)

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import aliased
 
 from server.auth.models import Role, User
 from server.extensions import db
 from server.planning.models import Plan, PlanExemption
 from server.reports.scope import Counting
-from server.reports.sql import day_diff, earlier_of, later_of, merged_days, reported_late
+from server.reports.sql import day_diff, earlier_of, later_of, overlapping, reported_late, walk_intervals
 from server.units.models import Unit
 from server.visits.models import Visit, VisitForm
 
@@ -68,11 +70,15 @@ class YearReport:
     visits_by_month: dict[int, dict[str, int]] = field(default_factory=dict)
 
 
+def covered(unit: Unit, home: type[Unit] | Any = Unit) -> tuple:
+    """Conditions on users (joined to their unit as ``home``) that the plan applies to: in the
+    subtree, active, full-time, not probationary, not admins."""
+    return (home.path.startswith(unit.path, autoescape=True), User.active.is_(True),
+            User.is_full_time.is_(True), User.is_probationary.is_(False), User.role != Role.ADMIN)
+
+
 def plan_cadres(plan: Plan, unit: Unit):
-    """Users the plan applies to in the subtree: active, full-time, not probationary, not admins."""
-    return (select(User.id).join(Unit, User.unit_id == Unit.id)
-            .where(Unit.path.startswith(unit.path, autoescape=True), User.active.is_(True),
-                   User.is_full_time.is_(True), User.is_probationary.is_(False), User.role != Role.ADMIN))
+    return select(User.id).join(Unit, User.unit_id == Unit.id).where(*covered(unit))
 
 
 def counted_visits(plan: Plan, unit: Unit, counting: Counting):
@@ -80,33 +86,36 @@ def counted_visits(plan: Plan, unit: Unit, counting: Counting):
     overlapping the year, with their dates clipped to the year (a visit from 30 December to
     2 January counts two days in each year)."""
     first, last = date(plan.year, 1, 1), date(plan.year, 12, 31)
+    home = aliased(Unit)
+    # joined rather than ``cadre_id IN (…)``: SQLite would then walk thousands of cadres through
+    # an index into scattered rows, where one range of the report index reads the year in order
     return (select(Visit.cadre_id.label("key"), Visit.unit_id, Visit.form, Visit.start_date,
                    Visit.received_at, Visit.end_date,
                    later_of(Visit.start_date, first).label("s"),
                    earlier_of(Visit.end_date, last).label("e"))
-            .where(Visit.cadre_id.in_(plan_cadres(plan, unit)), Visit.status.in_(counting.statuses),
-                   Visit.start_date <= last, Visit.end_date >= first)
+            .join(User, User.id == Visit.cadre_id).join(home, home.id == User.unit_id)
+            .where(*covered(unit, home), Visit.status.in_(counting.statuses), *overlapping(first, last))
             .subquery("counted"))
 
 
 def year_report(plan: Plan, unit: Unit, counting: Counting) -> YearReport:
-    visits = counted_visits(plan, unit, counting)
-    per_form = [func.sum(case((visits.c.form == f.value, 1), else_=0)).label(f"form_{f.value}")
+    """Two passes over the year's counted visits: one per cadre (figures and merged days in one
+    GROUP BY over the window walk), one per month and form (the chart and the summary by form)."""
+    walked, added = walk_intervals(counted_visits(plan, unit, counting))
+    per_form = [func.sum(case((walked.c.form == f.value, 1), else_=0)).label(f"form_{f.value}")
                 for f in FORMS]
-    stats = (select(visits.c.key, func.count().label("visits"),
-                    func.count(func.distinct(visits.c.unit_id)).label("units"),
-                    func.sum(case((reported_late(visits.c.received_at, visits.c.end_date), 1), else_=0))
+    stats = (select(walked.c.key, func.count().label("visits"), func.sum(added).label("days"),
+                    func.count(func.distinct(walked.c.unit_id)).label("units"),
+                    func.sum(case((reported_late(walked.c.received_at, walked.c.end_date), 1), else_=0))
                     .label("late"), *per_form)
-             .group_by(visits.c.key).subquery("stats"))
-    days = merged_days(select(visits.c.key, visits.c.s, visits.c.e).subquery("intervals")).subquery("days")
+             .group_by(walked.c.key).subquery("stats"))
     query = (
         select(User.id, User.full_name, Unit.name, PlanExemption.id.label("exemption_id"),
-               PlanExemption.reason, PlanExemption.minimum_days, days.c.days, stats)
+               PlanExemption.reason, PlanExemption.minimum_days, stats)
         .join(Unit, User.unit_id == Unit.id)
         .outerjoin(PlanExemption, and_(PlanExemption.cadre_id == User.id, PlanExemption.plan_id == plan.id))
         .outerjoin(stats, stats.c.key == User.id)
-        .outerjoin(days, days.c.key == User.id)
-        .where(User.id.in_(plan_cadres(plan, unit)))
+        .where(*covered(unit))
         .order_by(Unit.path, User.full_name, User.id)
     )
     rows = []
@@ -117,31 +126,32 @@ def year_report(plan: Plan, unit: Unit, counting: Counting) -> YearReport:
             exemption_reason=r["reason"], days=int(r["days"] or 0), visits=int(r["visits"] or 0),
             by_form={f.value: int(r[f"form_{f.value}"] or 0) for f in FORMS},
             units_visited=int(r["units"] or 0), late=int(r["late"] or 0)))
-    return YearReport(plan, unit, counting, rows, _summary(rows, visits), _by_month(visits))
+    by_month, days_by_form = _by_month_and_form(counted_visits(plan, unit, counting))
+    return YearReport(plan, unit, counting, rows, _summary(rows, days_by_form), by_month)
 
 
-def _summary(rows: list[CadreRow], visits) -> YearSummary:
-    covered = [r for r in rows if r.minimum_days is not None]
-    days_by_form = dict.fromkeys((f.value for f in FORMS), 0)
-    for form, days in db.session.execute(
-            select(visits.c.form, func.sum(day_diff(visits.c.s, visits.c.e) + 1)).group_by(visits.c.form)):
-        days_by_form[form] = int(days or 0)
+def _summary(rows: list[CadreRow], days_by_form: dict[str, int]) -> YearSummary:
+    cadres = [r for r in rows if r.minimum_days is not None]
     return YearSummary(
-        covered=len(covered), exempt=len(rows) - len(covered),
-        with_a_visit=sum(1 for r in covered if r.visits), meeting_minimum=sum(1 for r in covered if r.met),
+        covered=len(cadres), exempt=len(rows) - len(cadres),
+        with_a_visit=sum(1 for r in cadres if r.visits), meeting_minimum=sum(1 for r in cadres if r.met),
         visits=sum(r.visits for r in rows), days=sum(r.days for r in rows), late=sum(r.late for r in rows),
         visits_by_form={f.value: sum(r.by_form[f.value] for r in rows) for f in FORMS},
         days_by_form=days_by_form)
 
 
-def _by_month(visits) -> dict[int, dict[str, int]]:
-    """Visits per month of their (clipped) start date, by form: the stacked bar chart's data."""
+def _by_month_and_form(visits) -> tuple[dict[int, dict[str, int]], dict[str, int]]:
+    """Visits per month of their (clipped) start date and form, for the stacked bar chart; and each
+    form's days (each visit's own days, not merged across visits)."""
     month = func.extract("month", visits.c.s)
     table = {m: dict.fromkeys((f.value for f in FORMS), 0) for m in range(1, 13)}
-    for m, form, count in db.session.execute(
-            select(month, visits.c.form, func.count()).group_by(month, visits.c.form)):
+    days_by_form = dict.fromkeys((f.value for f in FORMS), 0)
+    for m, form, count, days in db.session.execute(
+            select(month, visits.c.form, func.count(), func.sum(day_diff(visits.c.s, visits.c.e) + 1))
+            .group_by(month, visits.c.form)):
         table[int(m)][form] = int(count)
-    return table
+        days_by_form[form] += int(days or 0)
+    return table, days_by_form
 
 
 def plans() -> list[Plan]:

@@ -60,6 +60,9 @@ class Visit(Base):
         # the pull cursor walks one cadre's changes in server order
         Index("ix_visits_cadre_change_seq", "cadre_id", "change_seq"),
         Index("ix_visits_unit_start", "unit_id", "start_date"),
+        # reports read a period of visits from this index alone (server/reports/sql.py overlapping)
+        Index("ix_visits_report", "start_date", "end_date", "status", "cadre_id", "unit_id", "form",
+              "received_at"),
     )
 
     #: made by the client when the visit is first saved, so retries are idempotent
