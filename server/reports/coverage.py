@@ -31,6 +31,8 @@ class UnitCoverage:
     name: str
     code: str | None
     parent_name: str
+    #: the parent of the units merged into this one (a former district), if any
+    former_parent: str | None
     visits: int
     last_visit: date | None
     in_charge: str
@@ -42,6 +44,7 @@ class UnitCoverage:
 
 @dataclass(frozen=True)
 class CoverageGroup:
+    #: the former district for units made in 2025 out of others, else the parent unit
     parent_name: str
     units: list[UnitCoverage]
 
@@ -101,6 +104,17 @@ def rolled_up(shown):
     return select(chain.c.src, chain.c.cur.label("unit_id")).where(chain.c.cur.in_(shown)).subquery("rolled")
 
 
+def former_parents():
+    """``(unit_id, name)``: for a unit that took over others, the parent of those others (their
+    former district), so the communes made in 2025 directly under the province still group by
+    the district they came from."""
+    old, old_parent = aliased(Unit), aliased(Unit)
+    return (select(old.successor_id.label("unit_id"), func.min(old_parent.name).label("name"))
+            .join(old_parent, old_parent.id == old.parent_id)
+            .where(old.successor_id.is_not(None), old_parent.kind == UnitKind.DISTRICT)
+            .group_by(old.successor_id).subquery("former"))
+
+
 def coverage_report(root: Unit, first: date, last: date, counting: Counting) -> CoverageReport:
     shown = shown_units(root, last)
     rolled = rolled_up(shown)
@@ -114,22 +128,24 @@ def coverage_report(root: Unit, first: date, last: date, counting: Counting) -> 
                     func.max(per_unit.c.last_visit).label("last_visit"))
              .join(per_unit, per_unit.c.unit_id == rolled.c.src)
              .group_by(rolled.c.unit_id).subquery("stats"))
-    parent = aliased(Unit)
+    parent, former = aliased(Unit), former_parents()
+    group = func.coalesce(former.c.name, parent.name)
     rows = db.session.execute(
-        select(Unit.id, Unit.name, Unit.code, parent.name.label("parent_name"), stats.c.visits,
-               stats.c.last_visit)
+        select(Unit.id, Unit.name, Unit.code, parent.name.label("parent_name"), former.c.name.label("former"),
+               group.label("group_name"), stats.c.visits, stats.c.last_visit)
         .join(parent, parent.id == Unit.parent_id)
+        .outerjoin(former, former.c.unit_id == Unit.id)
         .outerjoin(stats, stats.c.unit_id == Unit.id)
         .where(Unit.id.in_(shown))
-        .order_by(parent.path, Unit.name, Unit.id)).all()
+        .order_by(group, Unit.name, Unit.id)).all()
     in_charge = _in_charge(shown, first, last)
     groups: dict[str, list[UnitCoverage]] = {}
     for r in rows:
         last_visit = r.last_visit
         if isinstance(last_visit, str):  # SQLite hands back a CASE over dates as text
             last_visit = date.fromisoformat(last_visit)
-        groups.setdefault(r.parent_name, []).append(UnitCoverage(
-            r.id, r.name, r.code, r.parent_name, int(r.visits or 0), last_visit,
+        groups.setdefault(r.group_name, []).append(UnitCoverage(
+            r.id, r.name, r.code, r.parent_name, r.former, int(r.visits or 0), last_visit,
             ", ".join(in_charge.get(r.id, []))))
     return CoverageReport(root, first, last, counting, [CoverageGroup(p, u) for p, u in groups.items()])
 

@@ -56,8 +56,9 @@ def year_table(report: YearReport) -> Table:
 
 def coverage_table(report: CoverageReport) -> Table:
     columns = [Column(_l("Parent unit")), Column(_l("Unit")), Column(_l("Code")), Column(_l("Visits"), "int"),
-               Column(_l("Last visit"), "date"), Column(_l("Cadre in charge"))]
-    rows = [(u.parent_name, u.name, u.code or "", u.visits, u.last_visit, u.in_charge) for u in report.units]
+               Column(_l("Last visit"), "date"), Column(_l("Cadre in charge")), Column(_l("Former district"))]
+    rows = [(u.parent_name, u.name, u.code or "", u.visits, u.last_visit, u.in_charge, u.former_parent or "")
+            for u in report.units]
     return Table(f"coverage-{report.first.isoformat()}-{report.last.isoformat()}", columns, rows, len(rows))
 
 

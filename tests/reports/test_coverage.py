@@ -68,6 +68,22 @@ def test_before_the_merger_the_old_communes_show(app, world):
         }
 
 
+def test_communes_made_under_the_province_group_by_their_former_district(app, world):
+    with app.app_context():
+        province, district_b = db.session.get(Unit, world.province), db.session.get(Unit, world.district_b)
+        new = create_unit("Xã Mới B", "commune", province, code="T1-NB", valid_from=date(2025, 7, 1))
+        old = create_unit("Xã Cũ B", "commune", district_b, code="T1-OB", valid_to=date(2025, 6, 30))
+        old.successor = new
+        visit(world.cadre, old.id, date(2025, 2, 3), 1)
+        db.session.flush()
+        report = coverage_report(province, date(2025, 1, 1), date(2025, 12, 31), Counting.APPROVED)
+        groups = {g.parent_name: sorted(u.name for u in g.units) for g in report.groups}
+        assert groups == {"Huyện đoàn A": ["Đoàn xã A1", "Đoàn xã A2"],
+                          "Huyện đoàn B": sorted(["Xã Mới B", "Đoàn xã B1"])}
+        moved = next(u for u in report.units if u.name == "Xã Mới B")
+        assert (moved.parent_name, moved.former_parent, moved.visits) == ("Tỉnh đoàn Thử", "Huyện đoàn B", 1)
+
+
 def test_a_visit_overlapping_the_period_counts(app, world):
     with app.app_context():
         visit(world.cadre, world.commune_b1, date(2024, 12, 30), 3)
