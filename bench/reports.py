@@ -42,14 +42,17 @@ YEAR = 2025
 EXPORT_PERIOD = (date(2024, 1, 1), date(2024, 6, 30))  # about 100,000 visits in the bulk data
 
 
-def timed(fn, runs: int) -> tuple[float, float, float]:
+def timed(fn, runs: int) -> tuple[float, float, float, float]:
+    """Median, min and max wall time, and the median CPU time of this process (on SQLite the query
+    runs here, so that is the work itself, whatever else the shared machine is doing)."""
     fn()  # warm-up: caches, the planner's statistics
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         fn()
         times.append(time.perf_counter() - began)
-    return statistics.median(times), min(times), max(times)
+        cpu.append(time.process_time() - began_cpu)
+    return statistics.median(times), min(times), max(times), statistics.median(cpu)
 
 
 def measure_reports(url: str, runs: int) -> None:
@@ -68,11 +71,11 @@ def measure_reports(url: str, runs: int) -> None:
         }
         sample = year_report(plan, province, Counting.APPROVED)
         print(f"{url}: {len(sample.rows):,} cadres, {sample.summary.visits:,} visits counted in {YEAR}")
+        print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         for name, fn in cases.items():
-            median, low, high = timed(fn, runs)
-            print(
-                f"  {name:30s} median {median * 1000:7.0f} ms  (min {low * 1000:.0f}, max {high * 1000:.0f})"
-            )
+            median, low, high, cpu = timed(fn, runs)
+            ms = [round(x * 1000) for x in (median, low, high, cpu)]
+            print(f"  {name:28s} median {ms[0]:5d} ms (min {ms[1]}, max {ms[2]}), CPU here {ms[3]} ms")
         count = visits_count(province, *EXPORT_PERIOD)
         db.engine.dispose()
     measure_export(url, count)

@@ -16,7 +16,7 @@ from server.auth.models import User
 from server.extensions import db
 from server.planning.models import Assignment
 from server.reports.scope import Counting
-from server.reports.sql import earlier_of, overlapping
+from server.reports.sql import earlier_of, overlapping, unindexed
 from server.units.models import Unit, UnitKind
 from server.visits.models import Visit
 
@@ -122,7 +122,7 @@ def coverage_report(root: Unit, first: date, last: date, counting: Counting) -> 
     # joining visits to the roll-up directly lets SQLite seek unit by unit into scattered rows
     per_unit = (select(Visit.unit_id, func.count().label("visits"),
                        func.max(earlier_of(Visit.end_date, last)).label("last_visit"))
-                .where(Visit.status.in_(counting.statuses), *overlapping(first, last))
+                .where(unindexed(Visit.status).in_(counting.statuses), *overlapping(first, last))
                 .group_by(Visit.unit_id).subquery("per_unit"))
     stats = (select(rolled.c.unit_id, func.sum(per_unit.c.visits).label("visits"),
                     func.max(per_unit.c.last_visit).label("last_visit"))

@@ -16,7 +16,15 @@ from server.auth.models import Role, User
 from server.extensions import db
 from server.planning.models import Plan, PlanExemption
 from server.reports.scope import Counting
-from server.reports.sql import day_diff, earlier_of, later_of, overlapping, reported_late, walk_intervals
+from server.reports.sql import (
+    day_diff,
+    earlier_of,
+    later_of,
+    overlapping,
+    reported_late,
+    unindexed,
+    walk_intervals,
+)
 from server.units.models import Unit
 from server.visits.models import Visit, VisitForm
 
@@ -94,7 +102,8 @@ def counted_visits(plan: Plan, unit: Unit, counting: Counting):
                    later_of(Visit.start_date, first).label("s"),
                    earlier_of(Visit.end_date, last).label("e"))
             .join(User, User.id == Visit.cadre_id).join(home, home.id == User.unit_id)
-            .where(*covered(unit, home), Visit.status.in_(counting.statuses), *overlapping(first, last))
+            .where(*covered(unit, home), unindexed(Visit.status).in_(counting.statuses),
+                   *overlapping(first, last))
             .subquery("counted"))
 
 
