@@ -107,7 +107,8 @@ def overlapping(first: date, last: date) -> tuple[ColumnElement, ...]:
             Visit.start_date >= first - timedelta(days=MAX_TRIP_DAYS - 1))
 
 
-def walk_intervals(intervals: Subquery) -> tuple[Subquery, ColumnElement]:
+def walk_intervals(intervals: Subquery,
+                   order_by: ColumnElement | None = None) -> tuple[Subquery, ColumnElement]:
     """The rows of ``intervals`` (columns ``key``, ``s``, ``e`` and any others) with, for each, the
     number of its days not already covered by an earlier interval of the same key: summed per
     key, the days covered, each day once however many intervals cover it.
@@ -118,8 +119,12 @@ def walk_intervals(intervals: Subquery) -> tuple[Subquery, ColumnElement]:
     days after ``prev`` only: all of them when it starts after ``prev``, ``e - prev`` when it
     reaches beyond it, none when it lies inside. Ties in start date may come in any order. The
     same SQL on SQLite (3.25+) and PostgreSQL.
+
+    ``order_by`` may name a plain column that sorts like ``s`` (the unclipped start date: clipping
+    to a period keeps the order), which sorts cheaper than the clipping expression.
     """
-    prev = func.max(intervals.c.e).over(partition_by=intervals.c.key, order_by=intervals.c.s,
+    prev = func.max(intervals.c.e).over(partition_by=intervals.c.key,
+                                        order_by=intervals.c.s if order_by is None else order_by,
                                         rows=(None, -1))
     walked = select(intervals, prev.label("prev")).subquery("walked")
     added = case(

@@ -110,7 +110,8 @@ def counted_visits(plan: Plan, unit: Unit, counting: Counting):
 def year_report(plan: Plan, unit: Unit, counting: Counting) -> YearReport:
     """Two passes over the year's counted visits: one per cadre (figures and merged days in one
     GROUP BY over the window walk), one per month and form (the chart and the summary by form)."""
-    walked, added = walk_intervals(counted_visits(plan, unit, counting))
+    counted = counted_visits(plan, unit, counting)
+    walked, added = walk_intervals(counted, order_by=counted.c.start_date)
     per_form = [func.sum(case((walked.c.form == f.value, 1), else_=0)).label(f"form_{f.value}")
                 for f in FORMS]
     stats = (select(walked.c.key, func.count().label("visits"), func.sum(added).label("days"),
