@@ -79,7 +79,9 @@ def coverage_shares(shares: Sequence[tuple[str, float]], label: str, series: str
     """Share of grassroots units visited, one bar per parent unit, 0–100 %."""
     height = max(160, 40 + 26 * len(shares))
     chart = pygal.HorizontalBar(**{**CONFIG, "height": height, "show_legend": False, "range": (0, 100),
+                                   "truncate_label": -1, "margin_right": 24,
                                    "value_formatter": lambda v: f"{v:g} %"})
+    chart.y_labels = [0, 25, 50, 75, 100]  # five readable ticks on a phone rather than eleven cut ones
     chart.x_labels = [name for name, _ in shares]
     chart.add(series, [share for _, share in shares])
     return _svg(chart, label)

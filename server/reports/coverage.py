@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 from server.auth.models import User
 from server.extensions import db
 from server.planning.models import Assignment
-from server.reports.scope import Counting
+from server.reports.scope import Counting, share
 from server.reports.sql import earlier_of, overlapping, unindexed
 from server.units.models import Unit, UnitKind
 from server.visits.models import Visit
@@ -54,7 +54,7 @@ class CoverageGroup:
 
     @property
     def share(self) -> float:
-        return round(100 * self.visited / len(self.units), 1) if self.units else 0.0
+        return share(self.visited, len(self.units))
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class CoverageReport:
 
     @property
     def share(self) -> float:
-        return round(100 * self.visited / self.total, 1) if self.total else 0.0
+        return share(self.visited, self.total)
 
 
 def shown_units(root: Unit, on: date):

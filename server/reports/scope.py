@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 
 from flask import abort
@@ -25,6 +26,11 @@ class Counting(StrEnum):
         if self is Counting.APPROVED:
             return (VisitStatus.APPROVED,)
         return (VisitStatus.APPROVED, VisitStatus.SUBMITTED)
+
+
+def share(count: int, total: int) -> float:
+    """Percent with one decimal, rounded down: 4,779 of 4,780 reads 99.9 %, never 100 %."""
+    return math.floor(1000 * count / total) / 10 if total else 0.0
 
 
 def parse_counting(raw: str | None) -> Counting:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 from server.auth.models import Role, User
 from server.extensions import db
 from server.planning.models import Plan, PlanExemption
-from server.reports.scope import Counting
+from server.reports.scope import Counting, share
 from server.reports.sql import (
     day_diff,
     earlier_of,
@@ -65,7 +65,7 @@ class YearSummary:
     days_by_form: dict[str, int]
 
     def share(self, count: int) -> float:
-        return round(100 * count / self.covered, 1) if self.covered else 0.0
+        return share(count, self.covered)
 
 
 @dataclass(frozen=True)
