@@ -115,15 +115,23 @@ def former_parents():
             .group_by(old.successor_id).subquery("former"))
 
 
+def visits_per_unit(first: date, last: date, counting: Counting):
+    """``(unit_id, visits, last_visit)`` for every unit visited in the period, before any roll-up.
+
+    Aggregated per visited unit first (one range of the report index), then rolled up to the
+    shown units: joining visits to the roll-up directly lets SQLite seek unit by unit into
+    scattered rows.
+    """
+    return (select(Visit.unit_id, func.count().label("visits"),
+                   func.max(earlier_of(Visit.end_date, last)).label("last_visit"))
+            .where(unindexed(Visit.status).in_(counting.statuses), *overlapping(first, last))
+            .group_by(Visit.unit_id))
+
+
 def coverage_report(root: Unit, first: date, last: date, counting: Counting) -> CoverageReport:
     shown = shown_units(root, last)
     rolled = rolled_up(shown)
-    # per visited unit first (one range of the report index), then rolled up to the shown units:
-    # joining visits to the roll-up directly lets SQLite seek unit by unit into scattered rows
-    per_unit = (select(Visit.unit_id, func.count().label("visits"),
-                       func.max(earlier_of(Visit.end_date, last)).label("last_visit"))
-                .where(unindexed(Visit.status).in_(counting.statuses), *overlapping(first, last))
-                .group_by(Visit.unit_id).subquery("per_unit"))
+    per_unit = visits_per_unit(first, last, counting).subquery("per_unit")
     stats = (select(rolled.c.unit_id, func.sum(per_unit.c.visits).label("visits"),
                     func.max(per_unit.c.last_visit).label("last_visit"))
              .join(per_unit, per_unit.c.unit_id == rolled.c.src)
