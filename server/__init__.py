@@ -54,6 +54,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.auth.views import bp as auth_bp
     from server.home.views import bp as home_bp
     from server.pwa_shell.views import bp as pwa_shell_bp
+    from server.reports.views import bp as reports_bp
     from server.review.views import bp as review_bp
     from server.sync.views import bp as sync_bp
     from server.tokens.views import bp as tokens_bp
@@ -68,3 +69,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(visits_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(reports_bp)

@@ -40,6 +40,10 @@ class QueueFilterForm(Form):
                          + [SelectChoice(code, label) for code, label in STATUS_LABELS.items()])
     unit = SelectField(_l("Unit (with the units below it)"), coerce=_optional_int, validators=[Optional()])
     cadre = SelectField(_l("Cadre"), coerce=_optional_int, validators=[Optional()])
+    #: in place of the lists when a province has too many units or cadres to list
+    unit_code = StringField(_l("Unit code (with the units below it)"),
+                            validators=[Optional(), Length(max=20)])
+    cadre_username = StringField(_l("Cadre's username"), validators=[Optional(), Length(max=80)])
     form = SelectField(_l("Form of the visit"), validators=[Optional()],
                        choices=[SelectChoice("", _l("All"))]
                        + [SelectChoice(code, label) for code, label in FORM_LABELS.items()])
@@ -49,9 +53,23 @@ class QueueFilterForm(Form):
     late = BooleanField(_l("Reported late only"))
     q = StringField(_l("Search the texts"), validators=[Optional(), Length(max=200)])
 
-    def set_choices(self, units: list[tuple[int, str]], cadres: list[tuple[int, str]]) -> None:
-        self.unit.choices = [SelectChoice("", _l("All"))] + [SelectChoice(i, n) for i, n in units]
-        self.cadre.choices = [SelectChoice("", _l("All"))] + [SelectChoice(i, n) for i, n in cadres]
+    def set_choices(self, units: list[tuple[int, str]] | None, cadres: list[tuple[int, str]] | None) -> None:
+        """Lists of choices, or (None) a code to type: ``listed_units`` / ``listed_cadres`` say which."""
+        self.listed_units, self.listed_cadres = units is not None, cadres is not None
+        self.unit.choices = [SelectChoice("", _l("All"))] + [SelectChoice(i, n) for i, n in units or []]
+        self.cadre.choices = [SelectChoice("", _l("All"))] + [SelectChoice(i, n) for i, n in cadres or []]
+
+    def resolve_codes(self, unit_id: int | None, cadre_id: int | None) -> None:
+        """Use the ids found for the typed unit code and username (None: nothing found)."""
+        if self.unit_code.data and not self.listed_units:
+            self.unit.data = unit_id
+            if unit_id is None:
+                self.unit_code.errors = [*self.unit_code.errors, _l("No unit of yours has this code.")]
+        if self.cadre_username.data and not self.listed_cadres:
+            self.cadre.data = cadre_id
+            if cadre_id is None:
+                self.cadre_username.errors = [*self.cadre_username.errors,
+                                              _l("No cadre of yours has this username.")]
 
     def to_filter(self) -> QueueFilter:
         """The valid parts of the filter (a part with an error is left out and shown)."""

@@ -8,6 +8,7 @@ reviewing the same visit cannot both win: the second is told and sees the curren
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -22,7 +23,13 @@ from server.review import services
 from server.review.forms import ApproveForm, BulkApproveForm, QueueFilterForm, ReturnForm
 from server.review.history import visit_history
 from server.review.models import ReviewAction
-from server.review.views_support import filter_choices, unit_path, visit_figures
+from server.review.views_support import (
+    cadre_by_username,
+    filter_choices,
+    unit_by_code,
+    unit_path,
+    visit_figures,
+)
 from server.visits.store import StaleVisit
 
 bp = Blueprint("review", __name__, url_prefix="/review", template_folder="templates")
@@ -35,7 +42,12 @@ def queue():
     form = QueueFilterForm(formdata=request.args)
     form.set_choices(*filter_choices(current_user))
     form.validate()
+    form.resolve_codes(unit_by_code(current_user, form.unit_code.data or ""),
+                       cadre_by_username(current_user, form.cadre_username.data or ""))
     wanted = form.to_filter()
+    if (form.unit_code.errors or form.cadre_username.errors) and wanted.unit_id is None \
+            and wanted.cadre_id is None:
+        wanted = replace(wanted, cadre_id=-1)  # an unknown code shows nothing rather than everything
     after = review_queue.Cursor.parse(request.args.get("after"))
     page = review_queue.queue_page(current_user, wanted, after)
     counts = review_queue.status_counts(current_user, wanted)

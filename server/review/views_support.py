@@ -15,16 +15,32 @@ from server.time import today
 from server.units.models import Unit
 from server.visits.models import Visit
 
+#: beyond this many units or cadres a list of choices weighs more than the page: type a code instead
+MAX_CHOICES = 300
 
-def filter_choices(reviewer: User) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """The units and the cadres a reviewer can filter on, as (id, label)."""
+
+def filter_choices(reviewer: User) -> tuple[list[tuple[int, str]] | None, list[tuple[int, str]] | None]:
+    """The units and the cadres a reviewer can filter on, as (id, label); None where too many."""
     units = db.session.execute(
-        select(Unit.id, Unit.name).where(Unit.id.in_(scope_unit_ids(reviewer))).order_by(Unit.path)).all()
+        select(Unit.id, Unit.name).where(Unit.id.in_(scope_unit_ids(reviewer)))
+        .order_by(Unit.path).limit(MAX_CHOICES + 1)).all()
     cadres = db.session.execute(
         select(User.id, User.full_name, User.username).where(User.id.in_(reviewable_cadre_ids(reviewer)))
-        .order_by(User.full_name)).all()
-    return ([(u.id, u.name) for u in units],
-            [(c.id, f"{c.full_name} ({c.username})") for c in cadres])
+        .order_by(User.full_name).limit(MAX_CHOICES + 1)).all()
+    return ([(u.id, u.name) for u in units] if len(units) <= MAX_CHOICES else None,
+            [(c.id, f"{c.full_name} ({c.username})") for c in cadres] if len(cadres) <= MAX_CHOICES else None)
+
+
+def unit_by_code(reviewer: User, code: str) -> int | None:
+    """The id of the unit in the reviewer's scope with this official code."""
+    return db.session.scalar(select(Unit.id).where(Unit.code == code.strip(),
+                                                    Unit.id.in_(scope_unit_ids(reviewer))))
+
+
+def cadre_by_username(reviewer: User, username: str) -> int | None:
+    """The id of a cadre the reviewer reviews, by username."""
+    return db.session.scalar(select(User.id).where(User.username == username.strip().lower(),
+                                                    User.id.in_(reviewable_cadre_ids(reviewer))))
 
 
 def unit_path(unit: Unit) -> list[Unit]:

@@ -134,3 +134,22 @@ def test_the_home_page_count_links_to_the_queue(app, client, auth, world):
     auth.sign_in("sup")
     page = client.get("/").get_data(as_text=True)
     assert re.search(r'<a href="/review/"><strong>1</strong>', page)
+
+
+def test_a_large_province_types_a_unit_code_or_username_instead_of_a_long_list(app, client, auth, world,
+                                                                                monkeypatch):
+    from server.review import views_support
+
+    monkeypatch.setattr(views_support, "MAX_CHOICES", 2)
+    with app.app_context():
+        a1 = make_visit(world.cadre, world.commune_a1)
+        a2 = make_visit(world.other_cadre, world.commune_a2)
+        db.session.commit()
+        a1_id, a2_id = str(a1.id), str(a2.id)
+    auth.sign_in("sup")
+    page = _queue(client)
+    assert 'name="unit_code"' in page and 'name="cadre_username"' in page and 'name="unit"' not in page
+    assert _ids(_queue(client, unit_code="T1-A1")) == [a1_id]
+    assert _ids(_queue(client, cadre_username="CADRE2")) == [a2_id]
+    unknown = _queue(client, unit_code="NOPE")
+    assert _ids(unknown) == [] and "Không có đơn vị nào của bạn mang mã này." in unknown

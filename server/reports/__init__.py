@@ -1,0 +1,1 @@
+"""Reports for supervisors and admins: the year-end evaluation, coverage, placements, exports."""

@@ -1,0 +1,132 @@
+"""Report pages and their exports, for supervisors and admins (cadres get 403); every report covers
+a unit subtree inside the reader's scope (404 outside it). The figures come from the services."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+
+from flask import Blueprint, render_template, request, send_file
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from server.auth.models import Role
+from server.auth.permissions import roles_required
+from server.reports import charts, exports, tables
+from server.reports.coverage import coverage_report
+from server.reports.forms import (
+    COUNTING_LABELS,
+    CoverageFilters,
+    PlacementFilters,
+    VisitFilters,
+    YearFilters,
+)
+from server.reports.placements import placements_report
+from server.reports.scope import Counting, resolve_unit, scope_choices
+from server.reports.year import plans, year_report
+from server.time import today
+
+bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
+REVIEWERS = (Role.SUPERVISOR, Role.ADMIN)
+
+
+def _export(table: tables.Table, fmt: str):
+    """Send the table as a file, written to a temporary file first (constant memory)."""
+    # closed by send_file once the response is sent; the file has no name, so nothing is left behind
+    out = tempfile.TemporaryFile()  # noqa: SIM115
+    exports.write(table, fmt, out)
+    out.seek(0)
+    return send_file(out, mimetype=exports.MIMETYPES[fmt], as_attachment=True,
+                     download_name=f"{table.name}.{fmt}")
+
+
+def _format() -> str | None:
+    fmt = request.args.get("format")
+    return fmt if fmt in exports.FORMATS else None
+
+
+def _render(template: str, form, **context):
+    status = 400 if form.errors else 200
+    return render_template(template, form=form, units=scope_choices(current_user),
+                           counting_labels=COUNTING_LABELS, **context), status
+
+
+@bp.get("/")
+@roles_required(*REVIEWERS)
+def index():
+    return render_template("reports/index.html")
+
+
+@bp.get("/year")
+@roles_required(*REVIEWERS)
+def year():
+    form = YearFilters(request.args)
+    all_plans = plans()
+    form.plan.choices = [SelectChoice(p.id, f"{p.year} · {p.title}") for p in all_plans]
+    if not all_plans:
+        return _render("reports/year.html", form, report=None)
+    if form.plan.data is None:
+        form.plan.data = next((p.id for p in all_plans if p.year == today().year), all_plans[0].id)
+    if not form.validate():
+        return _render("reports/year.html", form, report=None)
+    unit = resolve_unit(current_user, form.unit.data)
+    plan = next(p for p in all_plans if p.id == form.plan.data)
+    report = year_report(plan, unit, Counting(form.counting.data))
+    if fmt := _format():
+        return _export(tables.year_table(report), fmt)
+    days = [r.days for r in report.rows if r.minimum_days is not None]
+    bands = [(charts.band_label(b), sum(1 for d in days if d >= b[0] and (b[1] is None or d <= b[1])))
+             for b in charts.days_bands(plan.minimum_days)]
+    return _render(
+        "reports/year.html", form, report=report, table=tables.year_table(report), unit=unit, bands=bands,
+        month_chart=charts.visits_by_month(report.visits_by_month, _("Visits per month, by form")),
+        days_chart=charts.days_histogram(days, plan.minimum_days, _("Cadres by days at the grassroots"),
+                                         _("Cadres")))
+
+
+@bp.get("/coverage")
+@roles_required(*REVIEWERS)
+def coverage():
+    form = CoverageFilters(request.args)
+    if not form.validate():
+        return _render("reports/coverage.html", form, report=None)
+    unit = resolve_unit(current_user, form.unit.data)
+    first, last = form.period()
+    report = coverage_report(unit, first, last, Counting(form.counting.data))
+    if fmt := _format():
+        return _export(tables.coverage_table(report), fmt)
+    chart = charts.coverage_shares([(g.parent_name, g.share) for g in report.groups],
+                                   _("Share of grassroots units visited, by parent unit"), _("Visited (%)"))
+    return _render("reports/coverage.html", form, report=report, unit=unit, chart=chart,
+                   table=tables.coverage_table(report))
+
+
+@bp.get("/placements")
+@roles_required(*REVIEWERS)
+def placements():
+    form = PlacementFilters(request.args)
+    if not form.validate():
+        return _render("reports/placements.html", form, report=None)
+    unit = resolve_unit(current_user, form.unit.data)
+    year = form.year.data or today().year
+    report = placements_report(unit, date(year, 1, 1), date(year, 12, 31), Counting(form.counting.data))
+    if fmt := _format():
+        return _export(tables.placements_table(report), fmt)
+    return _render("reports/placements.html", form, report=report, unit=unit, year=year,
+                   table=tables.placements_table(report))
+
+
+@bp.get("/visits")
+@roles_required(*REVIEWERS)
+def visits():
+    form = VisitFilters(request.args)
+    if not form.validate():
+        return _render("reports/visits.html", form, count=None)
+    unit = resolve_unit(current_user, form.unit.data)
+    first, last = form.period()
+    status, visit_form = form.status.data or None, form.form.data or None
+    if fmt := _format():
+        return _export(tables.visits_table(unit, first, last, status, visit_form), fmt)
+    count = tables.visits_count(unit, first, last, status, visit_form)
+    return _render("reports/visits.html", form, count=count, unit=unit, first=first, last=last)
