@@ -49,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from server.admin.views import bp as admin_bp
     from server.api.views import bp as api_bp
     from server.auth.views import bp as auth_bp
     from server.home.views import bp as home_bp
@@ -64,3 +65,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(sync_bp)
     app.register_blueprint(pwa_shell_bp)
     app.register_blueprint(visits_bp)
+    app.register_blueprint(admin_bp)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from server.auth import services
-from server.auth.forms import LanguageForm, SignInForm
+from server.auth.forms import ChangePasswordForm, LanguageForm, SignInForm
 from server.extensions import limiter, login_manager
 
 bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
@@ -71,3 +71,33 @@ def language():
         if current_user.is_authenticated:
             current_user.locale = form.lang.data
     return redirect(_safe_next(request.form.get("next")))
+
+
+# What a user who must change their password may still reach: this page, signing out, the language
+# buttons, and the files the page itself needs.
+_ALLOWED_BEFORE_CHANGE = {"auth.change_password", "auth.sign_out", "auth.language", "static"}
+
+
+@bp.before_app_request
+def _require_password_change():
+    """After an admin's reset, nothing but changing the password works (pages redirect, API 403)."""
+    if not current_user.is_authenticated or not current_user.must_change_password:
+        return None
+    if request.endpoint in _ALLOWED_BEFORE_CHANGE or request.endpoint is None:
+        return None
+    if request.path.startswith("/api/"):
+        abort(403)
+    return redirect(url_for("auth.change_password"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if services.change_own_password(current_user, form.current.data, form.new.data):
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("home.index"))
+        form.current.errors.append(_("The current password is wrong."))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/change_password.html", form=form), status

@@ -11,6 +11,7 @@ from server.auth.models import User
 from server.auth.permissions import scope_unit_ids
 from server.extensions import db
 from server.planning.models import Plan, PlanExemption
+from server.planning.services import is_covered
 from server.visits.models import Visit, VisitStatus
 
 
@@ -32,7 +33,7 @@ class YearProgress:
 def minimum_days_for(user: User, year: int) -> int | None:
     """The plan's minimum for this cadre and year, after any exemption."""
     plan = db.session.scalar(select(Plan).where(Plan.year == year))
-    if plan is None or not user.is_full_time:
+    if plan is None or not is_covered(plan, user):
         return None
     exemption = db.session.scalar(
         select(PlanExemption).where(PlanExemption.plan_id == plan.id, PlanExemption.cadre_id == user.id)
