@@ -138,9 +138,14 @@ class MergeForm(FlaskForm):
     new_parent_id = SelectField(_l("New unit's parent"), coerce=optional_int, validators=[Optional()])
     on = DateField(_l("Merged from"), validators=[InputRequired()])
 
-    def validate_new_name(self, field) -> None:
-        if bool(field.data) == bool(self.successor_id.data):
-            raise ValidationError(_l("Choose an existing unit or name a new one (one of the two)."))
+    def validate(self, extra_validators=None) -> bool:
+        # not an inline validator: Optional() on an empty field would skip it
+        ok = super().validate(extra_validators)
+        if bool((self.new_name.data or "").strip()) == bool(self.successor_id.data):
+            self.successor_id.errors = [*self.successor_id.errors,
+                                        _l("Choose an existing unit or name a new one (one of the two).")]
+            return False
+        return ok
 
 
 # -- CSV import ------------------------------------------------------------------------------------

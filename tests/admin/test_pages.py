@@ -8,9 +8,10 @@ from server.extensions import db
 from server.planning.models import Placement, Plan
 from tests.factories import PASSWORD
 
-PAGES = ["/admin/", "/admin/users", "/admin/users/new", "/admin/units", "/admin/units/new", "/admin/units/merge",
-         "/admin/import/units", "/admin/import/users", "/admin/import/users/template.csv", "/admin/assignments",
-         "/admin/placements", "/admin/plans", "/admin/topics", "/admin/tokens"]
+PAGES = ["/admin/", "/admin/users", "/admin/users/new", "/admin/units", "/admin/units/new",
+         "/admin/units/merge", "/admin/import/units", "/admin/import/users",
+         "/admin/import/users/template.csv", "/admin/assignments", "/admin/placements",
+         "/admin/plans", "/admin/topics", "/admin/tokens"]
 
 
 def _with_records(app, world):
