@@ -9,6 +9,9 @@ from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, ValidationE
 
 from server.i18n import LOCALES
 
+#: as ``flask users create`` asks
+MIN_PASSWORD_LENGTH = 10
+
 
 class SignInForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)],
@@ -28,7 +31,8 @@ class ChangePasswordForm(FlaskForm):
 
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)],
                             render_kw={"autocomplete": "current-password"})
-    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=200)],
+    new = PasswordField(_l("New password"),
+                        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
                         render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("New password again"),
                             validators=[DataRequired(), EqualTo("new", _l("The two new passwords differ."))],

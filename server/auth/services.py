@@ -103,7 +103,6 @@ def deactivate_user(user: User, actor: User | None = None) -> None:
 _TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 #: the attributes an admin may change with ``update_user`` (the audit log names them)
 EDITABLE_FIELDS = ("full_name", "role", "unit_id", "is_full_time", "is_probationary", "position", "locale")
-MIN_PASSWORD_LENGTH = 8
 
 
 def temporary_password(length: int = 12) -> str:
