@@ -162,3 +162,16 @@ def test_a_province_set_up_from_an_empty_database(empty_server, open_browser):
     eventually(lambda: summaries(app) == ["Khảo sát ngoại tuyến"])
     with app.app_context():
         assert not db.session.scalar(select(User).where(User.username == "canbomau")).must_change_password
+
+
+def test_admin_pages_fit_a_360px_phone(live_server, open_browser):
+    context = open_browser()
+    page = context.new_page()
+    page.set_viewport_size({"width": 360, "height": 740})
+    _sign_in(page, live_server.url, "admin", PASSWORD)
+    for path in ("/admin/", "/admin/users", "/admin/users/new", "/admin/units", "/admin/units/merge",
+                 "/admin/import/units", "/admin/assignments", "/admin/placements", "/admin/plans",
+                 "/admin/topics", "/admin/tokens"):
+        page.goto(f"{live_server.url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, (path, width)
