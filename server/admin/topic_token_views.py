@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from server.audit.services import record
 from server.auth.models import DeviceToken, User
 from server.db import utcnow
 from server.extensions import db
+from server.tokens.services import revoke_token
 from server.visits.models import Topic
 
 
@@ -83,10 +84,9 @@ def tokens():
 
 @bp.post("/tokens/<int:token_id>/revoke")
 def token_revoke(token_id: int):
-    token = get_or_404(DeviceToken, token_id)
-    if ActionForm().validate_on_submit() and token.revoked_at is None:
-        token.revoked_at = utcnow()
-        record("revoke", "device_token", token.id, actor_id=current_user.id, user_id=token.user_id)
+    if ActionForm().validate_on_submit():
+        if revoke_token(current_user, token_id) is None:
+            abort(404)
         flash(_("The device is signed out."), "success")
     return redirect(request.referrer if _same_site(request.referrer) else url_for("admin.tokens"))
 

@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
+from werkzeug.security import generate_password_hash
 
 from server.audit.services import record
 from server.auth.models import DeviceToken, Role, User, WebSession
@@ -72,8 +73,9 @@ def create_user(
     is_probationary: bool = False,
     position: str | None = None,
     locale: str = "vi",
+    temporary: bool = False,
 ) -> User:
-    """Add a user with a scrypt-hashed password."""
+    """Add a user with a scrypt-hashed password (``temporary``: see ``set_temporary_password``)."""
     user = User(
         username=username.strip().lower(),
         full_name=full_name,
@@ -84,7 +86,10 @@ def create_user(
         position=position,
         locale=locale,
     )
-    user.set_password(password)
+    if temporary:
+        set_temporary_password(user, password)
+    else:
+        user.set_password(password)
     db.session.add(user)
     db.session.flush()
     return user
@@ -105,9 +110,20 @@ _TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 EDITABLE_FIELDS = ("full_name", "role", "unit_id", "is_full_time", "is_probationary", "position", "locale")
 
 
-def temporary_password(length: int = 12) -> str:
+def temporary_password(length: int = 14) -> str:
     """A random one-time password an admin hands over; it must be changed at first sign-in."""
     return "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(length))
+
+
+def set_temporary_password(user: User, password: str) -> None:
+    """Store a temporary password, which must be changed before anything else.
+
+    It is random (14 of 31 symbols, about 69 bits), like a device token, so a slow hash adds
+    nothing against guessing; a light PBKDF2 keeps an import of hundreds of users to seconds
+    (scrypt costs about 0.1-0.4 s each). The password the user then chooses gets scrypt.
+    """
+    user.password_hash = generate_password_hash(password, method="pbkdf2:sha256:1000")
+    user.must_change_password = True
 
 
 def username_taken(username: str) -> bool:
@@ -127,8 +143,7 @@ def end_all_access(user: User) -> None:
 def create_user_with_temporary_password(actor: User | None, **fields) -> tuple[User, str]:
     """Create an account whose first password is temporary; return it with that password (shown once)."""
     password = temporary_password()
-    user = create_user(password=password, **fields)
-    user.must_change_password = True
+    user = create_user(password=password, temporary=True, **fields)
     record("create", "user", user.id, actor_id=actor.id if actor else None,
            username=user.username, role=user.role, unit_id=user.unit_id)
     return user, password
@@ -159,8 +174,7 @@ def reactivate_user(user: User, actor: User) -> None:
 def reset_password(user: User, actor: User) -> str:
     """Give ``user`` a one-time temporary password (returned, shown once) and sign them out everywhere."""
     password = temporary_password()
-    user.set_password(password)
-    user.must_change_password = True
+    set_temporary_password(user, password)
     end_all_access(user)
     record("reset_password", "user", user.id, actor_id=actor.id)
     return password

@@ -74,7 +74,15 @@ def test_create_shows_a_temporary_password_once_that_must_be_changed(app, client
                     data={"current": password, "new": "mật-khẩu-mới-1", "confirm": "mật-khẩu-mới-1"})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
-    assert not _user(app, "nguyenvanmau").must_change_password
+    user = _user(app, "nguyenvanmau")
+    assert not user.must_change_password and user.password_hash.startswith("scrypt:")
+
+
+def test_temporary_passwords_use_a_light_hash_and_chosen_ones_scrypt(app, admin, post, world):
+    response = _create(post, world)
+    assert _SECRET.search(response.get_data(as_text=True))
+    assert _user(app, "nguyenvanmau").password_hash.startswith("pbkdf2:sha256:1000$")
+    assert _user(app, "cadre").password_hash.startswith("scrypt:")
 
 
 def test_a_duplicate_username_is_refused_and_nothing_created(app, admin, post, world):
