@@ -282,7 +282,9 @@ def apply(preview: Preview, actor: User) -> list[tuple[str, str, str]]:
                 unit=db.session.get(Unit, r["unit_id"]), is_full_time=r["full_time"],
                 is_probationary=r["probationary"], locale=r["language"])
             passwords.append((user.username, user.full_name, password))
-    record("import", preview.kind, len(preview.rows), actor_id=actor.id, rows=len(preview.rows))
+    key = "code" if preview.kind == "units" else "username"
+    record("import", preview.kind, len(preview.rows), actor_id=actor.id, rows=len(preview.rows),
+           **{f"{key}s": [r[key] for r in preview.rows]})
     return passwords
 
 

@@ -50,7 +50,8 @@ def test_units_dry_run_changes_nothing_then_apply_creates_them_parents_first(app
         assert units["T1-C1"].parent_id == units["T1-C"].id and units["T1-C"].parent_id == units["T1"].id
         assert units["T1-C1"].path.startswith(units["T1-C"].path)
         assert units["T1-C2"].kind == "ward"
-        assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "import")).details["rows"] == 3
+        details = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "import")).details
+        assert details["rows"] == 3 and sorted(details["codes"]) == ["T1-C", "T1-C1", "T1-C2"]
 
 
 def test_one_bad_row_applies_nothing_and_every_bad_row_is_listed(app, admin, post, world):
