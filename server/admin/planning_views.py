@@ -45,8 +45,8 @@ def assignments():
         Assignment.start_date.desc(), User.full_name, Unit.name)
     q = request.args.get("q", "").strip().lower()
     if q:
-        query = query.where(or_(User.full_name.ilike(f"%{q}%"), User.username.ilike(f"%{q}%"),
-                                Unit.name.ilike(f"%{q}%"), Assignment.notice_number.ilike(f"%{q}%")))
+        query = query.where(or_(*(column.icontains(q, autoescape=True) for column in (
+            User.full_name, User.username, Unit.name, Assignment.notice_number))))
     if request.args.get("current", "1") == "1":
         query = query.where(or_(Assignment.end_date.is_(None), Assignment.end_date >= today()))
     return render_template("admin/assignments.html", form=form, page=paginate(query), q=q,
@@ -101,7 +101,8 @@ def placements():
     query = select(Placement).join(Placement.cadre).order_by(Placement.start_date.desc(), Placement.id.desc())
     q = request.args.get("q", "").strip()
     if q:
-        query = query.where(or_(User.full_name.ilike(f"%{q}%"), User.username.ilike(f"%{q}%")))
+        query = query.where(or_(User.full_name.icontains(q, autoescape=True),
+                                User.username.icontains(q, autoescape=True)))
     return render_template("admin/placements.html", form=form, page=paginate(query), q=q), _status(400)
 
 

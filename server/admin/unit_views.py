@@ -22,8 +22,9 @@ def units():
     form = UnitFilterForm(request.args)
     query = select(Unit).order_by(Unit.path)
     if form.validate() and form.q.data:
-        needle = f"%{form.q.data.strip().lower()}%"
-        query = query.where(or_(func.lower(Unit.name).like(needle), Unit.code.like(needle)))
+        needle = form.q.data.strip()
+        query = query.where(or_(Unit.name.icontains(needle, autoescape=True),
+                                Unit.code.icontains(needle, autoescape=True)))
     status, on = request.args.get("status", "current"), today()
     if status == "current":
         query = query.where(or_(Unit.valid_to.is_(None), Unit.valid_to >= on))

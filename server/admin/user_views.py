@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from server.admin.blueprint import bp, get_or_404, no_store, paginate, unit_choices
 from server.admin.forms import ActionForm, UserFilterForm, UserForm
@@ -21,8 +21,9 @@ def users():
     query = select(User).join(User.unit).order_by(User.full_name, User.id)
     if form.validate():
         if form.q.data:
-            needle = f"%{form.q.data.strip().lower()}%"
-            query = query.where(or_(func.lower(User.full_name).like(needle), User.username.like(needle)))
+            needle = form.q.data.strip()
+            query = query.where(or_(User.full_name.icontains(needle, autoescape=True),
+                                    User.username.icontains(needle, autoescape=True)))
         if form.role.data:
             query = query.where(User.role == form.role.data)
     status = request.args.get("status", "active")
