@@ -17,6 +17,9 @@ from server.units.services import current_units_query
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
 PER_PAGE = 25
+MAX_PAGE = 100_000
+#: ids are 32-bit integers; PostgreSQL refuses a larger number in a comparison (a 404, not a 500)
+MAX_ID = 2**31 - 1
 
 
 @bp.before_request
@@ -46,7 +49,8 @@ def no_store(response: Response) -> Response:
 
 def paginate(query: Select) -> Any:
     """One page of ``query`` (``?page=``), 25 rows; a page past the end is empty, not an error."""
-    return db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    return db.paginate(query, page=page, per_page=PER_PAGE,
                        error_out=False, max_per_page=PER_PAGE)
 
 
@@ -72,7 +76,7 @@ def user_choices(probationary: bool | None = None) -> list[tuple[int, str]]:
 
 
 def get_or_404(model: type, object_id: int) -> Any:
-    obj = db.session.get(model, object_id)
+    obj = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
     if obj is None:
         abort(404)
     return obj

@@ -72,3 +72,10 @@ def test_admin_pages_in_english(app, admin, world):
         db.session.commit()
     page = admin.get("/admin/users").get_data(as_text=True)
     assert "Add a user" in page
+
+
+def test_huge_ids_and_pages_are_not_found_not_errors(admin, world):
+    assert admin.get(f"/admin/users/{2**63}").status_code == 404
+    assert admin.get("/admin/units/99999999999").status_code == 404
+    assert admin.get(f"/admin/users?page={10**30}").status_code == 200
+    assert admin.get("/admin/import/nothing").status_code == 404
