@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from server.auth import services
 from server.auth.forms import ChangePasswordForm, LanguageForm, SignInForm
@@ -47,6 +59,12 @@ def sign_in():
             services.start_web_session(user, current_app.permanent_session_lifetime)
             session.permanent = True
             login_user(user)
+            # The CSRF secret goes into the new session now: otherwise the first page and the
+            # service worker's first fetches each make one at once, the last cookie wins, and
+            # the first form sent from the other page is refused (400). The token this request
+            # already made belongs to the cleared session: forget it first.
+            g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+            generate_csrf()
             if lang:
                 session["lang"] = lang
             return redirect(_safe_next(request.args.get("next")))
