@@ -160,3 +160,13 @@ def test_device_tokens_list_and_revoke(app, admin, post, world):
         live = db.session.scalars(select(DeviceToken.name).where(DeviceToken.revoked_at.is_(None))).all()
         assert live == ["Điện thoại khác"]
     assert ("revoke_all", "user") in _actions(app)
+
+
+def test_the_admins_topic_order_reaches_the_phone(app, client, auth, world):
+    with app.app_context():
+        db.session.add_all([Topic(name_vi="A đầu bảng chữ cái", name_en="A first", position=9),
+                            Topic(name_vi="Z cuối bảng chữ cái", name_en="Z last", position=1)])
+        db.session.commit()
+    auth.sign_in("cadre")
+    names = [t["name"] for t in client.get("/api/v1/bootstrap").get_json()["topics"]]
+    assert names == ["Chủ đề thử", "Z cuối bảng chữ cái", "A đầu bảng chữ cái"]
