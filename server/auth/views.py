@@ -103,6 +103,8 @@ def _require_password_change():
         return None
     if request.endpoint in _ALLOWED_BEFORE_CHANGE or request.endpoint is None:
         return None
+    if request.blueprint == "pwa_shell":  # the page's CSS and JS, the worker, the manifest
+        return None
     if request.path.startswith("/api/"):
         abort(403)
     return redirect(url_for("auth.change_password"))

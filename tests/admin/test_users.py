@@ -70,6 +70,10 @@ def test_create_shows_a_temporary_password_once_that_must_be_changed(app, client
         response = client.get(path)
         assert response.status_code == 302 and response.headers["Location"].endswith("/auth/password"), path
     assert client.get("/api/v1/bootstrap").status_code == 403
+    # the password page still gets its CSS and scripts, and the service worker its script
+    page = client.get("/auth/password").get_data(as_text=True)
+    css = re.search(r'href="(/static/v/[^"]+/css/app.css)"', page).group(1)
+    assert client.get(css).status_code == 200 and client.get("/sw.js").status_code == 200
     response = post("/auth/password",
                     data={"current": password, "new": "mật-khẩu-mới-1", "confirm": "mật-khẩu-mới-1"})
     assert response.status_code == 302
