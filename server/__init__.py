@@ -51,9 +51,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from server.admin.views import bp as admin_bp
     from server.api.views import bp as api_bp
+    from server.audit.views import bp as audit_bp
     from server.auth.views import bp as auth_bp
     from server.home.views import bp as home_bp
     from server.pwa_shell.views import bp as pwa_shell_bp
+    from server.review.views import bp as review_bp
     from server.sync.views import bp as sync_bp
     from server.tokens.views import bp as tokens_bp
     from server.visits.views import bp as visits_bp
@@ -65,4 +67,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(sync_bp)
     app.register_blueprint(pwa_shell_bp)
     app.register_blueprint(visits_bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(admin_bp)

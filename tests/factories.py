@@ -12,8 +12,8 @@ from server.extensions import db
 from server.planning.models import Assignment
 from server.units.models import UnitKind
 from server.units.services import create_unit
+from server.visits import store
 from server.visits.models import Topic, Visit, VisitStatus
-from server.visits.services import next_change_seqs
 
 PASSWORD = "password-123"
 
@@ -59,12 +59,34 @@ def build_world() -> World:
 
 def make_visit(cadre_id: int, unit_id: int, start: date | None = None, days: int = 1,
                status: str = VisitStatus.SUBMITTED, **fields) -> Visit:
-    """Add a visit as if it had been synced from the cadre's device (inside an app context)."""
+    """Add a visit as if it had been synced from the cadre's device (inside an app context).
+
+    It is written through the visits' one write path (server/visits/store.py), so it has a
+    version, a change number and an audit entry like any other.
+    """
     start = start or date.today() - timedelta(days=10)
-    visit = Visit(id=fields.pop("id", uuid.uuid4()), cadre_id=cadre_id, unit_id=unit_id,
-                  start_date=start, end_date=start + timedelta(days=days - 1),
-                  form=fields.pop("form", "survey"), status=status, **fields)
-    db.session.add(visit)
-    visit.change_seq = next_change_seqs(1)[0]
-    db.session.flush()
-    return visit
+    topics = tuple(sorted(fields.pop("topics", ())))
+    row = {column: None for column in store.COLUMNS} | {
+        "id": fields.pop("id", uuid.uuid4()), "cadre_id": cadre_id, "unit_id": unit_id,
+        "start_date": start, "end_date": start + timedelta(days=days - 1),
+        "form": fields.pop("form", "survey"), "status": str(status), "version": 1,
+        "summary": "", "findings": "", "recommendations": "", "participants": 0, "topics": topics,
+    }
+    row.update(fields)
+    for generated in ("change_seq", "updated_at", "received_at"):
+        if row[generated] is None:
+            del row[generated]
+    store.take_change_lock()
+    store.write_visits([store.Change(None, row, "visit_created")], None)
+    return db.session.get(Visit, row["id"])
+
+
+def review_visit(visit_id: uuid.UUID | str, reviewer_id: int, status: str,
+                 comment: str | None = None) -> None:
+    """Approve or return a visit as a supervisor does, through the review service."""
+    from server.auth.models import User
+    from server.review.models import ReviewAction
+    from server.review.services import review
+
+    action = ReviewAction.RETURN if status == VisitStatus.RETURNED else ReviewAction.APPROVE
+    review(uuid.UUID(str(visit_id)), db.session.get(User, reviewer_id), action, comment=comment)

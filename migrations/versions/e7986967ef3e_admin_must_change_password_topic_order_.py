@@ -1,7 +1,7 @@
 """Admin: must change password, topic order, plan coverage, exemption period
 
 Revision ID: e7986967ef3e
-Revises: af0171158b6e
+Revises: fa2e2f95e9bd
 Create Date: 2026-11-28 03:06:24.920166
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e7986967ef3e'
-down_revision = 'af0171158b6e'
+down_revision = 'fa2e2f95e9bd'
 branch_labels = None
 depends_on = None
 

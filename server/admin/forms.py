@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -29,6 +28,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from server.auth.models import Role
+from server.forms import Form
 from server.i18n import LOCALES
 from server.units.models import UnitKind
 
@@ -56,7 +56,7 @@ def locale_choices() -> list[tuple[str, str]]:
     return [(code, {"vi": "Tiếng Việt", "en": "English"}[code]) for code in LOCALES]
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something: only the CSRF token."""
 
 
@@ -65,7 +65,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _end_after_start(form: FlaskForm, field) -> None:
+def _end_after_start(form: Form, field) -> None:
     start = form.start_date.data
     if field.data and start and field.data < start:
         raise ValidationError(_l("The end cannot be before the start."))
@@ -73,7 +73,7 @@ def _end_after_start(form: FlaskForm, field) -> None:
 
 # -- users -----------------------------------------------------------------------------------------
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField(_l("Username"), validators=[
         DataRequired(), Length(max=80),
         Regexp(USERNAME_PATTERN,
@@ -88,7 +88,7 @@ class UserForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=locale_choices, validators=[InputRequired()])
 
 
-class UserFilterForm(FlaskForm):
+class UserFilterForm(Form):
     class Meta:
         csrf = False  # a GET search
 
@@ -102,7 +102,7 @@ class UserFilterForm(FlaskForm):
 
 # -- units -----------------------------------------------------------------------------------------
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=kind_choices, validators=[InputRequired()])
     code = StringField(_l("Official code"), validators=[Optional(), Length(max=20)])
@@ -115,7 +115,7 @@ class UnitForm(FlaskForm):
             raise ValidationError(_l("The end cannot be before the start."))
 
 
-class UnitFilterForm(FlaskForm):
+class UnitFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -125,11 +125,11 @@ class UnitFilterForm(FlaskForm):
                          validators=[Optional()])
 
 
-class RetireForm(FlaskForm):
+class RetireForm(Form):
     on = DateField(_l("Last day"), validators=[InputRequired()])
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     sources = CheckboxesField(_l("Units to merge"), coerce=int, validators=[DataRequired()])
     successor_id = SelectField(_l("Into an existing unit"), coerce=optional_int, validators=[Optional()])
     new_name = StringField(_l("Or a new unit named"), validators=[Optional(), Length(max=200)])
@@ -150,19 +150,19 @@ class MergeForm(FlaskForm):
 
 # -- CSV import ------------------------------------------------------------------------------------
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))],
                      render_kw={"accept": ".csv,text/csv"})
 
 
-class ApplyImportForm(FlaskForm):
+class ApplyImportForm(Form):
     #: the checked file, sent back to be checked again and applied (nothing is kept on the server)
     content = HiddenField(validators=[DataRequired()])
 
 
 # -- planning --------------------------------------------------------------------------------------
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(Form):
     cadre_id = SelectField(_l("Cadre"), coerce=optional_int, validators=[InputRequired()])
     unit_ids = CheckboxesField(_l("Units in their charge"), coerce=int,
                                validators=[DataRequired(_l("Choose at least one unit."))])
@@ -172,7 +172,7 @@ class AssignmentForm(FlaskForm):
     notice_date = DateField(_l("Notice date"), validators=[Optional()])
 
 
-class PlacementForm(FlaskForm):
+class PlacementForm(Form):
     cadre_id = SelectField(_l("Probationary cadre"), coerce=optional_int, validators=[InputRequired()])
     unit_id = SelectField(_l("Unit"), coerce=optional_int, validators=[InputRequired()])
     start_date = DateField(_l("Start"), validators=[InputRequired()])
@@ -182,7 +182,7 @@ class PlacementForm(FlaskForm):
     mentor_name = StringField(_l("Mentor"), validators=[Optional(), Length(max=200)])
 
 
-class PlanForm(FlaskForm):
+class PlanForm(Form):
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(2000, 2100)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     document_number = StringField(_l("Document number"), validators=[Optional(), Length(max=50)])
@@ -193,7 +193,7 @@ class PlanForm(FlaskForm):
                                   validators=[Optional()])
 
 
-class ExemptionForm(FlaskForm):
+class ExemptionForm(Form):
     cadre_id = SelectField(_l("Cadre"), coerce=optional_int, validators=[InputRequired()])
     reason = StringField(_l("Reason (study, illness, maternity …)"),
                          validators=[DataRequired(), Length(max=300)])
@@ -203,7 +203,7 @@ class ExemptionForm(FlaskForm):
     end_date = DateField(_l("Until"), validators=[Optional(), _end_after_start])
 
 
-class TopicForm(FlaskForm):
+class TopicForm(Form):
     name_vi = StringField(_l("Name in Vietnamese"), validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=200)])
     position = IntegerField(_l("Order"), validators=[Optional(), NumberRange(0, 10000)], default=0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext
-from marshmallow import validate
+from marshmallow import ValidationError, fields, validate
 
 
 def N_(message: str) -> str:
@@ -88,3 +88,27 @@ class OneOf(validate.OneOf):
 
     def _format_error(self, value: Any) -> str:
         return gettext(self.error).format(input=value, choices=self.choices_text, labels=self.labels_text)
+
+
+#: the largest id an INTEGER column holds on both databases
+MAX_ID = 2**31 - 1
+
+
+class Text(fields.String):
+    """A string the databases can store: no NUL characters, no lone surrogates. Line ends are
+    stored as ``\n`` whatever sent them (browsers submit a textarea's lines with ``\r\n``)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ValidationError(gettext("Contains characters that are not valid text.")) from error
+        if "\x00" in text:
+            raise ValidationError(gettext("Contains characters that are not valid text."))
+        return text.replace("\r\n", "\n")
+
+
+def id_field(**kwargs: Any) -> fields.Integer:
+    """A database id: a strict integer from 1 to MAX_ID."""
+    return fields.Integer(strict=True, validate=Range(1, MAX_ID), **kwargs)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from server.auth.models import User
 from server.db import Base, UTCDateTime, utcnow
 
 
@@ -15,6 +16,8 @@ class AuditEntry(Base):
     """Who did what to which record, and when."""
 
     __tablename__ = "audit_log"
+    #: one record's history (a visit's versions and reviews) is one index range
+    __table_args__ = (Index("ix_audit_log_entity", "entity_type", "entity_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -24,3 +27,5 @@ class AuditEntry(Base):
     entity_type: Mapped[str] = mapped_column(String(50))
     entity_id: Mapped[str] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()

@@ -3,30 +3,30 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, ValidationError
 
+from server.forms import Form
 from server.i18n import LOCALES
 
 #: as ``flask users create`` asks
 MIN_PASSWORD_LENGTH = 10
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)],
                            render_kw={"autocomplete": "username", "autocapitalize": "none"})
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)],
                              render_kw={"autocomplete": "current-password"})
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     """The language buttons in the footer (their labels are each language's own name)."""
 
     lang = StringField(validators=[AnyOf(LOCALES)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     """A user changes their own password; the current one proves it is them."""
 
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)],

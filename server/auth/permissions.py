@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, false, or_, select
 
 from server.auth.models import Role, User
 from server.extensions import db
@@ -83,13 +83,25 @@ def unit_recording_rule(user: User, unit_ids: set[int]) -> Callable[[int, date],
     return allowed
 
 
+def reviewable_cadre_ids(user: User) -> Select:
+    """A SELECT of the ids of the people whose visits ``user`` reviews: everyone in their unit's
+    subtree (everyone for an admin), never themselves; nothing for a cadre."""
+    query = select(User.id).where(User.id != user.id)
+    if user.role == Role.ADMIN:
+        return query
+    if user.role != Role.SUPERVISOR:
+        return query.where(false())
+    return query.where(User.unit_id.in_(scope_unit_ids(user)))
+
+
 def can_review(user: User, visit: Visit) -> bool:
-    """Supervisors review visits in their subtree, admins everywhere; nobody reviews their own."""
+    """Supervisors review the visits of the cadres in their subtree, admins everyone's; nobody
+    reviews their own."""
     if visit.cadre_id == user.id:
         return False
     if user.role == Role.ADMIN:
         return True
-    return user.role == Role.SUPERVISOR and is_within(visit.unit, user.unit)
+    return user.role == Role.SUPERVISOR and is_within(visit.cadre.unit, user.unit)
 
 
 def can_view_visit(user: User, visit: Visit) -> bool:

@@ -14,12 +14,13 @@ from server.db import utcnow
 from server.demo import data
 from server.extensions import db
 from server.planning.models import Assignment, Placement, Plan, PlanExemption
-from server.review.models import ReviewAction, ReviewEvent
+from server.review.models import ReviewAction
+from server.review.services import review
 from server.time import LOCAL_ZONE, today
 from server.units.models import Unit, UnitKind
 from server.units.services import create_unit
+from server.visits import store
 from server.visits.models import Topic, Visit, VisitForm, VisitStatus
-from server.visits.services import next_change_seqs
 
 DEMO_NAMESPACE = uuid.UUID("6f1c1d2e-8a63-4b55-9d0e-2f4a4c0d5e77")
 REORGANISATION = date(2025, 7, 1)
@@ -172,30 +173,38 @@ def _visits(staff: dict[str, list[User]], units: list[Unit], topics: list[Topic]
                                 placement=placement))
             day += timedelta(days=1)
 
-    new = []
+    existing = set(db.session.scalars(select(Visit.id).where(Visit.device_id == "demo")))
+    changes, reviews = [], []
     for plan in planned:
         visit_id = uuid.uuid5(DEMO_NAMESPACE, plan["key"])
         form = VisitForm.MEETING if plan["placement"] else rng.choice(list(VisitForm))
         visit_topics = rng.sample(topics, rng.randint(1, 3))
         status = _status_for(plan["start"], end, rng)
-        if db.session.get(Visit, visit_id) is not None:
+        if visit_id in existing:
             continue
         received = datetime.combine(plan["end"], time(20, 0), LOCAL_ZONE) + timedelta(days=rng.randint(0, 5))
-        visit = Visit(
-            id=visit_id, cadre=plan["cadre"], unit=plan["unit"], placement=plan["placement"],
-            start_date=plan["start"], end_date=plan["end"], form=form, topics=visit_topics,
-            summary=data.SUMMARIES[form], findings=rng.choice(data.FINDINGS),
-            recommendations=rng.choice(data.RECOMMENDATIONS), participants=rng.randint(8, 120),
-            status=VisitStatus.SUBMITTED, version=1, device_id="demo",
-            client_updated_at=received, received_at=min(received, utcnow()),
-        )
-        db.session.add(visit)
+        row = {
+            "id": visit_id, "cadre_id": plan["cadre"].id, "unit_id": plan["unit"].id,
+            "placement_id": plan["placement"].id if plan["placement"] else None,
+            "start_date": plan["start"], "end_date": plan["end"], "form": form.value,
+            "topics": tuple(sorted(t.id for t in visit_topics)),
+            "summary": data.SUMMARIES[form], "findings": rng.choice(data.FINDINGS),
+            "recommendations": rng.choice(data.RECOMMENDATIONS), "participants": rng.randint(8, 120),
+            "latitude": None, "longitude": None, "accuracy_m": None,
+            "status": VisitStatus.SUBMITTED.value, "version": 1, "device_id": "demo",
+            "review_comment": None, "reviewed_at": None, "reviewed_by_id": None,
+            "client_updated_at": received, "received_at": min(received, utcnow()),
+        }
+        changes.append(store.Change(None, row, "visit_created"))
         if status != VisitStatus.SUBMITTED:
-            _review(visit, reviewer, status, min(received + timedelta(days=7), utcnow()))
-        new.append(visit)
-    for visit, seq in zip(new, next_change_seqs(len(new)) if new else [], strict=True):
-        visit.change_seq = seq
-    added["visits"] += len(new)
+            reviews.append((visit_id, status, min(received + timedelta(days=7), utcnow())))
+    store.take_change_lock()
+    store.write_visits(changes, None)
+    for visit_id, status, at in reviews:
+        returned = status == VisitStatus.RETURNED
+        review(visit_id, reviewer, ReviewAction.RETURN if returned else ReviewAction.APPROVE,
+               comment=data.RETURN_COMMENT if returned else None, at=at)
+    added["visits"] += len(changes)
     db.session.flush()
 
 
@@ -206,13 +215,3 @@ def _status_for(start: date, end: date, rng: random.Random) -> VisitStatus:
     if roll < 0.85:
         return VisitStatus.APPROVED
     return VisitStatus.RETURNED if roll < 0.95 else VisitStatus.SUBMITTED
-
-
-def _review(visit: Visit, reviewer: User, status: VisitStatus, at: datetime) -> None:
-    returned = status == VisitStatus.RETURNED
-    comment = data.RETURN_COMMENT if returned else None
-    visit.status, visit.review_comment, visit.reviewed_at, visit.reviewed_by = status, comment, at, reviewer
-    visit.version = 2
-    db.session.add(ReviewEvent(
-        visit=visit, reviewer=reviewer, visit_version=1, created_at=at,
-        action=ReviewAction.RETURN if returned else ReviewAction.APPROVE, comment=comment))

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from server.auth.models import User
-from server.auth.permissions import scope_unit_ids
+from server.auth.permissions import reviewable_cadre_ids
 from server.extensions import db
-from server.planning.models import Plan, PlanExemption
-from server.planning.services import is_covered
+from server.planning.services import minimum_days_for
 from server.visits.models import Visit, VisitStatus
 
 
@@ -28,19 +28,6 @@ class YearProgress:
         if not self.minimum_days:
             return 100
         return min(100, round(100 * self.days / self.minimum_days))
-
-
-def minimum_days_for(user: User, year: int) -> int | None:
-    """The plan's minimum for this cadre and year, after any exemption."""
-    plan = db.session.scalar(select(Plan).where(Plan.year == year))
-    if plan is None or not is_covered(plan, user):
-        return None
-    exemption = db.session.scalar(
-        select(PlanExemption).where(PlanExemption.plan_id == plan.id, PlanExemption.cadre_id == user.id)
-    )
-    if exemption is not None:
-        return exemption.minimum_days
-    return plan.minimum_days
 
 
 def year_progress(user: User, year: int) -> YearProgress:
@@ -65,12 +52,11 @@ def year_progress(user: User, year: int) -> YearProgress:
 
 
 def awaiting_review_count(reviewer: User) -> int:
-    """Visits submitted in the reviewer's scope, not their own."""
+    """Visits waiting for this reviewer: submitted by the cadres they review."""
     return db.session.scalar(
         select(func.count()).select_from(Visit).where(
             Visit.status == VisitStatus.SUBMITTED,
-            Visit.unit_id.in_(scope_unit_ids(reviewer)),
-            Visit.cadre_id != reviewer.id,
+            Visit.cadre_id.in_(reviewable_cadre_ids(reviewer)),
         )
     ) or 0
 
@@ -79,4 +65,13 @@ def recent_visits(user: User, limit: int = 10) -> list[Visit]:
     return list(db.session.scalars(
         select(Visit).where(Visit.cadre_id == user.id)
         .order_by(Visit.start_date.desc(), Visit.received_at.desc()).limit(limit)
+    ))
+
+
+def returned_visits(user: User) -> list[Visit]:
+    """The user's visits sent back by a supervisor and not sent again yet, oldest trip first."""
+    return list(db.session.scalars(
+        select(Visit).options(selectinload(Visit.unit))
+        .where(Visit.cadre_id == user.id, Visit.status == VisitStatus.RETURNED)
+        .order_by(Visit.start_date, Visit.id)
     ))

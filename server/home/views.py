@@ -24,4 +24,5 @@ def index():
         progress=progress,
         queue=queue,
         recent=services.recent_visits(current_user),
+        returned=services.returned_visits(current_user),
     )

@@ -1,4 +1,5 @@
-"""Assignments (the notice), placements and plans with exemptions (flush, never commit)."""
+"""Assignments (the notice), placements, plans with exemptions, and how many days a plan asks of
+a cadre (flush, never commit)."""
 
 from __future__ import annotations
 
@@ -79,6 +80,19 @@ def is_covered(plan: Plan, user: User) -> bool:
     if not user.is_full_time:
         return False
     return plan.covered_unit is None or is_within(user.unit, plan.covered_unit)
+
+
+def minimum_days_for(user: User, year: int) -> int | None:
+    """The plan's minimum for this cadre and year, after any exemption (None: not covered)."""
+    plan = plan_for_year(year)
+    if plan is None or not is_covered(plan, user):
+        return None
+    exemption = db.session.scalar(
+        select(PlanExemption).where(PlanExemption.plan_id == plan.id, PlanExemption.cadre_id == user.id)
+    )
+    if exemption is not None:
+        return exemption.minimum_days
+    return plan.minimum_days
 
 
 def add_exemption(plan: Plan, cadre: User, reason: str, minimum_days: int | None,

@@ -27,8 +27,11 @@ from server.sync.schemas import (
     PushEnvelope,
     PushRequest,
     PushResponse,
-    VisitOut,
 )
+from server.visits import push as visit_push
+from server.visits.services import own_visit
+from server.visits.store import ConcurrentChange, snapshot
+from server.visits.wire import VisitOut, to_wire
 
 bp = api_blueprint("sync", __name__)
 
@@ -80,8 +83,8 @@ def push():
         raise ApiError(400, "bad_envelope", _("The request could not be understood."),
                        translate_errors(error.messages)) from error
     try:
-        results = services.push_visits(api_user(), envelope["device_id"], envelope["visits"])
-    except services.ConcurrentChange as error:
+        results = visit_push.push_visits(api_user(), envelope["device_id"], envelope["visits"])
+    except ConcurrentChange as error:
         raise ApiError(503, "busy", _("The server is busy. Please try again.")) from error
     return jsonify({"results": [result.to_wire() for result in results]})
 
@@ -114,8 +117,8 @@ def visit(visit_id: str):
         key = uuid.UUID(visit_id)
     except ValueError as error:
         raise not_found() from error
-    found = services.own_visit(api_user(), key)
+    found = own_visit(api_user(), key)
     if found is None:
         raise not_found()
-    body = services.to_wire(services.visit_snapshot(found))
+    body = to_wire(snapshot(found))
     return jsonify(body)

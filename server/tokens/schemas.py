@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from server.api.validation import Length
-from server.sync.schemas import Text
+from server.api.validation import Length, Text
 
 
 class TokenRequest(Schema):

@@ -1,15 +1,21 @@
-"""The visit form (Flask-WTF): the same fields and limits as the sync API's VisitIn.
+"""The visit form (Flask-WTF), for browsers without JavaScript: the fields of ``VisitContent``.
 
-The form checks shape and limits; the domain rules (unit scope, topics, placement, versions) are
-checked once, by ``server.sync.services.push_visits``, for the form and the API alike.
+The form checks shape and limits (server/visits/rules.py, the same numbers as the API); the
+domain rules (unit scope, topics, placement, versions) are checked once, by
+``server.visits.push.push_visits``, for the form and the API alike. Its values go to and come
+from the wire format generically, so a field declared in ``VisitContent`` needs only a form field
+of the same name here (tests/visits/test_round_trip.py fails otherwise).
 """
 
 from __future__ import annotations
 
+import json
+from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -20,12 +26,15 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from server.sync.schemas import MAX_PARTICIPANTS, MAX_TEXT, MAX_TRIP_DAYS
-from server.time import today
+from server.forms import Form
+from server.visits import rules
 from server.visits.labels import FORM_LABELS
+from server.visits.models import Visit
+from server.visits.store import snapshot
+from server.visits.wire import CONTENT_FIELDS, VisitIn, content_of
 
 
 def _optional_int(value: Any) -> int | None:
@@ -44,7 +53,23 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class VisitForm(FlaskForm):
+class LocationField(HiddenField):
+    """``{"lat", "lon", "accuracy_m"}`` as JSON in a hidden input (set by the page's script)."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        raw = valuelist[0].strip() if valuelist else ""
+        self.data = None
+        if raw:
+            try:
+                self.data = json.loads(raw)
+            except ValueError:
+                self.data = raw  # VisitIn refuses it with a clear message
+
+    def _value(self) -> str:
+        return json.dumps(self.data) if isinstance(self.data, dict) else ""
+
+
+class VisitForm(Form):
     id = HiddenField()
     base_version = HiddenField()
     unit_id = SelectField(_l("Unit visited"), coerce=_optional_int,
@@ -55,11 +80,12 @@ class VisitForm(FlaskForm):
     form = RadioField(_l("Form of the visit"), choices=_choices(FORM_LABELS.items()),
                       validators=[InputRequired(_l("Choose the form of the visit."))])
     topics = MultiCheckboxField(_l("Topics"), coerce=int, validators=[Optional()])
-    summary = TextAreaField(_l("What was done"), validators=[Length(max=MAX_TEXT)])
-    findings = TextAreaField(_l("Findings and problems"), validators=[Length(max=MAX_TEXT)])
-    recommendations = TextAreaField(_l("Recommendations"), validators=[Length(max=MAX_TEXT)])
+    summary = TextAreaField(_l("What was done"), validators=[Length(max=rules.MAX_TEXT)])
+    findings = TextAreaField(_l("Findings and problems"), validators=[Length(max=rules.MAX_TEXT)])
+    recommendations = TextAreaField(_l("Recommendations"), validators=[Length(max=rules.MAX_TEXT)])
     participants = IntegerField(_l("People taking part"), default=0, validators=[
-        Optional(), NumberRange(0, MAX_PARTICIPANTS, _l("Enter a number from 0 to %(max)d."))])
+        Optional(), NumberRange(0, rules.MAX_PARTICIPANTS, _l("Enter a number from 0 to %(max)d."))])
+    location = LocationField()
 
     def set_choices(self, bootstrap: dict[str, Any], choose_label: str, none_label: str) -> None:
         """Choices from the same data the device gets offline (the sync bootstrap)."""
@@ -69,35 +95,40 @@ class VisitForm(FlaskForm):
             (p["id"], p["unit_name"]) for p in bootstrap["placements"]])
         self.topics.choices = _choices((t["id"], t["name"]) for t in bootstrap["topics"])
 
-    def validate_start_date(self, field: DateField) -> None:
-        if field.data and field.data > today():
-            raise ValidationError(_l("The visit cannot start in the future."))
-
-    def validate_end_date(self, field: DateField) -> None:
-        start = self.start_date.data
-        if not (field.data and start):
-            return
-        if field.data < start:
-            raise ValidationError(_l("The end date is before the start date."))
-        if field.data > today():
-            raise ValidationError(_l("The visit cannot end in the future."))
-        if (field.data - start).days + 1 > MAX_TRIP_DAYS:
-            raise ValidationError(_l("A visit lasts at most %(days)d days.", days=MAX_TRIP_DAYS))
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        start, end = self.start_date.data, self.end_date.data
+        if start and end:
+            for name, message in rules.date_errors(start, end).items():
+                getattr(self, name).errors.append(message)
+                valid = False
+        return valid
 
     def to_wire(self, visit_id: str) -> dict[str, Any]:
-        """The visit as a device would push it."""
+        """The visit as a device would push it: every content field, by its wire name."""
         base = self.base_version.data
-        return {
-            "id": visit_id,
-            "base_version": int(base) if base and base.isdigit() else None,
-            "unit_id": self.unit_id.data,
-            "start_date": self.start_date.data.isoformat(),
-            "end_date": self.end_date.data.isoformat(),
-            "form": self.form.data,
-            "topics": list(self.topics.data or []),
-            "summary": self.summary.data or "",
-            "findings": self.findings.data or "",
-            "recommendations": self.recommendations.data or "",
-            "participants": self.participants.data or 0,
-            "placement_id": self.placement_id.data,
-        }
+        base_version = int(base) if base and base.isdigit() else None
+        wire: dict[str, Any] = {"id": visit_id, "base_version": base_version}
+        declared = VisitIn._declared_fields
+        for name in CONTENT_FIELDS:
+            value = self._fields[name].data
+            if value is None and not declared[name].allow_none:
+                continue  # empty: the schema's default applies (0 people, no text …)
+            wire[name] = value.isoformat() if isinstance(value, date) else value
+        return wire
+
+
+def form_values(visit: Visit) -> SimpleNamespace:
+    """A stored visit's values under the form's field names (to edit it)."""
+    return SimpleNamespace(id=str(visit.id), base_version=str(visit.version),
+                           **content_of(snapshot(visit)))
+
+
+def refusal_message(status: str) -> str | None:
+    """What the form says when the push rules refuse the whole visit."""
+    if status == "conflict":
+        return _("This visit was changed elsewhere since you opened it. "
+                 "Reload it and make your change again.")
+    if status == "locked":
+        return _("This visit is approved and can no longer be changed.")
+    return None

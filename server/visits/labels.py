@@ -12,7 +12,7 @@ FORM_LABELS = {
 }
 
 STATUS_LABELS = {
-    "submitted": _l("Submitted"),
+    "submitted": _l("Sent, awaiting review"),
     "approved": _l("Approved"),
     "returned": _l("Returned"),
 }

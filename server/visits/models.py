@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, String, Table, Text, Uuid
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, String, Table, Text, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.auth.models import User
@@ -62,6 +62,12 @@ class Visit(Base):
         # the pull cursor walks one cadre's changes in server order
         Index("ix_visits_cadre_change_seq", "cadre_id", "change_seq"),
         Index("ix_visits_unit_start", "unit_id", "start_date"),
+        # the review queue: newest first, overall and by status, and a cadre's own list
+        Index("ix_visits_received", "received_at", "id"),
+        Index("ix_visits_status_received", "status", "received_at", "id"),
+        Index("ix_visits_cadre_received", "cadre_id", "received_at", "id"),
+        Index("ix_visits_status_cadre", "status", "cadre_id"),
+        Index("ix_visits_cadre_start", "cadre_id", "start_date", "id"),
     )
 
     #: made by the client when the visit is first saved, so retries are idempotent
@@ -79,7 +85,7 @@ class Visit(Base):
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     accuracy_m: Mapped[float | None]
-    status: Mapped[str] = mapped_column(String(20), default=VisitStatus.SUBMITTED, index=True)
+    status: Mapped[str] = mapped_column(String(20), default=VisitStatus.SUBMITTED)
     #: bumped on every change; a client edit must name the version it started from
     version: Mapped[int] = mapped_column(default=1)
     review_comment: Mapped[str | None] = mapped_column(Text)
@@ -93,6 +99,11 @@ class Visit(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     #: position in the server's change sequence: the sync pull cursor (never a wall clock)
     change_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: summary, findings and recommendations in lower case without diacritics, for search
+    #: ("kiem tra" finds "kiểm tra"); kept by server/visits/store.py on every write
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: received more than REPORT_DUE_DAYS after the visit ended (set by the store)
+    reported_late: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     cadre: Mapped[User] = relationship(foreign_keys=[cadre_id])
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from server.auth.models import User
 from server.extensions import db
 from server.planning.models import Placement
 from server.visits.models import Visit
-
-
-def form_data(visit: Visit) -> SimpleNamespace:
-    """A visit's values under the form's field names."""
-    return SimpleNamespace(
-        id=str(visit.id), base_version=str(visit.version), unit_id=visit.unit_id,
-        placement_id=visit.placement_id, start_date=visit.start_date, end_date=visit.end_date,
-        form=visit.form, topics=[t.id for t in visit.topics], summary=visit.summary,
-        findings=visit.findings, recommendations=visit.recommendations,
-        participants=visit.participants,
-    )
 
 
 def prefill_placement(form: Any, bootstrap: dict, args: Mapping[str, str]) -> None:
@@ -43,11 +32,30 @@ def prefill_placement(form: Any, bootstrap: dict, args: Mapping[str, str]) -> No
     form.start_date.data = form.end_date.data = day
 
 
-def my_visits(user: User) -> list[Visit]:
-    return list(db.session.scalars(
-        select(Visit).options(selectinload(Visit.unit)).where(Visit.cadre_id == user.id)
-        .order_by(Visit.start_date.desc(), Visit.received_at.desc())
-    ))
+MY_VISITS_PAGE = 50
+
+
+@dataclass(frozen=True)
+class MyVisitsPage:
+    visits: list[Visit]
+    #: pass as ``before`` for the next (older) page; None on the last page
+    next_before: str | None
+
+
+def my_visits(user: User, before: str | None = None, size: int = MY_VISITS_PAGE) -> MyVisitsPage:
+    """A page of the user's visits, latest trip first (keyset on start date and id)."""
+    query = select(Visit).options(selectinload(Visit.unit)).where(Visit.cadre_id == user.id)
+    start, _sep, key = (before or "").partition("_")
+    try:
+        after_start, after_id = date.fromisoformat(start), uuid.UUID(key)
+        query = query.where(or_(Visit.start_date < after_start,
+                                and_(Visit.start_date == after_start, Visit.id < after_id)))
+    except ValueError:
+        pass  # no cursor, or a mangled one: the first page
+    rows = list(db.session.scalars(query.order_by(Visit.start_date.desc(), Visit.id.desc()).limit(size + 1)))
+    more = len(rows) > size
+    rows = rows[:size]
+    return MyVisitsPage(rows, f"{rows[-1].start_date.isoformat()}_{rows[-1].id}" if more else None)
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from server.extensions import db
-from server.sync import services as sync_services
+from server.sync.services import bootstrap as bootstrap_for
 from server.visits import queries
-from server.visits.forms import VisitForm
+from server.visits.forms import VisitForm, form_values, refusal_message
+from server.visits.push import PushResult, push_visits
+from server.visits.services import own_visit
 
 bp = Blueprint("visits", __name__, url_prefix="/visits", template_folder="templates")
 
@@ -31,33 +32,29 @@ def _edit_id() -> uuid.UUID | None:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    bootstrap = sync_services.bootstrap(current_user)
+    bootstrap = bootstrap_for(current_user)
     edit_id = _edit_id()
-    visit = sync_services.own_visit(current_user, edit_id) if edit_id else None
-    form = VisitForm(obj=queries.form_data(visit) if visit and request.method == "GET" else None)
+    visit = own_visit(current_user, edit_id) if edit_id else None
+    form = VisitForm(obj=form_values(visit) if visit and request.method == "GET" else None)
     form.set_choices(bootstrap, _("Choose a unit"), _("None"))
     if request.method == "GET":
         queries.prefill_placement(form, bootstrap, request.args)
     if form.validate_on_submit():
         visit_id = str(edit_id or uuid.uuid4())
-        result = sync_services.push_visits(current_user, "web", [form.to_wire(visit_id)])[0]
+        result = push_visits(current_user, "web", [form.to_wire(visit_id)])[0]
         if result.accepted:
-            db.session.commit()
             flash(_("The visit was saved."), "success")
             return redirect(url_for("visits.mine"))
-        db.session.rollback()
         _show_refusal(form, result)
     status = 400 if request.method == "POST" else 200
     return render_template("visits/form.html", form=form, visit=visit, bootstrap=bootstrap), status
 
 
-def _show_refusal(form: VisitForm, result: sync_services.PushResult) -> None:
-    """Put the service's reasons on the form, which comes back filled in."""
-    if result.status == "conflict":
-        form.form_errors.append(_("This visit was changed elsewhere since you opened it. "
-                                  "Reload it and make your change again."))
-    elif result.status == "locked":
-        form.form_errors.append(_("This visit is approved and can no longer be changed."))
+def _show_refusal(form: VisitForm, result: PushResult) -> None:
+    """Put the service's reasons on the form, which comes back filled in (the 400 rolls back)."""
+    message = refusal_message(result.status)
+    if message:
+        form.form_errors.append(message)
     for name, messages in (result.errors or {}).items():
         field = form._fields.get(name)
         if field is not None and not isinstance(field.errors, list):
@@ -69,7 +66,8 @@ def _show_refusal(form: VisitForm, result: sync_services.PushResult) -> None:
 @bp.get("/")
 @login_required
 def mine():
-    return render_template("visits/mine.html", visits=queries.my_visits(current_user))
+    page = queries.my_visits(current_user, request.args.get("before"))
+    return render_template("visits/mine.html", page=page)
 
 
 @bp.get("/placement")

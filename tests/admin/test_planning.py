@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from server.audit.models import AuditEntry
 from server.auth.models import DeviceToken, User
 from server.extensions import db
-from server.home.services import minimum_days_for
 from server.planning.models import Assignment, Placement, Plan, PlanExemption
+from server.planning.services import minimum_days_for
 from server.time import today
 from server.visits.models import Topic
 

@@ -43,7 +43,8 @@ def test_admin_may_record_anywhere(app, world):
         ("supervisor", "commune_a1", True),
         ("supervisor", "commune_b1", True),
         ("district_supervisor", "commune_a1", True),
-        ("district_supervisor", "commune_b1", False),  # outside district A's subtree
+        # the cadre belongs to district A: its supervisor reviews all their visits, wherever they went
+        ("district_supervisor", "commune_b1", True),
         ("admin", "commune_b1", True),
         ("other_cadre", "commune_a1", False),  # cadres do not review
     ],
@@ -53,6 +54,19 @@ def test_review_scope_is_the_reviewers_subtree(app, world, reviewer, unit, allow
         visit = make_visit(world.cadre, getattr(world, unit))
         assert can_review(_user(getattr(world, reviewer)), visit) is allowed
         assert can_view_visit(_user(getattr(world, reviewer)), visit) is allowed
+
+
+def test_a_supervisor_does_not_review_cadres_of_another_subtree(app, world):
+    from server.auth.models import Role
+    from server.auth.services import create_user
+    from server.units.models import Unit
+
+    with app.app_context():
+        outsider = create_user("cadreb", "Cán Bộ Huyện B", "password-123",
+                               db.session.get(Unit, world.district_b), Role.CADRE)
+        visit = make_visit(outsider.id, world.commune_a1)  # even in a commune of district A
+        assert not can_review(_user(world.district_supervisor), visit)
+        assert can_review(_user(world.supervisor), visit)
 
 
 def test_nobody_reviews_their_own_visit(app, world):

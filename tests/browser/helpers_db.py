@@ -20,17 +20,16 @@ def summaries(app) -> list[str]:
 
 
 def return_visit(app, comment: str) -> int:
-    """Return the only visit as a supervisor would: status, comment, version + 1, a new change_seq."""
-    from server.visits.services import next_change_seqs
+    """Return the only visit as a supervisor would (the review service); its new version."""
+    from server.auth.models import Role, User
+    from tests.factories import review_visit
 
     with app.app_context():
         visit = db.session.scalar(select(Visit))
-        visit.status = "returned"
-        visit.review_comment = comment
-        visit.version += 1
-        visit.change_seq = next_change_seqs(1)[0]
+        reviewer = db.session.scalar(select(User).where(User.role == Role.SUPERVISOR))
+        review_visit(visit.id, reviewer.id, "returned", comment)
         db.session.commit()
-        return visit.version
+        return db.session.get(Visit, visit.id).version
 
 
 def only_visit(app) -> Visit:

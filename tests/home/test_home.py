@@ -56,8 +56,10 @@ def test_cadre_home_shows_days_against_the_minimum(app, client, auth, world):
 def test_supervisor_home_counts_visits_waiting_in_scope(app, client, auth, world):
     with app.app_context():
         make_visit(world.cadre, world.commune_a1)
-        make_visit(world.cadre, world.commune_b1)  # outside district A
+        make_visit(world.cadre, world.commune_b1)  # outside district A, by a cadre of district A
         make_visit(world.cadre, world.commune_a2, status="approved")
+        make_visit(world.supervisor, world.commune_a1)  # by someone outside district A
+        make_visit(world.district_supervisor, world.commune_a1)  # one's own: not reviewed by oneself
         db.session.commit()
     auth.sign_in("supa")
-    assert "<strong>1</strong> lượt đang chờ duyệt" in client.get("/").get_data(as_text=True)
+    assert "<strong>2</strong> lượt đang chờ duyệt" in client.get("/").get_data(as_text=True)

@@ -5,10 +5,8 @@ from __future__ import annotations
 import uuid
 
 from server.extensions import db
-from server.visits.models import Visit
-from server.visits.services import next_change_seqs
 from tests.api.support import bearer, issue_token, push, wire_visit
-from tests.factories import make_visit
+from tests.factories import make_visit, review_visit
 
 
 def pull(client, token, **params):
@@ -41,9 +39,7 @@ def test_a_review_made_on_the_server_comes_back_in_the_next_pull(app, client, wo
     push(client, token, [visit, wire_visit(world.commune_a2)])
     cursor = pull(client, token)["cursor"]
     with app.app_context():
-        row = db.session.get(Visit, uuid.UUID(visit["id"]))
-        row.status, row.review_comment, row.version = "returned", "Thiếu số liệu", row.version + 1
-        row.change_seq = next_change_seqs(1)[0]
+        review_visit(visit["id"], world.supervisor, "returned", "Thiếu số liệu")
         db.session.commit()
     page = pull(client, token, since=cursor)
     assert [(v["id"], v["status"], v["review_comment"], v["version"]) for v in page["visits"]] == [

@@ -8,12 +8,12 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from server.audit.models import AuditEntry
+from server.auth.models import User
 from server.extensions import db
 from server.planning.models import Assignment, Placement
 from server.visits.models import Visit, VisitStatus
-from server.visits.services import next_change_seqs
 from tests.api.support import issue_token, push, wire_visit
-from tests.factories import make_visit
+from tests.factories import make_visit, review_visit
 
 
 def results(response) -> list[dict]:
@@ -96,14 +96,10 @@ def test_a_returned_visit_edited_is_submitted_again(app, client, world, token):
 
 
 def _review(app, visit_id: str, status: str, comment: str | None = None) -> None:
-    """What the review feature does: a new status, version and change_seq."""
-    from server.db import utcnow
-
+    """What a supervisor does: a new status, version and change_seq, through the review service."""
     with app.app_context():
-        visit = db.session.get(Visit, uuid.UUID(visit_id))
-        visit.status, visit.review_comment, visit.reviewed_at = status, comment, utcnow()
-        visit.version += 1
-        visit.change_seq = next_change_seqs(1)[0]
+        reviewer = db.session.scalar(select(User).where(User.username == "sup"))
+        review_visit(visit_id, reviewer.id, status, comment)
         db.session.commit()
 
 
@@ -239,7 +235,7 @@ def test_an_edit_of_an_unknown_visit_is_invalid(client, world, token):
     assert result["status"] == "invalid" and "id" in result["errors"]
 
 
-def test_every_change_takes_a_new_change_seq_and_one_audit_entry_per_batch(app, client, world, token):
+def test_every_change_takes_a_new_change_seq_and_one_audit_entry(app, client, world, token):
     a, b = wire_visit(world.commune_a1), wire_visit(world.commune_a2)
     push(client, token, [a, b])
     push(client, token, [{**a, "base_version": 1, "summary": "z"}, b])
@@ -247,15 +243,20 @@ def test_every_change_takes_a_new_change_seq_and_one_audit_entry_per_batch(app, 
         seqs = dict(db.session.execute(select(Visit.id, Visit.change_seq)).all())
         assert sorted(seqs.values()) == [2, 3]
         assert seqs[uuid.UUID(a["id"])] == 3
-        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "sync_push")).all()
-        assert [e.details for e in entries] == [{"created": 2}, {"updated": 1, "unchanged": 1}]
-        assert entries[0].actor_id == world.cadre and entries[0].entity_id == "dev-1"
+        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "visit")
+                                     .order_by(AuditEntry.id)).all()
+        # one entry per change (the unchanged copy of b leaves none), saying what changed
+        assert [(e.action, e.entity_id, e.details["version"]) for e in entries] == [
+            ("visit_created", a["id"], 1), ("visit_created", b["id"], 1), ("visit_updated", a["id"], 2)]
+        assert {e.actor_id for e in entries} == {world.cadre}
+        assert entries[2].details["changes"] == {"summary": [a["summary"], "z"]}
+        assert entries[0].details["changes"]["unit_id"] == [None, world.commune_a1]
 
 
 def test_push_visits_is_usable_without_http(app, world):
     """The web form calls the service directly with one wire-format item."""
     from server.auth.models import User
-    from server.sync.services import push_visits
+    from server.visits.push import push_visits
 
     with app.test_request_context():
         user = db.session.get(User, world.cadre)

@@ -1,0 +1,49 @@
+"""The base of every web form: Flask-WTF (CSRF) with WTForms' own messages in the reader's language.
+
+WTForms ships no Vietnamese catalog, and Flask-WTF only looks in WTForms' own. ``Form`` looks its
+messages up in our catalogs instead (through Flask-Babel); the messages are listed below so that
+``python -m server.catalogs`` extracts them. Every form subclasses ``server.forms.Form``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import get_translations
+from flask_wtf import FlaskForm
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; ``Form`` translates it when the form validates."""
+    return message
+
+
+WTFORMS_MESSAGES = (
+    N_("Not a valid date value."),
+    N_("Not a valid integer value."),
+    N_("Not a valid choice."),
+    N_("Invalid Choice: could not coerce."),
+    N_("This field is required."),
+    N_("Number must be between %(min)s and %(max)s."),
+    N_("Field must be between %(min)d and %(max)d characters long."),
+    N_("Field cannot be longer than %(max)d characters."),
+    N_("The CSRF token is missing."),
+    N_("The CSRF token is invalid."),
+    N_("The CSRF token has expired."),
+)
+
+
+class _CatalogTranslations:
+    """WTForms' translations interface over the current request's Flask-Babel catalogs."""
+
+    def gettext(self, string: str) -> str:
+        return get_translations().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return get_translations().ungettext(singular, plural, n)
+
+
+class Form(FlaskForm):
+    class Meta:
+        def get_translations(self, form: Any) -> _CatalogTranslations:
+            return _CatalogTranslations()

@@ -1,0 +1,84 @@
+"""Review forms: the queue's filter (GET, in the URL) and the actions (POST, with CSRF)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from server.forms import Form
+from server.review.queue import QueueFilter
+from server.visits.labels import FORM_LABELS, STATUS_LABELS
+from server.visits.rules import MAX_TEXT
+
+
+def _optional_int(value: Any) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+class QueueFilterForm(Form):
+    """The queue's filters, read from the query string so a view can be bookmarked and shared.
+    Build it with ``formdata=request.args``; it changes nothing, so it carries no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), default="submitted", validators=[Optional()],
+                         choices=[SelectChoice("", _l("All"))]
+                         + [SelectChoice(code, label) for code, label in STATUS_LABELS.items()])
+    unit = SelectField(_l("Unit (with the units below it)"), coerce=_optional_int, validators=[Optional()])
+    cadre = SelectField(_l("Cadre"), coerce=_optional_int, validators=[Optional()])
+    form = SelectField(_l("Form of the visit"), validators=[Optional()],
+                       choices=[SelectChoice("", _l("All"))]
+                       + [SelectChoice(code, label) for code, label in FORM_LABELS.items()])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+    placement = BooleanField(_l("Placement visits only"))
+    late = BooleanField(_l("Reported late only"))
+    q = StringField(_l("Search the texts"), validators=[Optional(), Length(max=200)])
+
+    def set_choices(self, units: list[tuple[int, str]], cadres: list[tuple[int, str]]) -> None:
+        self.unit.choices = [SelectChoice("", _l("All"))] + [SelectChoice(i, n) for i, n in units]
+        self.cadre.choices = [SelectChoice("", _l("All"))] + [SelectChoice(i, n) for i, n in cadres]
+
+    def to_filter(self) -> QueueFilter:
+        """The valid parts of the filter (a part with an error is left out and shown)."""
+
+        def ok(field: Any) -> Any:
+            return None if field.errors else field.data
+
+        return QueueFilter(
+            status=ok(self.status) or None, unit_id=ok(self.unit), cadre_id=ok(self.cadre),
+            form=ok(self.form) or None, date_from=ok(self.date_from), date_to=ok(self.date_to),
+            placement_only=bool(self.placement.data), late_only=bool(self.late.data),
+            text=(ok(self.q) or "").strip(),
+        )
+
+
+class ApproveForm(Form):
+    #: the version the supervisor read: a visit changed since is not reviewed blindly
+    version = HiddenField(validators=[InputRequired()])
+
+
+class ReturnForm(Form):
+    version = HiddenField(validators=[InputRequired()])
+    comment = TextAreaField(_l("What should the cadre change?"), validators=[
+        DataRequired(_l("Say what the cadre should change.")), Length(max=MAX_TEXT)])
+
+
+class BulkApproveForm(Form):
+    """Approve the ticked visits (``selected``) or every visit shown (``shown``), as id:version."""
+
+    next = HiddenField()

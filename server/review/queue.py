@@ -1,0 +1,117 @@
+"""The review queue: the visits of the cadres a supervisor reviews, filtered, newest first.
+
+Pages are keyset-paginated on (received_at, id), so a deep page costs what the first one does;
+every filter maps to an indexed column (see the indexes on ``Visit``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from server.auth.models import User
+from server.auth.permissions import reviewable_cadre_ids
+from server.extensions import db
+from server.units.models import Unit
+from server.visits.models import Visit, VisitStatus
+from server.visits.search import like_patterns
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the supervisor asked to see; every part is optional (status defaults to submitted)."""
+
+    status: str | None = VisitStatus.SUBMITTED.value
+    unit_id: int | None = None
+    cadre_id: int | None = None
+    form: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    placement_only: bool = False
+    late_only: bool = False
+    text: str = ""
+
+    def without_status(self) -> QueueFilter:
+        return replace(self, status=None)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the next page starts: after the visit received at ``received_at`` with ``id``."""
+
+    received_at: datetime
+    id: uuid.UUID
+
+    def __str__(self) -> str:
+        return f"{self.received_at.isoformat()}_{self.id}"
+
+    @classmethod
+    def parse(cls, raw: str | None) -> Cursor | None:
+        if not raw:
+            return None
+        try:
+            at, _sep, key = raw.rpartition("_")
+            return cls(datetime.fromisoformat(at), uuid.UUID(key))
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    visits: list[Visit]
+    next_cursor: Cursor | None
+
+
+def _filtered(reviewer: User, wanted: QueueFilter, columns: Any = Visit) -> Select:
+    query = select(columns).where(Visit.cadre_id.in_(reviewable_cadre_ids(reviewer)))
+    if wanted.status:
+        query = query.where(Visit.status == wanted.status)
+    if wanted.unit_id is not None:
+        root = db.session.get(Unit, wanted.unit_id)
+        path = root.path if root is not None else "-"
+        query = query.where(Visit.unit_id.in_(
+            select(Unit.id).where(Unit.path.startswith(path, autoescape=True))))
+    if wanted.cadre_id is not None:
+        query = query.where(Visit.cadre_id == wanted.cadre_id)
+    if wanted.form:
+        query = query.where(Visit.form == wanted.form)
+    if wanted.date_from is not None:
+        query = query.where(Visit.end_date >= wanted.date_from)
+    if wanted.date_to is not None:
+        query = query.where(Visit.start_date <= wanted.date_to)
+    if wanted.placement_only:
+        query = query.where(Visit.placement_id.is_not(None))
+    if wanted.late_only:
+        query = query.where(Visit.reported_late.is_(True))
+    for pattern in like_patterns(wanted.text):
+        query = query.where(Visit.search_text.like(pattern, escape="\\"))
+    return query
+
+
+def queue_page(reviewer: User, wanted: QueueFilter, after: Cursor | None = None,
+               size: int = PAGE_SIZE) -> QueuePage:
+    """One page of the queue, newest received first."""
+    query = _filtered(reviewer, wanted).options(selectinload(Visit.unit), selectinload(Visit.cadre))
+    if after is not None:
+        query = query.where(or_(Visit.received_at < after.received_at,
+                                and_(Visit.received_at == after.received_at, Visit.id < after.id)))
+    rows = list(db.session.scalars(
+        query.order_by(Visit.received_at.desc(), Visit.id.desc()).limit(size + 1)))
+    more = len(rows) > size
+    rows = rows[:size]
+    return QueuePage(rows, Cursor(rows[-1].received_at, rows[-1].id) if more else None)
+
+
+def status_counts(reviewer: User, wanted: QueueFilter) -> dict[str, int]:
+    """How many visits match the filter in each status (the status filter itself aside)."""
+    query = _filtered(reviewer, wanted.without_status(), columns=Visit.status)
+    counts = dict(db.session.execute(
+        query.with_only_columns(Visit.status, func.count()).group_by(Visit.status)).all())
+    return {status.value: counts.get(status.value, 0) for status in VisitStatus}

@@ -1,0 +1,137 @@
+"""Review pages: the queue, one visit with its history, and the actions (approve, return, bulk).
+
+Only supervisors and admins get here (others: 403); a visit outside the reviewer's scope answers
+404 like an unknown one. Every action names the version the supervisor read, so two supervisors
+reviewing the same visit cannot both win: the second is told and sees the current state.
+"""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from server.auth.models import Role
+from server.auth.permissions import roles_required
+from server.review import queue as review_queue
+from server.review import services
+from server.review.forms import ApproveForm, BulkApproveForm, QueueFilterForm, ReturnForm
+from server.review.history import visit_history
+from server.review.models import ReviewAction
+from server.review.views_support import filter_choices, unit_path, visit_figures
+from server.visits.store import StaleVisit
+
+bp = Blueprint("review", __name__, url_prefix="/review", template_folder="templates")
+reviewers_only = roles_required(Role.SUPERVISOR, Role.ADMIN)
+
+
+@bp.get("/")
+@reviewers_only
+def queue():
+    form = QueueFilterForm(formdata=request.args)
+    form.set_choices(*filter_choices(current_user))
+    form.validate()
+    wanted = form.to_filter()
+    after = review_queue.Cursor.parse(request.args.get("after"))
+    page = review_queue.queue_page(current_user, wanted, after)
+    counts = review_queue.status_counts(current_user, wanted)
+    return render_template("review/queue.html", form=form, page=page, counts=counts,
+                           bulk=BulkApproveForm(), wanted=wanted, url_with=_queue_url_with)
+
+
+def _queue_url_with(**changes: str | None) -> str:
+    """This queue view's URL with some filters changed (None drops one)."""
+    args = {**request.args.to_dict(), **changes}
+    return url_for("review.queue", **{key: value for key, value in args.items() if value is not None})
+
+
+@bp.get("/visits/<uuid:visit_id>")
+@reviewers_only
+def visit(visit_id: uuid.UUID):
+    found = services.visit_for_reviewer(current_user, visit_id) or abort(404)
+    return render_template(
+        "review/visit.html", visit=found, path=unit_path(found.unit), figures=visit_figures(found),
+        history=visit_history(found.id), approve=ApproveForm(version=found.version),
+        give_back=ReturnForm(version=found.version), back=_back_to_queue(),
+    )
+
+
+@bp.post("/visits/<uuid:visit_id>/approve")
+@reviewers_only
+def approve(visit_id: uuid.UUID):
+    return _review(visit_id, ReviewAction.APPROVE, ApproveForm())
+
+
+@bp.post("/visits/<uuid:visit_id>/return")
+@reviewers_only
+def give_back(visit_id: uuid.UUID):
+    return _review(visit_id, ReviewAction.RETURN, ReturnForm())
+
+
+def _review(visit_id: uuid.UUID, action: ReviewAction, form: ApproveForm | ReturnForm):
+    found = services.visit_for_reviewer(current_user, visit_id) or abort(404)
+    if not form.validate_on_submit() or not form.version.data.isdigit():
+        # the comment is kept: the page comes back with what was typed and why it was refused
+        return render_template(
+            "review/visit.html", visit=found, path=unit_path(found.unit), figures=visit_figures(found),
+            history=visit_history(found.id), approve=ApproveForm(version=found.version),
+            give_back=form if isinstance(form, ReturnForm) else ReturnForm(version=found.version),
+            back=_back_to_queue(),
+        ), 400
+    comment = form.comment.data if isinstance(form, ReturnForm) else None
+    try:
+        services.review(visit_id, current_user, action, comment=comment,
+                        expected_version=int(form.version.data))
+    except (StaleVisit, services.NotReviewable):
+        flash(_("This visit changed while you were reading it (edited by the cadre or reviewed by "
+                "someone else). Here is its current state; nothing was changed."), "warning")
+        return redirect(url_for("review.visit", visit_id=visit_id, back=_back_to_queue()))
+    if action == ReviewAction.APPROVE:
+        flash(_("The visit was approved."), "success")
+    else:
+        flash(_("The visit was returned to the cadre with your comment."), "success")
+    return redirect(_back_to_queue())
+
+
+@bp.post("/bulk")
+@reviewers_only
+def bulk():
+    form = BulkApproveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    field = "shown" if request.form.get("all") else "selected"
+    items = [_id_version(raw) for raw in request.form.getlist(field)]
+    picked = [item for item in items if item is not None]
+    if not picked:
+        flash(_("Tick the visits to approve first."), "warning")
+        return redirect(_safe_queue_url(form.next.data))
+    outcome = services.approve_many(current_user, picked)
+    flash(ngettext("%(num)d visit approved.", "%(num)d visits approved.", outcome.approved), "success")
+    if outcome.skipped:
+        flash(ngettext("%(num)d visit was left as it was: it changed or was reviewed meanwhile.",
+                       "%(num)d visits were left as they were: they changed or were reviewed meanwhile.",
+                       outcome.skipped), "warning")
+    return redirect(_safe_queue_url(form.next.data))
+
+
+def _id_version(raw: str) -> tuple[uuid.UUID, int] | None:
+    key, _sep, version = raw.partition(":")
+    try:
+        return uuid.UUID(key), int(version)
+    except ValueError:
+        return None
+
+
+def _safe_queue_url(target: str | None) -> str:
+    """Back to the queue with its filters; never to another site or page."""
+    if target and target.startswith(url_for("review.queue")) and not urlsplit(target).netloc:
+        return target
+    return url_for("review.queue")
+
+
+def _back_to_queue() -> str:
+    return _safe_queue_url(request.values.get("back"))

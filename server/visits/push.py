@@ -1,0 +1,166 @@
+"""Applying visits pushed by a device (or saved by the web form): validate, decide, write.
+
+Each item is validated on its own (``VisitIn``, then unit scope, topics and placement) and decided
+on its own against the stored copy: created, updated, unchanged, conflict, locked or invalid. A bad
+item never spoils the others. Applying is idempotent by ``id``: a retry of what the server already
+holds answers ``unchanged``. A visit of another cadre is never read back or touched (it answers
+``invalid``, as an unknown id would). Messages follow the current locale.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from server.api.validation import translate_errors
+from server.auth.models import User
+from server.auth.permissions import unit_recording_rule
+from server.extensions import db
+from server.planning.models import Placement
+from server.visits import store
+from server.visits.models import Topic, VisitStatus
+from server.visits.wire import STORED_CONTENT, VisitIn, stored, to_wire
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+CONFLICT, LOCKED, INVALID = "conflict", "locked", "invalid"
+RESULT_STATUSES = [CREATED, UPDATED, UNCHANGED, CONFLICT, LOCKED, INVALID]
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """The outcome of one pushed item. ``errors`` (invalid) maps fields to translated messages;
+    ``server`` (conflict) is the server's copy in the wire format."""
+
+    id: str | None
+    status: str
+    version: int | None = None
+    errors: dict[str, Any] | None = None
+    server: dict[str, Any] | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.status in (CREATED, UPDATED, UNCHANGED)
+
+    def to_wire(self) -> dict[str, Any]:
+        wire: dict[str, Any] = {"id": self.id, "status": self.status, "version": self.version}
+        if self.errors is not None:
+            wire["errors"] = self.errors
+        if self.server is not None:
+            wire["server"] = self.server
+        return wire
+
+
+def push_visits(user: User, device_id: str, items: Sequence[Any]) -> list[PushResult]:
+    """Validate and apply wire-format visits for ``user``; one result per item, in order.
+
+    Flushes, never commits. Holds the change lock from the moment it reads the stored visits until
+    the caller's commit, so concurrent pushes (threads, gunicorn workers) of the same visits apply
+    one after the other and never duplicate a row.
+    """
+    results: list[PushResult | None] = [None] * len(items)
+    candidates = _validate(user, items, results)
+    if candidates:
+        _apply(user, device_id, candidates, results)
+    return results  # type: ignore[return-value]
+
+
+def _raw_id(item: Any) -> str | None:
+    raw = item.get("id") if isinstance(item, dict) else None
+    return raw if isinstance(raw, str) else None
+
+
+def _validate(user: User, items: Sequence[Any], results: list[PushResult | None]) -> list[tuple[int, dict]]:
+    """Check each item's shape, then all references in a few queries; return the valid items."""
+    schema = VisitIn()
+    loaded: list[tuple[int, dict]] = []
+    for index, item in enumerate(items):
+        try:
+            loaded.append((index, schema.load(item)))
+        except ValidationError as error:
+            results[index] = PushResult(_raw_id(item), INVALID, errors=translate_errors(error.messages))
+    if not loaded:
+        return []
+    allowed_unit = unit_recording_rule(user, {data["unit_id"] for _, data in loaded})
+    topic_ids = {topic for _, data in loaded for topic in data["topics"]}
+    known_topics = set(db.session.scalars(select(Topic.id).where(Topic.id.in_(topic_ids))))
+    placement_ids = {data["placement_id"] for _, data in loaded} - {None}
+    own_placements = set(db.session.scalars(
+        select(Placement.id).where(Placement.id.in_(placement_ids), Placement.cadre_id == user.id)
+    )) if placement_ids else set()
+
+    valid = []
+    for index, data in loaded:
+        errors: dict[str, list[str]] = {}
+        if not allowed_unit(data["unit_id"], data["start_date"]):
+            errors["unit_id"] = [_("You cannot record visits for this unit.")]
+        unknown = [t for t in data["topics"] if t not in known_topics]
+        if unknown:
+            errors["topics"] = [_("Unknown topic: %(ids)s.", ids=", ".join(map(str, unknown)))]
+        if data["placement_id"] is not None and data["placement_id"] not in own_placements:
+            errors["placement_id"] = [_("This placement is not yours.")]
+        if errors:
+            results[index] = PushResult(str(data["id"]), INVALID, errors=errors)
+        else:
+            valid.append((index, data))
+    return valid
+
+
+def decide(user: User, current: dict | None, base_version: int | None,
+           content: dict[str, Any]) -> str:
+    """What a pushed copy does to the stored one (``current``, None when there is none)."""
+    if current is None:
+        return CREATED if base_version is None else INVALID
+    if current["cadre_id"] != user.id:
+        return INVALID
+    same = all(current[key] == content[key] for key in STORED_CONTENT)
+    resubmit = current["status"] == VisitStatus.RETURNED and base_version == current["version"]
+    if same and not resubmit:
+        return UNCHANGED
+    if current["status"] == VisitStatus.APPROVED:
+        return LOCKED
+    if base_version != current["version"]:
+        return CONFLICT
+    return UPDATED
+
+
+def _apply(user: User, device_id: str, candidates: list[tuple[int, dict]],
+           results: list[PushResult | None]) -> None:
+    store.take_change_lock()
+    stored_before = store.snapshots({data["id"] for _, data in candidates})
+    state = dict(stored_before)  # the copies as this batch leaves them (an id may come twice)
+    not_yours = {"id": [_("No visit of yours has this id.")]}
+    for index, data in candidates:
+        visit_id: uuid.UUID = data["id"]
+        current = state.get(visit_id)
+        content = stored(data)
+        status = decide(user, current, data["base_version"], content)
+        if status in (CREATED, UPDATED):
+            client_time = data["client_updated_at"]
+            base = current or {"id": visit_id, "cadre_id": user.id, "review_comment": None,
+                               "reviewed_at": None, "reviewed_by_id": None}
+            current = state[visit_id] = {
+                **base, **content, "status": VisitStatus.SUBMITTED.value,
+                "version": store.next_version(current),
+                "device_id": device_id,
+                "client_updated_at": client_time.astimezone(UTC) if client_time else None,
+            }
+        if status == INVALID:
+            results[index] = PushResult(str(visit_id), INVALID, errors=not_yours)
+        elif status == CONFLICT:
+            results[index] = PushResult(str(visit_id), CONFLICT, current["version"], server=to_wire(current))
+        else:
+            results[index] = PushResult(str(visit_id), status, current["version"])
+    changes = [store.Change(stored_before.get(key), copy, _action(stored_before.get(key)))
+               for key, copy in state.items() if copy is not stored_before.get(key)]
+    store.write_visits(changes, user.id)
+
+
+def _action(before: dict | None) -> str:
+    return "visit_created" if before is None else "visit_updated"
