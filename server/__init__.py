@@ -51,6 +51,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from server.api.views import bp as api_bp
     from server.auth.views import bp as auth_bp
+    from server.hearings.views import bp as hearings_bp
     from server.home.views import bp as home_bp
     from server.pwa_shell.views import bp as pwa_shell_bp
     from server.sync.views import bp as sync_bp
@@ -64,3 +65,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(sync_bp)
     app.register_blueprint(pwa_shell_bp)
     app.register_blueprint(visits_bp)
+    app.register_blueprint(hearings_bp)

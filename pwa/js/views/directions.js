@@ -1,0 +1,2 @@
+// The directions page; filled in by the PWA part (offline data from IndexedDB).
+export async function init() {}

@@ -1,0 +1,104 @@
+"""The hearing pages: a cadre's month, opening a hearing, conclusions and directions, and scope
+(a supervisor sees their subtree; outside it, 404; cadres cannot hold hearings: 403)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from server.audit.models import AuditEntry
+from server.extensions import db
+from server.hearings.models import Direction, Hearing, HearingCadre
+from tests.factories import make_hearing
+from tests.helpers import csrf_token
+
+
+def _figure(page: str, name: str) -> str:
+    return re.search(rf'data-figure="{name}">([^<]*)<', page).group(1)
+
+
+def test_the_cadre_sees_their_month(client, auth, world, october):
+    auth.sign_in("cadre")
+    page = client.get(f"/hearings/month/{world.cadre}/2025-10").get_data(as_text=True)
+    assert (_figure(page, "days"), _figure(page, "visits"), _figure(page, "late")) == ("4", "3", "1")
+    assert "Đoàn xã B1" in page
+
+
+def test_a_supervisor_sees_months_in_scope_only(client, auth, world, october, app):
+    from server.auth.models import Role
+    from server.auth.services import create_user
+    from server.units.models import Unit
+    from tests.factories import PASSWORD
+
+    with app.app_context():
+        outsider = create_user("cadreb", "Cán Bộ Huyện B", PASSWORD, db.session.get(Unit, world.district_b),
+                               Role.CADRE).id
+        db.session.commit()
+    auth.sign_in("supa")
+    assert client.get(f"/hearings/month/{world.cadre}/2025-10").status_code == 200
+    assert client.get(f"/hearings/month/{outsider}/2025-10").status_code == 404
+    auth.sign_out()
+    auth.sign_in("cadre2")
+    assert client.get(f"/hearings/month/{world.cadre}/2025-10").status_code == 404
+    assert client.get("/hearings/").status_code == 403
+    assert client.get("/hearings/month/99999/2025-10").status_code == 404
+    assert client.get(f"/hearings/month/{world.other_cadre}/2025-13").status_code == 404
+
+
+def test_open_a_hearing_conclude_and_direct(client, auth, world, october, app):
+    auth.sign_in("supa")
+    token = csrf_token(client, "/hearings/")
+    response = client.post("/hearings/", data={
+        "csrf_token": token, "unit_id": world.district_a, "month": "2025-10", "held_on": "2025-11-05",
+        "chair": "Nguyễn Văn Chủ Trì", "document_number": "12-BC/HĐTN"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        hearing_id = db.session.scalar(select(Hearing.id))
+    page = client.get(f"/hearings/{hearing_id}").get_data(as_text=True)
+    assert 'data-flag="no-visit"' in page and 'data-flag="behind"' in page and 'data-flag="neglected"' in page
+    assert "Cán Bộ Miễn (Đi học dài hạn)" in page
+    token = csrf_token(client, f"/hearings/{hearing_id}")
+    assert client.post(f"/hearings/{hearing_id}/cadres/{world.cadre}/conclusion", data={
+        "csrf_token": token, "conclusion": "Hoàn thành <tốt> nhiệm vụ"}).status_code == 302
+    assert client.post(f"/hearings/{hearing_id}/cadres/{world.cadre}/directions", data={
+        "csrf_token": token, "text": "Nắm tình hình đoàn viên xã B1", "unit_id": world.commune_b1,
+        "topic_id": world.topic, "due_date": "2025-12-31"}).status_code == 302
+    # a unit the cadre cannot visit, and no text: the form says why, nothing is stored
+    bad = client.post(f"/hearings/{hearing_id}/cadres/{world.cadre}/directions", data={
+        "csrf_token": token, "text": "", "unit_id": 99999, "due_date": "2025-12-31"})
+    assert bad.status_code == 400
+    page = client.get(f"/hearings/{hearing_id}").get_data(as_text=True)
+    assert "Hoàn thành &lt;tốt&gt; nhiệm vụ" in page and "Nắm tình hình đoàn viên xã B1" in page
+    with app.app_context():
+        [direction] = db.session.scalars(select(Direction)).all()
+        assert (direction.cadre_id, direction.unit_id, direction.topic_id, direction.due_date) == (
+            world.cadre, world.commune_b1, world.topic, date(2025, 12, 31))
+        assert (direction.state, direction.version) == ("open", 1)
+        assert db.session.scalar(select(HearingCadre.conclusion)) == "Hoàn thành <tốt> nhiệm vụ"
+        actions = set(db.session.scalars(select(AuditEntry.action).where(
+            AuditEntry.action.in_(["hearing_opened", "hearing_conclusion", "direction_created"]))))
+        assert actions == {"hearing_opened", "hearing_conclusion", "direction_created"}
+
+
+def test_hearings_outside_scope_answer_404(client, auth, world, october, app):
+    with app.app_context():
+        hearing_b = make_hearing(world, date(2025, 10, 1), world.district_b)
+        db.session.commit()
+    auth.sign_in("supa")
+    assert client.get(f"/hearings/{hearing_b}").status_code == 404
+    assert client.get(f"/hearings/{hearing_b}/report.docx").status_code == 404
+    token = csrf_token(client, "/hearings/")
+    assert client.post(f"/hearings/{hearing_b}/cadres/{world.cadre}/directions", data={
+        "csrf_token": token, "text": "x", "due_date": "2025-12-31"}).status_code == 404
+    # a unit outside one's subtree cannot be chosen to open a hearing
+    assert client.post("/hearings/", data={"csrf_token": token, "unit_id": world.district_b,
+                                           "month": "2025-10", "held_on": "2025-11-05",
+                                           "chair": "X"}).status_code == 400
+    assert "Huyện đoàn B" not in client.get("/hearings/").get_data(as_text=True)
+
+
+def test_anonymous_is_sent_to_sign_in(client, world):
+    assert client.get("/hearings/").status_code == 302
+    assert client.get(f"/hearings/month/{world.cadre}/2025-10").status_code == 302
