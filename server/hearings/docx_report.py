@@ -68,6 +68,16 @@ def _no_borders(table: Table) -> None:
         table._tbl.tblPr.remove(borders)
 
 
+def _widths(table: Table, *widths: float) -> None:
+    """Column widths in cm, on the grid (LibreOffice reads it) and on every cell (Word does)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
+
+
 def _cell(table: Table, row: int, col: int, text: str, **kwargs) -> None:
     cell = table.cell(row, col)
     cell.paragraphs[0].add_run(text)
@@ -81,8 +91,8 @@ def _date_line(day: date, place: str) -> str:
 def _header(document, hearing: Hearing) -> None:
     table = document.add_table(rows=1, cols=2)
     _no_borders(table)
+    _widths(table, 7, 9.5)
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(7.5), Cm(8.5)
     left.paragraphs[0].add_run(hearing.unit.name.upper())
     _format(left.paragraphs[0], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(left, "***", align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -128,7 +138,7 @@ def _cadre_table(document, row: services.CadreRow, topic_names: dict[int, str]) 
     for index, (label, value) in enumerate(lines):
         _cell(table, index, 0, label, bold=True)
         _cell(table, index, 1, value)
-        table.cell(index, 0).width, table.cell(index, 1).width = Cm(6), Cm(10)
+    _widths(table, 6, 10.5)
 
 
 def _directions(document, row: services.CadreRow) -> None:
@@ -148,9 +158,7 @@ def _directions(document, row: services.CadreRow) -> None:
         _cell(table, index, 1, direction.text + state)
         _cell(table, index, 2, direction.unit.name if direction.unit else "—")
         _cell(table, index, 3, direction.due_date.strftime("%d/%m/%Y"), align=WD_ALIGN_PARAGRAPH.CENTER)
-    for row_cells in table.rows:
-        for col, width in enumerate((Cm(1.2), Cm(9), Cm(3.5), Cm(2.5))):
-            row_cells.cells[col].width = width
+    _widths(table, 1.2, 9.3, 3.5, 2.5)
 
 
 def hearing_docx(hearing: Hearing) -> io.BytesIO:
@@ -200,6 +208,7 @@ def hearing_docx(hearing: Hearing) -> io.BytesIO:
 
     signature = document.add_table(rows=1, cols=2)
     _no_borders(signature)
+    _widths(signature, 8, 8.5)
     left, right = signature.rows[0].cells
     left.paragraphs[0].add_run("Nơi nhận:")
     _format(left.paragraphs[0], size=12, bold=True, italic=True, underline=True, before=12)
