@@ -94,15 +94,19 @@ def review_visit(visit_id: uuid.UUID | str, reviewer_id: int, status: str,
 
 def make_hearing(world: World, month: date | None = None, unit_id: int | None = None,
                  by: int | None = None) -> int:
-    """Open a hearing through the hearing service (inside an app context); returns its id."""
+    """Open a hearing (or find the unit's one for that month) through the hearing service, inside
+    an app context; returns its id."""
     from server.auth.models import User
-    from server.hearings.services import open_hearing
+    from server.hearings.services import HearingExists, open_hearing
     from server.units.models import Unit
 
     month = (month or date.today()).replace(day=1)
-    hearing = open_hearing(db.session.get(User, by or world.supervisor),
-                           db.session.get(Unit, unit_id or world.province), month,
-                           held_on=date.today(), chair="Chủ Trì Thử")
+    try:
+        hearing = open_hearing(db.session.get(User, by or world.supervisor),
+                               db.session.get(Unit, unit_id or world.province), month,
+                               held_on=date.today(), chair="Chủ Trì Thử")
+    except HearingExists as exists:  # one hearing per unit and month: reuse it
+        hearing = exists.hearing
     return hearing.id
 
 
