@@ -168,9 +168,13 @@ self.addEventListener('fetch', (event) => {
 });
 
 /* Background Sync (Chromium only). An open page does the work itself (its sync module holds the
- * cross-tab lock); with no page open, a minimal push runs here with the same rule: an entry is
- * deleted only when the server answers created, updated or unchanged for it. Keep in step with
- * pwa/js/outbox.js (applyResults) and pwa/js/db.js (store names). */
+ * cross-tab lock); with no page open, a minimal push runs here. What an answer does to the outbox
+ * (and to the `visits` store), and how many visits go per request, is push-rule.js: the very file
+ * the page's outbox.js imports, loaded here with importScripts (it is precached with the shell,
+ * and the worker's version changes with it). */
+importScripts(`${SHELL.staticPrefix}js/push-rule.js`);
+const RULE = self.DicosoPushRule;
+
 self.addEventListener('sync', (event) => {
   if (event.tag === SYNC_TAG) event.waitUntil(syncInBackground());
 });
@@ -180,6 +184,16 @@ function idb(request) {
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
+}
+
+function transaction(db, names, mode, fn) {
+  const tx = db.transaction(names, mode);
+  const done = new Promise((resolve, reject) => {
+    tx.oncomplete = resolve;
+    tx.onabort = tx.onerror = () => reject(tx.error);
+  });
+  const stores = Object.fromEntries(names.map((name) => [name, tx.objectStore(name)]));
+  return Promise.all([fn(stores), done]).then(([result]) => result);
 }
 
 async function syncInBackground() {
@@ -193,30 +207,24 @@ async function syncInBackground() {
     open.onupgradeneeded = () => open.transaction.abort(); // never create the database from here
     const db = await idb(open);
     try {
-      const tx = db.transaction(['outbox', 'meta'], 'readonly');
-      const token = (await idb(tx.objectStore('meta').get('token')) || {}).value;
-      const device = (await idb(tx.objectStore('meta').get('device')) || {}).value;
-      const entries = (await idb(tx.objectStore('outbox').getAll()))
-        .filter((e) => token && e.user_id === token.user_id && e.state === 'waiting').slice(0, 100);
-      if (!token || !entries.length) return;
-      const response = await fetch('/api/v1/sync/push', {
-        method: 'POST',
-        headers: {'Content-Type': 'application/json', Authorization: `Bearer ${token.token}`},
-        body: JSON.stringify({device_id: device, visits: entries.map((e) => e.visit)}),
-      });
-      if (!response.ok) throw new Error(`push: ${response.status}`); // the browser retries later
-      const {results} = await response.json();
-      const write = db.transaction(['outbox'], 'readwrite');
-      const outbox = write.objectStore('outbox');
-      for (const result of results) {
-        const entry = entries.find((e) => e.id === result.id);
-        if (!entry) continue;
-        if (['created', 'updated', 'unchanged'].includes(result.status)) outbox.delete(entry.id);
-        else if (['invalid', 'conflict', 'locked'].includes(result.status)) {
-          outbox.put({...entry, state: result.status, errors: result.errors || {}, server: result.server || null});
-        }
+      // Batch after batch, as the page's pushAll does, until a batch comes back short.
+      for (;;) {
+        const {token, device, batch} = await transaction(db, ['outbox', 'meta'], 'readonly', async ({outbox, meta}) => {
+          const saved = (await idb(meta.get('token')) || {}).value;
+          const id = (await idb(meta.get('device')) || {}).value;
+          return {token: saved, device: id, batch: saved ? RULE.nextBatch(await idb(outbox.getAll()), saved.user_id) : []};
+        });
+        if (!token || !batch.length) return;
+        const response = await fetch('/api/v1/sync/push', {
+          method: 'POST',
+          headers: {'Content-Type': 'application/json', Authorization: `Bearer ${token.token}`},
+          body: JSON.stringify({device_id: device, visits: batch.map((e) => e.visit)}),
+        });
+        if (!response.ok) throw new Error(`push: ${response.status}`); // the browser retries later
+        const {results} = await response.json();
+        await transaction(db, ['outbox', 'visits'], 'readwrite', (stores) => RULE.applyResults(stores, batch, results));
+        if (batch.length < RULE.BATCH) return;
       }
-      await new Promise((resolve, reject) => { write.oncomplete = resolve; write.onerror = () => reject(write.error); });
     } finally {
       db.close();
     }

@@ -81,13 +81,42 @@ async function registerWorker() {
   }
 }
 
-// Leaving the account: per-user pages must not stay cached for the next person.
+// Leaving the account. The per-user pages must not stay cached for the next person, but they are
+// deleted only once the server has confirmed the sign-out: with no network the sign-out cannot
+// happen, and deleting them first would leave the cadre with the browser's no-internet page.
+const SIGN_OUT_TIMEOUT_MS = 15000;
+
 function setUpSignOut() {
   const form = document.querySelector('form[data-sign-out]');
   form?.addEventListener('submit', async (event) => {
     event.preventDefault();
+    const note = document.getElementById('sign-out-message');
+    const refuse = () => {
+      note.textContent = t('signOutNeedsNetwork');
+      note.hidden = false;
+    };
+    if (!navigator.onLine) { refuse(); return; }
+    let response;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), SIGN_OUT_TIMEOUT_MS);
+    try {
+      // The worker leaves POSTs alone: this goes to the server or fails here, nothing in between.
+      response = await fetch(form.action, {method: 'POST', body: new FormData(form),
+        credentials: 'same-origin', redirect: 'manual', signal: controller.signal});
+    } catch (error) {
+      refuse(); // no answer (a dead connection the browser still calls online): nothing changes here
+      return;
+    } finally {
+      clearTimeout(timer);
+    }
+    // Signed out, the server answers with a redirect to the sign-in page (which shows the notice).
+    if (response.type !== 'opaqueredirect') {
+      form.submit(); // the server refused (an expired form): its own page says why; nothing deleted
+      return;
+    }
+    note.hidden = true;
     if ('caches' in self) await caches.delete('dicoso-pages');
-    form.submit();
+    location.href = '/auth/sign-in';
   });
 }
 

@@ -61,6 +61,11 @@ const CATALOG = {
     field_findings: 'Kết quả nắm bắt', field_recommendations: 'Kiến nghị',
     field_participants: 'Số người tham gia', field_placement_id: 'Đợt tập sự', field_id: 'Mã lượt',
     noPlacement: 'Không',
+    signOutNeedsNetwork: 'Cần có mạng để đăng xuất. Bạn vẫn đăng nhập và có thể tiếp tục ghi; hãy đăng xuất lại khi có mạng.',
+    saveRefused: 'Không lưu được: trình duyệt từ chối ghi dữ liệu (bộ nhớ đầy hoặc chế độ ẩn danh). Nội dung vừa nhập vẫn còn trên trang. Hãy tải tệp xuất để giữ lại, rồi giải phóng bộ nhớ hoặc mở bằng cửa sổ thường.',
+    exportUnsaved: 'Tải tệp xuất',
+    tooEarly: 'Ngày không được trước {date}.',
+    tooManyTopics: 'Chọn tối đa {max} chủ đề.',
   },
   en: {
     online: 'Online',
@@ -123,6 +128,11 @@ const CATALOG = {
     field_findings: 'Findings', field_recommendations: 'Recommendations',
     field_participants: 'People taking part', field_placement_id: 'Placement', field_id: 'Visit id',
     noPlacement: 'None',
+    signOutNeedsNetwork: 'Signing out needs a network. You are still signed in and can keep recording; sign out again once there is a network.',
+    saveRefused: 'Not saved: the browser refused to store it (storage full or private mode). What you typed is still on this page. Download the export file to keep it, then free some space or use a normal window.',
+    exportUnsaved: 'Download the export file',
+    tooEarly: 'The date cannot be before {date}.',
+    tooManyTopics: 'Choose at most {max} topics.',
   },
 };
 

@@ -1,9 +1,10 @@
 // The outbox: visits saved on this device that the server has not acknowledged yet.
-// An entry leaves only when the server answers created, updated or unchanged for it.
+// What a push answer does to it is push-rule.js, shared with the service worker.
 import {getAll, promised, tx} from './db.js';
+import './push-rule.js';
 
-export const ACKNOWLEDGED = ['created', 'updated', 'unchanged'];
-export const KEPT = ['invalid', 'conflict', 'locked'];
+const rule = self.DicosoPushRule;
+export const {ACKNOWLEDGED, BATCH, KEPT} = rule;
 
 export function newId() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -27,34 +28,14 @@ export async function entries(userId) {
   return (await getAll('outbox')).filter((e) => e.user_id === userId);
 }
 
-export async function waiting(userId) {
-  return (await entries(userId)).filter((e) => e.state === 'waiting');
+// The next batch to push (the same choice the worker makes).
+export async function nextBatch(userId) {
+  return rule.nextBatch(await getAll('outbox'), userId);
 }
 
 // Apply the server's per-item answers to what was sent, in one transaction.
 export function applyResults(sent, results) {
-  return tx(['outbox', 'visits'], 'readwrite', async ({outbox, visits}) => {
-    for (const result of results) {
-      const before = sent.find((e) => e.id === result.id);
-      if (!before) continue;
-      const now = await promised(outbox.get(result.id));
-      if (ACKNOWLEDGED.includes(result.status)) {
-        const copy = await promised(visits.get(result.id));
-        visits.put({
-          ...(copy || {}), ...before.visit, user_id: before.user_id, version: result.version,
-          status: 'submitted', review_comment: null,
-        });
-        if (now && now.rev === before.rev) {
-          outbox.delete(result.id);
-        } else if (now) {
-          // edited again while this copy was on its way: send the new edit on top of it
-          outbox.put({...now, visit: {...now.visit, base_version: result.version}});
-        }
-      } else if (KEPT.includes(result.status) && now && now.rev === before.rev) {
-        outbox.put({...now, state: result.status, errors: result.errors || null, server: result.server || null});
-      }
-    }
-  });
+  return tx(['outbox', 'visits'], 'readwrite', (stores) => rule.applyResults(stores, sent, results));
 }
 
 // Conflict: keep my version on top of the server's, or drop mine and keep the server's.

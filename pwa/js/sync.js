@@ -4,7 +4,6 @@ import {del, getMeta, promised, setMeta, tx} from './db.js';
 import * as outbox from './outbox.js';
 
 const LOCK = 'dicoso-sync';
-const BATCH = 50;
 const BOOTSTRAP_MAX_AGE_MS = 60 * 60 * 1000;
 // Tests shorten these with an init script; nothing else sets them.
 const TIMING = {interval: 60000, retryBase: 5000, retryMax: 300000, ...(globalThis.DICOSO_SYNC_TIMING || {})};
@@ -90,12 +89,12 @@ export async function bootstrapData() {
 async function pushAll(secret) {
   const device = await deviceId();
   for (;;) {
-    const batch = (await outbox.waiting(userId)).slice(0, BATCH);
+    const batch = await outbox.nextBatch(userId);
     if (!batch.length) return;
     const results = await api.push(secret, device, batch.map((e) => e.visit));
     await outbox.applyResults(batch, results);
     await changed();
-    if (batch.length < BATCH) return;
+    if (batch.length < outbox.BATCH) return;
   }
 }
 

@@ -36,10 +36,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if here in Path(item.fspath).parents:
             item.add_marker(pytest.mark.browser)
-            # A safety net, not a cure: a real Chromium on a shared 2-core machine sometimes loses
-            # a race we have not pinned down yet (see docs/pwa.md). A behaviour that is broken
-            # still fails all three tries; every rerun is listed in the report ("R").
-            item.add_marker(pytest.mark.flaky(reruns=2))
 
 
 class Recorder:
@@ -51,6 +47,10 @@ class Recorder:
         self.cut_after_next_push = threading.Event()
         self.push_applied_then_cut = threading.Event()
         self.refuse_pushes = threading.Event()
+        # hold_pushes: the next pushes wait (push_held is set) until release_pushes is set.
+        self.hold_pushes = threading.Event()
+        self.push_held = threading.Event()
+        self.release_pushes = threading.Event()
         self.last_request_at = time.monotonic()
 
     def wait_idle(self, quiet: float = 0.5, timeout: float = 10) -> None:
@@ -72,6 +72,9 @@ class Recorder:
         with contextlib.suppress(ValueError, AttributeError, OSError):
             raw = gzip.decompress(body) if environ.get("HTTP_CONTENT_ENCODING") == "gzip" else body
             self.pushed_ids.extend(v.get("id") for v in json.loads(raw).get("visits", []))
+        if self.hold_pushes.is_set():
+            self.push_held.set()
+            self.release_pushes.wait(30)  # the request is in flight until the test lets it go
         if self.push_applied_then_cut.is_set() and self.refuse_pushes.is_set():
             self._cut(environ)  # until the test says so, as if the server were gone
         if not self.cut_after_next_push.is_set():

@@ -157,6 +157,21 @@ def test_service_worker_and_manifest_headers(client):
     assert gz.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in gz.headers["Vary"]
 
 
+def test_precache_holds_every_script_the_page_and_the_worker_load(client):
+    """A module missing from the precache breaks the app offline: every file under pwa/js is in it,
+    and the worker imports the shared push rule from the precached, versioned URL."""
+    import json
+    from pathlib import Path
+
+    source = client.get("/sw.js").get_data(as_text=True)
+    shell = json.loads(source.split("self.DICOSO_SHELL = ", 1)[1].split(";\n", 1)[0])
+    precached = {url.split("/", 4)[4] for url in shell["precache"] if url.startswith("/static/v/")}
+    pwa = Path(__file__).resolve().parents[2] / "pwa"
+    scripts = {str(p.relative_to(pwa)) for p in (pwa / "js").rglob("*.js")}
+    assert scripts and scripts <= precached
+    assert "importScripts(`${SHELL.staticPrefix}js/push-rule.js`)" in source
+
+
 def test_unknown_id_edit_page_is_blank_for_the_script(client, auth, world):
     auth.sign_in("cadre")
     response = client.get(f"/visits/new?edit={uuid.uuid4()}")

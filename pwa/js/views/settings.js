@@ -1,4 +1,5 @@
 // Settings: the storage state, and the export / import escape hatch for waiting entries.
+import {download} from '../export-file.js';
 import {t} from '../i18n.js';
 import * as outbox from '../outbox.js';
 import * as sync from '../sync.js';
@@ -21,14 +22,7 @@ export async function init() {
   await showStorage();
   document.getElementById('export-button').addEventListener('click', async () => {
     const data = await outbox.exportFile(sync.userId);
-    const blob = new Blob([JSON.stringify(data, null, 1)], {type: 'application/json'});
-    const link = Object.assign(document.createElement('a'), {
-      href: URL.createObjectURL(blob), download: `dicoso-cho-gui-${new Date().toISOString().slice(0, 10)}.json`,
-    });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    download(data);
     note.textContent = t('exported', {n: data.entries.length});
   });
   document.getElementById('import-file').addEventListener('change', async (event) => {
