@@ -228,9 +228,11 @@ def done(direction_id: int):
     return redirect(url_for("hearings.mine"))
 
 
-@bp.route("/account/<month>", methods=["GET", "POST"])
+@bp.route("/account", methods=["GET", "POST"])
 @login_required
-def account(month: str):
+def account():
+    # one path for every month (?month=YYYY-MM, this month by default), so the phone caches it once
+    month = request.args.get("month") or today().strftime("%Y-%m")
     first = _month(month)
     if first > today():
         abort(404)

@@ -102,3 +102,34 @@ def test_hearings_outside_scope_answer_404(client, auth, world, october, app):
 def test_anonymous_is_sent_to_sign_in(client, world):
     assert client.get("/hearings/").status_code == 302
     assert client.get(f"/hearings/month/{world.cadre}/2025-10").status_code == 302
+
+
+def test_the_cadre_writes_the_account_and_closes_a_direction_without_javascript(client, auth, world, app):
+    from tests.factories import open_directions
+
+    with app.app_context():
+        [direction_id] = open_directions(world)
+        db.session.commit()
+    auth.sign_in("cadre")
+    month = date.today().strftime("%Y-%m")
+    token = csrf_token(client, f"/hearings/account?month={month}")
+    saved = client.post(f"/hearings/account?month={month}", data={
+        "csrf_token": token, "id": "", "base_version": "", "went_well": "Đi đủ 3 xã",
+        "difficulties": "", "proposals": "Tập huấn"})
+    assert saved.status_code == 302
+    page = client.get(f"/hearings/account?month={month}").get_data(as_text=True)
+    assert "Đi đủ 3 xã" in page and 'name="base_version" type="hidden" value="1"' in page
+    # the month's page shows it to the cadre
+    assert "Tập huấn" in client.get(f"/hearings/month/{world.cadre}/{month}").get_data(as_text=True)
+    token = csrf_token(client, "/hearings/mine")
+    assert client.post(f"/hearings/directions/{direction_id}/done", data={
+        "csrf_token": token, "base_version": "1", "note": "Đã làm"}).status_code == 302
+    with app.app_context():
+        direction = db.session.get(Direction, direction_id)
+        assert (direction.state, direction.done_note, direction.version) == ("done", "Đã làm", 2)
+    # another cadre's direction is not found
+    auth.sign_out()
+    auth.sign_in("cadre2")
+    token = csrf_token(client, "/hearings/mine")
+    assert client.post(f"/hearings/directions/{direction_id}/done", data={
+        "csrf_token": token, "base_version": "2", "note": "x"}).status_code == 404
