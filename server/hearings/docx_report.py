@@ -44,15 +44,26 @@ def place_name(unit: Unit) -> str:
 def _format(paragraph: Paragraph, *, size: float = 14, bold: bool = False, italic: bool = False,
             underline: bool = False, align=None, before: float = 0, after: float = 0,
             indent: float | None = None) -> Paragraph:
+    """Paragraph and run formatting; only what differs from Normal (Times New Roman 14, plain) is
+    written, which keeps the document small and fast to build."""
     if align is not None:
         paragraph.alignment = align
     fmt = paragraph.paragraph_format
-    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    if before:
+        fmt.space_before = Pt(before)
+    fmt.space_after = Pt(after)
     if indent is not None:
         fmt.first_line_indent = Cm(indent)
     for run in paragraph.runs:
-        run.font.size, run.font.bold, run.font.italic, run.font.underline = Pt(size), bold, italic, underline
-        run.font.name = FONT
+        font = run.font
+        if size != 14:
+            font.size = Pt(size)
+        if bold:
+            font.bold = True
+        if italic:
+            font.italic = True
+        if underline:
+            font.underline = True
     return paragraph
 
 
@@ -78,8 +89,10 @@ def _widths(table: Table, *widths: float) -> None:
             cell.width = Cm(width)
 
 
-def _cell(table: Table, row: int, col: int, text: str, **kwargs) -> None:
-    cell = table.cell(row, col)
+def _cell(cells: list, col: int, text: str, **kwargs) -> None:
+    """Write into one cell of a row's ``cells`` (read once per row: ``table.cell`` rebuilds the
+    whole grid on every call)."""
+    cell = cells[col]
     cell.paragraphs[0].add_run(text)
     _format(cell.paragraphs[0], **{"size": 12, **kwargs})
 
@@ -135,9 +148,10 @@ def _cadre_table(document, row: services.CadreRow, topic_names: dict[int, str]) 
     table = document.add_table(rows=len(lines), cols=2)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for index, (label, value) in enumerate(lines):
-        _cell(table, index, 0, label, bold=True)
-        _cell(table, index, 1, value)
+    for row_of_table, (label, value) in zip(table.rows, lines, strict=True):
+        cells = row_of_table.cells
+        _cell(cells, 0, label, bold=True)
+        _cell(cells, 1, value)
     _widths(table, 6, 10.5)
 
 
@@ -150,14 +164,16 @@ def _directions(document, row: services.CadreRow) -> None:
     _para(document, "Định hướng, nhiệm vụ giao:", bold=True, indent=1.27, before=6)
     table = document.add_table(rows=1 + len(row.directions), cols=4)
     table.style = "Table Grid"
+    header = table.rows[0].cells
     for col, title in enumerate(("TT", "Nội dung", "Đơn vị", "Thời hạn")):
-        _cell(table, 0, col, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    for index, direction in enumerate(row.directions, start=1):
+        _cell(header, col, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for index, (line, direction) in enumerate(zip(table.rows[1:], row.directions, strict=True), start=1):
+        cells = line.cells
         state = " (đã thực hiện)" if direction.state == DirectionState.DONE else ""
-        _cell(table, index, 0, str(index), align=WD_ALIGN_PARAGRAPH.CENTER)
-        _cell(table, index, 1, direction.text + state)
-        _cell(table, index, 2, direction.unit.name if direction.unit else "—")
-        _cell(table, index, 3, direction.due_date.strftime("%d/%m/%Y"), align=WD_ALIGN_PARAGRAPH.CENTER)
+        _cell(cells, 0, str(index), align=WD_ALIGN_PARAGRAPH.CENTER)
+        _cell(cells, 1, direction.text + state)
+        _cell(cells, 2, direction.unit.name if direction.unit else "—")
+        _cell(cells, 3, direction.due_date.strftime("%d/%m/%Y"), align=WD_ALIGN_PARAGRAPH.CENTER)
     _widths(table, 1.2, 9.3, 3.5, 2.5)
 
 

@@ -110,9 +110,13 @@ def month_visits(cadre_id: int, month: date) -> list[Visit]:
         .order_by(Visit.start_date, Visit.received_at)))
 
 
-def last_visit_days(cadre_id: int, unit_ids: Iterable[int], on: date) -> dict[int, date]:
-    """The last day the cadre was at each of these units by ``on`` (never visited: absent)."""
-    return dict(db.session.execute(
-        select(Visit.unit_id, func.max(sqldates.earlier(Visit.end_date, literal(on, Date))))
-        .where(Visit.cadre_id == cadre_id, Visit.unit_id.in_(list(unit_ids)), Visit.start_date <= on)
-        .group_by(Visit.unit_id)).all())
+def last_visit_days(cadre_ids: Iterable[int], unit_ids: Iterable[int],
+                    on: date) -> dict[tuple[int, int], date]:
+    """The last day each cadre was at each of these units by ``on``, by (cadre, unit); never: absent."""
+    last_day = func.max(sqldates.earlier(Visit.end_date, literal(on, Date)))
+    rows = db.session.execute(
+        select(Visit.cadre_id, Visit.unit_id, last_day)
+        .where(Visit.cadre_id.in_(list(cadre_ids)), Visit.unit_id.in_(list(unit_ids)),
+               Visit.start_date <= on)
+        .group_by(Visit.cadre_id, Visit.unit_id))
+    return {(cadre, unit): day for cadre, unit, day in rows}

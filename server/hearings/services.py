@@ -20,6 +20,7 @@ from server.hearings.models import Direction, DirectionState, Hearing, HearingCa
 from server.planning.models import Assignment, Plan, PlanExemption
 from server.time import today
 from server.units.models import Unit, UnitKind
+from server.units.services import current_units_query
 from server.visits.models import Visit, visit_directions
 
 #: a commune in a cadre's charge not visited for this many days is flagged
@@ -99,18 +100,24 @@ class Neglected:
     last_visit: date | None  # None: never visited by this cadre
 
 
-def neglected_units(cadre_id: int, on: date) -> list[Neglected]:
-    """Communes and wards in the cadre's charge on ``on`` that they have not visited for
-    ``NOT_VISITED_DAYS`` days or more (or never)."""
-    units = db.session.scalars(
-        select(Unit).join(Assignment, Assignment.unit_id == Unit.id)
-        .where(Assignment.cadre_id == cadre_id, Assignment.start_date <= on,
+def neglected_units(cadre_ids: list[int], on: date) -> dict[int, list[Neglected]]:
+    """By cadre: communes and wards in their charge on ``on`` that they have not visited for
+    ``NOT_VISITED_DAYS`` days or more (or never). Two queries for any number of cadres."""
+    charged = db.session.execute(
+        select(Assignment.cadre_id, Unit).join(Unit, Unit.id == Assignment.unit_id)
+        .where(Assignment.cadre_id.in_(cadre_ids), Assignment.start_date <= on,
                (Assignment.end_date.is_(None)) | (Assignment.end_date >= on),
                Unit.kind.in_([UnitKind.COMMUNE, UnitKind.WARD]))
-        .order_by(Unit.name)).unique().all()
-    last = last_visit_days(cadre_id, [u.id for u in units], on)
-    return [Neglected(u, last.get(u.id)) for u in units
-            if last.get(u.id) is None or (on - last[u.id]).days >= NOT_VISITED_DAYS]
+        .order_by(Unit.name)).all()
+    last = last_visit_days(cadre_ids, {unit.id for _, unit in charged}, on)
+    found: dict[int, list[Neglected]] = {cadre: [] for cadre in cadre_ids}
+    seen: set[tuple[int, int]] = set()
+    for cadre, unit in charged:
+        day = last.get((cadre, unit.id))
+        if (cadre, unit.id) not in seen and (day is None or (on - day).days >= NOT_VISITED_DAYS):
+            found[cadre].append(Neglected(unit, day))
+        seen.add((cadre, unit.id))
+    return found
 
 
 @dataclass
@@ -149,8 +156,9 @@ def hearing_rows(hearing: Hearing) -> tuple[list[CadreRow], list[tuple[User, str
         MonthlyAccount.cadre_id.in_(ids), MonthlyAccount.month == hearing.month))}
     conclusions = dict(db.session.execute(select(HearingCadre.cadre_id, HearingCadre.conclusion).where(
         HearingCadre.hearing_id == hearing.id)).all())
+    neglected = neglected_units(ids, on)
     rows = {cadre.id: CadreRow(cadre, minimum, month[cadre.id], pace[cadre.id],
-                               neglected_units(cadre.id, on), accounts.get(cadre.id),
+                               neglected[cadre.id], accounts.get(cadre.id),
                                conclusions.get(cadre.id, ""))
             for cadre, minimum in covered}
     for direction in db.session.scalars(
@@ -165,6 +173,21 @@ def hearing_rows(hearing: Hearing) -> tuple[list[CadreRow], list[tuple[User, str
         elif direction.state == DirectionState.OPEN or _done_since(direction, first):
             row.earlier.append(direction)  # from an earlier hearing: still open, or closed lately
     return list(rows.values()), exempt
+
+
+def visitable_units(cadres: list[User], on: date) -> dict[int, list[Unit]]:
+    """By cadre: the current units they may record visits for on ``on`` (their subtree and their
+    assignments, as ``recordable_unit_ids`` says), in tree order; two queries for all of them."""
+    current = db.session.scalars(current_units_query(on).order_by(Unit.path)).all()
+    assigned: dict[int, set[int]] = {}
+    for cadre_id, unit_id in db.session.execute(
+        select(Assignment.cadre_id, Assignment.unit_id).where(
+            Assignment.cadre_id.in_([c.id for c in cadres]), Assignment.start_date <= on,
+            (Assignment.end_date.is_(None)) | (Assignment.end_date >= on))
+    ):
+        assigned.setdefault(cadre_id, set()).add(unit_id)
+    return {c.id: [u for u in current if u.path.startswith(c.unit.path) or u.id in assigned.get(c.id, ())]
+            for c in cadres}
 
 
 def _done_since(direction: Direction, first: date) -> bool:

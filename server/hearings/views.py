@@ -103,9 +103,9 @@ def _render_hearing(hearing: Hearing, status: int = 200, bad: dict | None = None
     direction_ids = [d.id for row in rows for d in (*row.directions, *row.earlier)]
     topics = db.session.scalars(select(Topic).where(Topic.active.is_(True)).order_by(Topic.name_vi)).all()
     forms = {}
+    choices = services.visitable_units([row.cadre for row in rows], today())
     for row in rows:
-        units = db.session.scalars(current_units_query(today()).where(
-            Unit.id.in_(recordable_unit_ids(row.cadre, today()))).order_by(Unit.path)).all()
+        units = choices[row.cadre.id]
         direction = (bad or {}).get(("direction", row.cadre.id)) or DirectionForm(
             formdata=None, due_date=services.default_due_date(hearing))
         direction.unit_id.choices = [("", "—")] + [(u.id, u.name) for u in units]

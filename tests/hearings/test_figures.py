@@ -61,3 +61,18 @@ def test_the_hearing_lists_covered_cadres_with_flags(app, world, october):
         assert [(n.unit.id, n.last_visit) for n in other.neglected] == [(world.commune_a1, None)]
         neglected = [(n.unit.id, n.last_visit) for n in reduced.neglected]
         assert neglected == [(world.commune_a1, date(2025, 3, 6))]
+
+
+def test_the_units_offered_for_a_direction_are_the_ones_the_cadre_may_visit(app, world, october):
+    from server.auth.models import User
+    from server.auth.permissions import recordable_unit_ids
+    from server.hearings.services import visitable_units
+
+    with app.app_context():
+        cadres = [db.session.get(User, c) for c in (world.cadre, world.other_cadre, october.cadre4)]
+        on = date(2025, 10, 31)
+        offered = visitable_units(cadres, on)
+        for cadre in cadres:
+            allowed = set(db.session.scalars(recordable_unit_ids(cadre, on)))
+            assert {u.id for u in offered[cadre.id]} == allowed
+        assert world.commune_b1 in {u.id for u in offered[world.cadre]}  # assigned, outside district A

@@ -133,3 +133,27 @@ def test_the_cadre_writes_the_account_and_closes_a_direction_without_javascript(
     token = csrf_token(client, "/hearings/mine")
     assert client.post(f"/hearings/directions/{direction_id}/done", data={
         "csrf_token": token, "base_version": "2", "note": "x"}).status_code == 404
+
+
+def test_the_next_hearing_shows_each_direction_its_state_and_the_visits_that_addressed_it(
+        client, auth, world, october, app):
+    from server.auth.models import User
+    from server.hearings.services import give_direction
+    from tests.factories import make_visit
+
+    with app.app_context():
+        september = db.session.get(Hearing, make_hearing(world, date(2025, 9, 1), world.district_a))
+        cadre, sup = db.session.get(User, world.cadre), db.session.get(User, world.supervisor)
+        carried = give_direction(september, cadre, sup, text="Đến xã A2 dự sinh hoạt",
+                                 due_date=date(2030, 1, 1), unit_id=None, topic_id=None).id
+        overdue = give_direction(september, cadre, sup, text="Nộp báo cáo quý",
+                                 due_date=date(2025, 10, 15), unit_id=None, topic_id=None).id
+        make_visit(world.cadre, world.commune_a2, date(2025, 10, 20), directions=(carried,))
+        october_hearing = make_hearing(world, date(2025, 10, 1), world.district_a)
+        db.session.commit()
+    auth.sign_in("supa")
+    page = client.get(f"/hearings/{october_hearing}").get_data(as_text=True)
+    item = page.split(f'data-direction="{carried}"', 1)[1].split("</li>", 1)[0]
+    assert "20/10/2025 Đoàn xã A2" in item  # the visit that carried it out
+    late = page.split(f'data-direction="{overdue}"', 1)[0].rsplit("<li", 1)[1]
+    assert "overdue" in late
