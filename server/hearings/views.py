@@ -15,6 +15,7 @@ from sqlalchemy import select
 from server.auth.models import User
 from server.auth.permissions import recordable_unit_ids, roles_required, scope_unit_ids
 from server.extensions import db
+from server.hearings import directions as direction_store
 from server.hearings import scope, services
 from server.hearings.docx_report import hearing_docx
 from server.hearings.figures import figures, month_bounds, month_visits
@@ -160,6 +161,29 @@ def add_direction(hearing_id: int, cadre_id: int):
                             unit_id=form.unit_id.data, topic_id=form.topic_id.data)
     flash(_("The direction was recorded; it reaches the cadre's phone at the next sync."), "success")
     return redirect(url_for("hearings.show", hearing_id=hearing.id, _anchor=f"cadre-{cadre.id}"))
+
+
+@bp.post("/<int:hearing_id>/directions/<int:direction_id>")
+@roles_required("supervisor", "admin")
+def edit_direction(hearing_id: int, direction_id: int):
+    """Reword an open direction or move its due date: a new version, which reaches the phone at the
+    next pull (a "done" pushed from the old version then answers "conflict")."""
+    hearing = _hearing(hearing_id)
+    direction = db.session.get(Direction, direction_id)
+    if direction is None or direction.hearing_id != hearing.id:
+        abort(404)
+    form = DirectionForm()
+    if not form.validate_on_submit() or direction.state != "open":
+        flash(_("The direction could not be changed (write the text and the due date; "
+                "a direction already done cannot change)."), "error")
+        return redirect(url_for("hearings.show", hearing_id=hearing.id,
+                                _anchor=f"cadre-{direction.cadre_id}"))
+    current = direction_store.locked(direction.id)
+    values = {"text": form.text.data.strip(), "due_date": form.due_date.data}
+    if any(getattr(current, name) != value for name, value in values.items()):
+        direction_store.change(current, current_user.id, "direction_updated", **values)
+        flash(_("The direction was changed; the cadre's phone gets it at the next sync."), "success")
+    return redirect(url_for("hearings.show", hearing_id=hearing.id, _anchor=f"cadre-{direction.cadre_id}"))
 
 
 @bp.get("/<int:hearing_id>/report.docx")

@@ -157,3 +157,30 @@ def test_the_next_hearing_shows_each_direction_its_state_and_the_visits_that_add
     assert "20/10/2025 Đoàn xã A2" in item  # the visit that carried it out
     late = page.split(f'data-direction="{overdue}"', 1)[0].rsplit("<li", 1)[1]
     assert "overdue" in late
+
+
+def test_a_direction_reworded_reaches_the_phone_and_a_stale_done_conflicts(client, auth, world, app):
+    import uuid
+
+    from tests.api.support import bearer, issue_token
+
+    with app.app_context():
+        hearing = make_hearing(world, unit_id=world.district_a)
+        from tests.factories import open_directions
+
+        [direction_id] = open_directions(world, hearing_id=hearing)
+        db.session.commit()
+    token = issue_token(client)
+    auth.sign_in("supa")
+    csrf = csrf_token(client, f"/hearings/{hearing}")
+    assert client.post(f"/hearings/{hearing}/directions/{direction_id}", data={
+        "csrf_token": csrf, "text": "Khảo sát 3 mô hình", "due_date": "2030-01-31"}).status_code == 302
+    pulled = client.get("/api/v1/sync/pull", headers=bearer(token)).get_json()["directions"]
+    got = [(d["text"], d["version"], d["due_date"]) for d in pulled]
+    assert got == [("Khảo sát 3 mô hình", 2, "2030-01-31")]
+    stale = client.post("/api/v1/sync/push", headers=bearer(token), json={
+        "device_id": "d", "visits": [], "directions_done": [
+            {"id": str(uuid.uuid4()), "direction_id": direction_id, "base_version": 1, "note": "Xong"}]})
+    assert stale.get_json()["directions_done"][0]["status"] == "conflict"
+    with app.app_context():
+        assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.action == "direction_updated"))
