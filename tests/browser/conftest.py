@@ -196,11 +196,23 @@ def wait_for_worker(page) -> None:
             return r && [r.installing?.state, r.waiting?.state, r.active?.state];
         }""")
         raise AssertionError(f"no service worker controls the page: {state}") from None
-    page.wait_for_function("""async () => {
+    wait_until(page, """async () => {
         const cache = await caches.open('dicoso-pages');
         const pages = ['/', '/visits/new', '/visits/', '/visits/placement', '/visits/settings'];
         return (await Promise.all(pages.map((url) => cache.match(url)))).every(Boolean);
     }""")
+
+
+def wait_until(page, async_function: str, timeout: float = 15) -> None:
+    """Wait until an async page function resolves to something truthy.
+
+    Not page.wait_for_function: it takes the promise an async function returns as its (truthy)
+    answer and returns at once, so it never waited for what the function checks."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(async_function):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {async_function}")
+        page.wait_for_timeout(50)
 
 
 def waiting_count(page) -> int:

@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     save_visit,
     sign_in,
     wait_for_worker,
+    wait_until,
     wait_waiting,
 )
 from tests.browser.helpers_db import only_visit, return_visit, summaries, visit_count
@@ -29,7 +30,7 @@ def _ready(live_server, open_browser, path="/visits/new"):
 
 def test_token_revoked_while_offline_loses_nothing_and_syncs_after_sign_in(live_server, open_browser):
     context, page = _ready(live_server, open_browser)
-    page.wait_for_function("async () => (await import('/static/js/db.js')).getMeta('token')")
+    wait_until(page, "async () => Boolean(await (await import('/static/js/db.js')).getMeta('token'))")
     context.set_offline(True)
     save_visit(page, summary="Lượt 1")
     save_visit(page, summary="Lượt 2")
