@@ -34,12 +34,7 @@ def test_account_and_done_travel_offline_and_arrive_once(live_server, open_brows
     context = open_browser()
     page = context.new_page()
     sign_in(page, live_server.url, next_path="/hearings/mine")
-    wait_for_worker(page)
-    page.wait_for_function("""async () => {
-        const cache = await caches.open('dicoso-pages');
-        const pages = ['/hearings/mine', '/hearings/account'];
-        return (await Promise.all(pages.map((url) => cache.match(url)))).every(Boolean);
-    }""")
+    wait_for_worker(page)  # the offline pages, /hearings/mine and /hearings/account included
     page.reload()  # the first sync brought the directions onto the device
     page.wait_for_selector(f"#directions-list li[data-direction='{first}']")
     live_server.recorder.wait_idle()
