@@ -218,11 +218,12 @@ async function syncInBackground() {
         const response = await fetch('/api/v1/sync/push', {
           method: 'POST',
           headers: {'Content-Type': 'application/json', Authorization: `Bearer ${token.token}`},
-          body: JSON.stringify({device_id: device, visits: batch.map((e) => e.visit)}),
+          body: JSON.stringify(RULE.body(batch, device)),
         });
         if (!response.ok) throw new Error(`push: ${response.status}`); // the browser retries later
-        const {results} = await response.json();
-        await transaction(db, ['outbox', 'visits'], 'readwrite', (stores) => RULE.applyResults(stores, batch, results));
+        const answer = await response.json();
+        await transaction(db, ['outbox', 'visits', 'meta'], 'readwrite',
+          (stores) => RULE.applyResults(stores, batch, answer));
         if (batch.length < RULE.BATCH) return;
       }
     } finally {

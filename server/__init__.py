@@ -53,6 +53,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.api.views import bp as api_bp
     from server.audit.views import bp as audit_bp
     from server.auth.views import bp as auth_bp
+    from server.hearings.views import bp as hearings_bp
     from server.home.views import bp as home_bp
     from server.pwa_shell.views import bp as pwa_shell_bp
     from server.reports.views import bp as reports_bp
@@ -72,3 +73,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(hearings_bp)

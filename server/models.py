@@ -2,13 +2,23 @@
 
 from server.audit.models import AuditEntry
 from server.auth.models import DeviceToken, Role, User, WebSession
+from server.hearings.models import Direction, DirectionState, Hearing, HearingCadre, MonthlyAccount
 from server.planning.models import Assignment, Placement, Plan, PlanExemption
 from server.review.models import ReviewAction, ReviewEvent
 from server.units.models import Unit, UnitKind
-from server.visits.models import ChangeCounter, Topic, Visit, VisitForm, VisitStatus, visit_topics
+from server.visits.models import (
+    ChangeCounter,
+    Topic,
+    Visit,
+    VisitForm,
+    VisitStatus,
+    visit_directions,
+    visit_topics,
+)
 
 __all__ = [
-    "Assignment", "AuditEntry", "ChangeCounter", "DeviceToken", "Placement", "Plan",
+    "Assignment", "AuditEntry", "ChangeCounter", "DeviceToken", "Direction", "DirectionState",
+    "Hearing", "HearingCadre", "MonthlyAccount", "Placement", "Plan",
     "PlanExemption", "ReviewAction", "ReviewEvent", "Role", "Topic", "Unit", "UnitKind", "User",
-    "Visit", "VisitForm", "VisitStatus", "WebSession", "visit_topics",
+    "Visit", "VisitForm", "VisitStatus", "WebSession", "visit_directions", "visit_topics",
 ]

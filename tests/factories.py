@@ -90,3 +90,36 @@ def review_visit(visit_id: uuid.UUID | str, reviewer_id: int, status: str,
 
     action = ReviewAction.RETURN if status == VisitStatus.RETURNED else ReviewAction.APPROVE
     review(uuid.UUID(str(visit_id)), db.session.get(User, reviewer_id), action, comment=comment)
+
+
+def make_hearing(world: World, month: date | None = None, unit_id: int | None = None,
+                 by: int | None = None) -> int:
+    """Open a hearing (or find the unit's one for that month) through the hearing service, inside
+    an app context; returns its id."""
+    from server.auth.models import User
+    from server.hearings.services import HearingExists, open_hearing
+    from server.units.models import Unit
+
+    month = (month or date.today()).replace(day=1)
+    try:
+        hearing = open_hearing(db.session.get(User, by or world.supervisor),
+                               db.session.get(Unit, unit_id or world.province), month,
+                               held_on=date.today(), chair="Chủ Trì Thử")
+    except HearingExists as exists:  # one hearing per unit and month: reuse it
+        hearing = exists.hearing
+    return hearing.id
+
+
+def open_directions(world: World, count: int = 1, cadre_id: int | None = None,
+                    hearing_id: int | None = None) -> list[int]:
+    """Give the cadre ``count`` open directions at a hearing (made if not given); their ids."""
+    from server.auth.models import User
+    from server.hearings.models import Hearing
+    from server.hearings.services import give_direction
+
+    hearing = db.session.get(Hearing, hearing_id or make_hearing(world))
+    cadre = db.session.get(User, cadre_id or world.cadre)
+    actor = db.session.get(User, world.supervisor)
+    return [give_direction(hearing, cadre, actor, text=f"Chỉ đạo thử số {n + 1}",
+                           due_date=date.today() + timedelta(days=30), unit_id=None, topic_id=None).id
+            for n in range(count)]

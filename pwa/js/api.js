@@ -82,9 +82,16 @@ export async function push(token, deviceId, visits) {
   return body.results;
 }
 
-export async function pull(token, since, limit = 200) {
+// The whole push envelope (visits, accounts, directions_done); the whole answer.
+export async function pushBody(token, envelope) {
+  const {body} = await request('/api/v1/sync/push', {method: 'POST', token, body: envelope});
+  return body;
+}
+
+export async function pull(token, since, directionsSince = null, limit = 200) {
   const query = new URLSearchParams({limit: String(limit)});
   if (since !== null && since !== undefined) query.set('since', String(since));
+  if (directionsSince !== null && directionsSince !== undefined) query.set('directions_since', String(directionsSince));
   const {body} = await request(`/api/v1/sync/pull?${query}`, {token});
   return body;
 }

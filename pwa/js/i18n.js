@@ -66,6 +66,14 @@ const CATALOG = {
     exportUnsaved: 'Tải tệp xuất',
     tooEarly: 'Ngày không được trước {date}.',
     tooManyTopics: 'Chọn tối đa {max} chủ đề.',
+    // the monthly hearing
+    directionsTitle: 'Định hướng của Ban Thường vụ', noDirections: 'Không có định hướng nào đang thực hiện.',
+    due: 'hạn {date}', overdue: 'Quá hạn', markDone: 'Đánh dấu đã thực hiện', doneNote: 'Kết quả thực hiện',
+    doneWaiting: 'Đã thực hiện, chờ gửi', doneState: 'Đã thực hiện', allDirections: 'Xem tất cả định hướng',
+    accountSaved: 'Đã lưu trên máy. Bản tự báo cáo sẽ được gửi khi có mạng.',
+    accountWaiting: 'Bản tự báo cáo đang chờ gửi.', field_directions: 'Định hướng thực hiện',
+    field_went_well: 'Kết quả đạt được', field_difficulties: 'Khó khăn, vướng mắc', field_proposals: 'Đề xuất, kiến nghị',
+    itemConflict: 'Đã được thay đổi ở nơi khác (phiên bản {version}).',
   },
   en: {
     online: 'Online',
@@ -133,6 +141,14 @@ const CATALOG = {
     exportUnsaved: 'Download the export file',
     tooEarly: 'The date cannot be before {date}.',
     tooManyTopics: 'Choose at most {max} topics.',
+    // the monthly hearing
+    directionsTitle: "The Standing Committee's directions", noDirections: 'No open direction.',
+    due: 'due {date}', overdue: 'Overdue', markDone: 'Mark done', doneNote: 'What was done',
+    doneWaiting: 'Done, waiting to be sent', doneState: 'Done', allDirections: 'All directions',
+    accountSaved: 'Saved on this device. The account will be sent when there is a network.',
+    accountWaiting: 'The account is waiting to be sent.', field_directions: 'Directions carried out',
+    field_went_well: 'What went well', field_difficulties: 'Difficulties', field_proposals: 'Proposals',
+    itemConflict: 'Changed elsewhere (version {version}).',
   },
 };
 

@@ -24,6 +24,22 @@ export function save(visit, userId) {
   return tx('outbox', 'readwrite', (s) => promised(s.outbox.put(entry))).then(() => entry);
 }
 
+// Save (or replace) a monthly account or a "direction done": the same outbox, the same sync.
+export function saveItem(kind, item, userId) {
+  const entry = {
+    id: item.id, kind, user_id: userId, item, state: 'waiting', errors: null, server: null,
+    saved_at: new Date().toISOString(), rev: newId(),
+  };
+  return tx('outbox', 'readwrite', (s) => promised(s.outbox.put(entry))).then(() => entry);
+}
+
+// The visits waiting in the outbox (the other kinds have their own pages).
+export async function visitEntries(userId) {
+  return (await entries(userId)).filter((e) => !e.kind);
+}
+
+export const body = (batch, device) => rule.body(batch, device);
+
 export async function entries(userId) {
   return (await getAll('outbox')).filter((e) => e.user_id === userId);
 }
@@ -35,7 +51,7 @@ export async function nextBatch(userId) {
 
 // Apply the server's per-item answers to what was sent, in one transaction.
 export function applyResults(sent, results) {
-  return tx(['outbox', 'visits'], 'readwrite', (stores) => rule.applyResults(stores, sent, results));
+  return tx(['outbox', 'visits', 'meta'], 'readwrite', (stores) => rule.applyResults(stores, sent, results));
 }
 
 // Conflict: keep my version on top of the server's, or drop mine and keep the server's.
@@ -43,6 +59,18 @@ export function resolve(id, keepMine) {
   return tx(['outbox', 'visits'], 'readwrite', async ({outbox, visits}) => {
     const entry = await promised(outbox.get(id));
     if (!entry) return;
+    if (entry.kind) {
+      if (keepMine && entry.server) {
+        // an account the server already has under another id (written on another device): adopt it
+        const key = entry.server.id || entry.id;
+        outbox.delete(id);
+        outbox.put({...entry, id: key, state: 'waiting', errors: null, rev: newId(), server: null,
+          item: {...entry.item, id: key, base_version: entry.server.version}});
+      } else {
+        outbox.delete(id);
+      }
+      return;
+    }
     if (keepMine && entry.server) {
       outbox.put({...entry, state: 'waiting', errors: null, rev: newId(),
         visit: {...entry.visit, base_version: entry.server.version}, server: null});
@@ -65,9 +93,10 @@ export function importFile(data, userId) {
     let added = 0;
     let skipped = 0;
     for (const entry of data.entries) {
-      if (!entry || !entry.visit || typeof entry.visit.id !== 'string') throw new Error('format');
-      if (await promised(outbox.get(entry.visit.id))) { skipped += 1; continue; }
-      outbox.put({...entry, id: entry.visit.id, user_id: userId, state: 'waiting', rev: newId()});
+      const id = entry?.kind ? entry.item?.id : entry?.visit?.id;
+      if (typeof id !== 'string') throw new Error('format');
+      if (await promised(outbox.get(id))) { skipped += 1; continue; }
+      outbox.put({...entry, id, user_id: userId, state: 'waiting', rev: newId()});
       added += 1;
     }
     return {added, skipped};

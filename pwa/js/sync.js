@@ -80,6 +80,10 @@ async function refreshBootstrap(secret) {
   if (saved && Date.now() - saved.fetched_at < BOOTSTRAP_MAX_AGE_MS) return;
   const fresh = await api.bootstrap(secret, saved?.etag);
   await setMeta(key, {...(fresh || saved), fetched_at: Date.now()});
+  if (fresh?.data) {
+    await keepDirections(fresh.data.directions || []);
+    await keepAccounts(fresh.data.accounts || []);
+  }
 }
 
 export async function bootstrapData() {
@@ -91,8 +95,8 @@ async function pushAll(secret) {
   for (;;) {
     const batch = await outbox.nextBatch(userId);
     if (!batch.length) return;
-    const results = await api.push(secret, device, batch.map((e) => e.visit));
-    await outbox.applyResults(batch, results);
+    const answer = await api.pushBody(secret, outbox.body(batch, device));
+    await outbox.applyResults(batch, answer);
     await changed();
     if (batch.length < outbox.BATCH) return;
   }
@@ -100,17 +104,49 @@ async function pushAll(secret) {
 
 async function pullAll(secret) {
   const key = `cursor:${userId}`;
+  const directionsKey = `directions_cursor:${userId}`;
   let cursor = await getMeta(key);
+  let directionsCursor = await getMeta(directionsKey);
   for (;;) {
-    const page = await api.pull(secret, cursor);
+    const page = await api.pull(secret, cursor, directionsCursor);
     const items = page.visits || [];
     await tx('visits', 'readwrite', async ({visits}) => {
       for (const visit of items) visits.put({...visit, user_id: userId});
     });
+    await keepDirections(page.directions || []);
     cursor = page.cursor ?? cursor;
+    directionsCursor = page.directions_cursor ?? directionsCursor;
     await setMeta(key, cursor);
-    if (!page.more || !items.length) return;
+    await setMeta(directionsKey, directionsCursor);
+    const more = (page.more && items.length) || (page.directions_more && page.directions?.length);
+    if (!more) return;
   }
+}
+
+// The hearing's directions on this device: id → the newest copy (by version) from pull or bootstrap.
+async function keepDirections(list) {
+  if (!list.length) return;
+  await tx('meta', 'readwrite', async ({meta}) => {
+    const key = `directions:${userId}`;
+    const map = (await promised(meta.get(key)))?.value || {};
+    for (const direction of list) {
+      if (!map[direction.id] || map[direction.id].version <= direction.version) map[direction.id] = direction;
+    }
+    meta.put({key, value: map});
+  });
+}
+
+// The monthly accounts the server has (bootstrap): the copy the account form edits.
+async function keepAccounts(list) {
+  for (const account of list) {
+    const key = `account:${userId}:${account.month}`;
+    const mine = await getMeta(key);
+    if (!mine || (mine.version ?? 0) <= account.version) await setMeta(key, account);
+  }
+}
+
+export async function directions() {
+  return userId ? Object.values(await getMeta(`directions:${userId}`, {})) : [];
 }
 
 async function run() {

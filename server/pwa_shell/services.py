@@ -11,7 +11,8 @@ from pathlib import Path
 SHELL_GLOBS = ("css/*.css", "js/*.js", "js/views/*.js", "icons/*.png")
 # Pages a cadre needs offline. They are per user, so they are cached only when they answer 200
 # without a redirect (i.e. the person is signed in), never as a condition of installing.
-OFFLINE_PAGES = ("/", "/visits/new", "/visits/", "/visits/placement", "/visits/settings")
+OFFLINE_PAGES = ("/", "/visits/new", "/visits/", "/visits/placement", "/visits/settings",
+                 "/hearings/mine", "/hearings/account")
 
 
 @dataclass(frozen=True)

@@ -11,24 +11,37 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from server.api.validation import Length, ListLength, OneOf, Range, Text
+from server.hearings.wire import AccountIn, AccountOut, DirectionDoneIn, DirectionOut
 from server.visits.push import RESULT_STATUSES
 from server.visits.wire import FORMS, VisitIn, VisitOut
 
 MAX_VISITS_PER_PUSH = 200
+#: monthly accounts and "direction done" items, each, in one push
+MAX_HEARING_ITEMS_PER_PUSH = 100
 
 
 class PushRequest(Schema):
-    """The documented push body; items are validated one by one with VisitIn."""
+    """The documented push body; items are validated one by one (VisitIn, AccountIn, DirectionDoneIn)."""
 
     device_id = Text(required=True, validate=Length(1, 100))
     visits = fields.List(fields.Nested(VisitIn), required=True,
                          validate=ListLength(max=MAX_VISITS_PER_PUSH))
+    accounts = fields.List(fields.Nested(AccountIn), load_default=list,
+                           validate=ListLength(max=MAX_HEARING_ITEMS_PER_PUSH),
+                           metadata={"description": "the cadre's monthly accounts (optional)"})
+    directions_done = fields.List(fields.Nested(DirectionDoneIn), load_default=list,
+                                  validate=ListLength(max=MAX_HEARING_ITEMS_PER_PUSH),
+                                  metadata={"description": "hearing directions marked done (optional)"})
 
 
 class PushEnvelope(PushRequest):
     """The push body as first read: the envelope only, each item left raw for its own check."""
 
     visits = fields.List(fields.Raw(), required=True)
+    accounts = fields.List(fields.Raw(), load_default=list,
+                           validate=ListLength(max=MAX_HEARING_ITEMS_PER_PUSH))
+    directions_done = fields.List(fields.Raw(), load_default=list,
+                                  validate=ListLength(max=MAX_HEARING_ITEMS_PER_PUSH))
 
 
 class PushResultSchema(Schema):
@@ -39,20 +52,41 @@ class PushResultSchema(Schema):
     server = fields.Nested(VisitOut, metadata={"description": "the server copy (conflict only)"})
 
 
+class AccountResultSchema(PushResultSchema):
+    server = fields.Nested(AccountOut, metadata={"description": "the server copy (conflict only)"})
+
+
+class DirectionDoneResultSchema(PushResultSchema):
+    server = fields.Nested(DirectionOut, metadata={"description": "the server copy (conflict only)"})
+
+
 class PushResponse(Schema):
-    results = fields.List(fields.Nested(PushResultSchema), required=True)
+    results = fields.List(fields.Nested(PushResultSchema), required=True,
+                          metadata={"description": "one per visit, in order"})
+    accounts = fields.List(fields.Nested(AccountResultSchema), required=True,
+                           metadata={"description": "one per account, in order"})
+    directions_done = fields.List(fields.Nested(DirectionDoneResultSchema), required=True,
+                                  metadata={"description": "one per direction done, in order"})
 
 
 class PullQuery(Schema):
     since = fields.Integer(load_default=0, validate=Range(0, 2**62),
                            metadata={"description": "the cursor of the previous page; 0 at first"})
     limit = fields.Integer(load_default=100, validate=Range(1, 500))
+    directions_since = fields.Integer(load_default=0, validate=Range(0, 2**62),
+                                      metadata={"description": "the directions_cursor of the previous page"})
 
 
 class PullResponse(Schema):
     visits = fields.List(fields.Nested(VisitOut), required=True)
     cursor = fields.Integer(required=True, metadata={"description": "pass as since for the next page"})
     more = fields.Boolean(required=True)
+    directions = fields.List(fields.Nested(DirectionOut), required=True,
+                             metadata={"description": "the caller's hearing directions changed after "
+                                                      "directions_since (open and done)"})
+    directions_cursor = fields.Integer(required=True,
+                                       metadata={"description": "pass as directions_since next time"})
+    directions_more = fields.Boolean(required=True)
 
 
 class BootstrapUser(Schema):
@@ -110,6 +144,7 @@ class BootstrapRules(Schema):
     max_participants = fields.Integer(required=True)
     earliest_date = fields.Date(required=True)
     report_due_days = fields.Integer(required=True)
+    max_directions = fields.Integer(required=True)
 
 
 class BootstrapResponse(Schema):
@@ -120,4 +155,8 @@ class BootstrapResponse(Schema):
     forms = fields.List(fields.Nested(BootstrapForm), required=True)
     plan = fields.Nested(BootstrapPlan, required=True)
     rules = fields.Nested(BootstrapRules, required=True)
+    directions = fields.List(fields.Nested(DirectionOut), required=True,
+                             metadata={"description": "the caller's open hearing directions"})
+    accounts = fields.List(fields.Nested(AccountOut), required=True,
+                           metadata={"description": "the caller's accounts of this month and the last"})
     server_time = fields.AwareDateTime(required=True)

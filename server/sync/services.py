@@ -5,7 +5,7 @@ Writes go through ``server.visits.push`` and ``server.visits.store``; this modul
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -15,6 +15,9 @@ from sqlalchemy.orm import selectinload
 from server.auth.models import User
 from server.auth.permissions import recordable_unit_ids
 from server.extensions import db
+from server.hearings import directions as hearing_directions
+from server.hearings.queries import recent_accounts
+from server.hearings.wire import account_wire, direction_wire
 from server.planning.models import Assignment, Placement
 from server.planning.services import minimum_days_for
 from server.time import today
@@ -32,9 +35,12 @@ class PullPage:
     visits: list[dict[str, Any]]
     cursor: int
     more: bool
+    directions: list[dict[str, Any]] = field(default_factory=list)
+    directions_cursor: int = 0
+    directions_more: bool = False
 
 
-def pull_changes(user: User, since: int, limit: int) -> PullPage:
+def pull_changes(user: User, since: int, limit: int, directions_since: int = 0) -> PullPage:
     """The user's visits changed after ``since`` in change-sequence order, at most ``limit``.
 
     The sequence is handed out under a lock held to commit, so a change committed later always
@@ -44,7 +50,7 @@ def pull_changes(user: User, since: int, limit: int) -> PullPage:
     """
     first_kept = date(today().year - 1, 1, 1)
     visits = list(db.session.scalars(
-        select(Visit).options(selectinload(Visit.topics))
+        select(Visit).options(selectinload(Visit.topics), selectinload(Visit.directions))
         .where(Visit.cadre_id == user.id, Visit.change_seq > since,
                or_(Visit.start_date >= first_kept, Visit.status != VisitStatus.APPROVED))
         .order_by(Visit.change_seq).limit(limit + 1)
@@ -52,7 +58,10 @@ def pull_changes(user: User, since: int, limit: int) -> PullPage:
     more = len(visits) > limit
     visits = visits[:limit]
     cursor = visits[-1].change_seq if visits else since
-    return PullPage([to_wire(snapshot(v)) for v in visits], cursor, more)
+    changed, directions_cursor, directions_more = hearing_directions.changed_since(
+        user.id, directions_since, limit)
+    return PullPage([to_wire(snapshot(v)) for v in visits], cursor, more,
+                    [direction_wire(d) for d in changed], directions_cursor, directions_more)
 
 
 # -- bootstrap ----------------------------------------------------------------------------------
@@ -92,4 +101,6 @@ def bootstrap(user: User) -> dict[str, Any]:
         "forms": [{"code": code, "label": str(label)} for code, label in FORM_LABELS.items()],
         "plan": {"year": on.year, "minimum_days": minimum_days_for(user, on.year)},
         "rules": rules.for_devices(),
+        "directions": [direction_wire(d) for d in hearing_directions.open_for(user.id)],
+        "accounts": [account_wire(a) for a in recent_accounts(user.id, on)],
     }

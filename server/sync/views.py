@@ -18,6 +18,7 @@ from server.api.openapi import document, json_body, responses
 from server.api.validation import translate_errors
 from server.db import utcnow
 from server.extensions import limiter
+from server.hearings import push as hearing_push
 from server.sync import services
 from server.sync.schemas import (
     MAX_VISITS_PER_PUSH,
@@ -67,7 +68,7 @@ def bootstrap():
 @limiter.limit(_push_limit, key_func=rate_limit_key)
 @api_login_required
 @document(
-    summary="Push visits; one result per visit, in order",
+    summary="Push visits, monthly accounts and directions done; one result per item, in order",
     requestBody={"required": True, "content": {"application/json": {"schema": PushRequest}}},
     responses=responses({"200": json_body(PushResponse)}, 400, 401, 413, 415, 429, 503),
 )
@@ -82,17 +83,23 @@ def push():
     except ValidationError as error:
         raise ApiError(400, "bad_envelope", _("The request could not be understood."),
                        translate_errors(error.messages)) from error
+    user = api_user()
     try:
-        results = visit_push.push_visits(api_user(), envelope["device_id"], envelope["visits"])
+        results = visit_push.push_visits(user, envelope["device_id"], envelope["visits"])
     except ConcurrentChange as error:
         raise ApiError(503, "busy", _("The server is busy. Please try again.")) from error
-    return jsonify({"results": [result.to_wire() for result in results]})
+    # after the visits: a visit of this batch may carry a direction this batch marks done
+    accounts = hearing_push.push_accounts(user, envelope["device_id"], envelope["accounts"])
+    done = hearing_push.push_directions_done(user, envelope["directions_done"])
+    return jsonify({"results": [result.to_wire() for result in results],
+                    "accounts": [result.to_wire() for result in accounts],
+                    "directions_done": [result.to_wire() for result in done]})
 
 
 @bp.get("/sync/pull")
 @limiter.limit(_api_limit, key_func=rate_limit_key)
 @api_login_required
-@document(summary="Changes to the caller's visits after a cursor, in server order",
+@document(summary="Changes to the caller's visits and hearing directions after their cursors",
           parameters=[{"in": "query", "schema": PullQuery}],
           responses=responses({"200": json_body(PullResponse)}, 400, 401, 429))
 def pull():
@@ -101,8 +108,10 @@ def pull():
     except ValidationError as error:
         raise ApiError(400, "bad_query", _("The request could not be understood."),
                        translate_errors(error.messages)) from error
-    page = services.pull_changes(api_user(), query["since"], query["limit"])
-    return jsonify({"visits": page.visits, "cursor": page.cursor, "more": page.more})
+    page = services.pull_changes(api_user(), query["since"], query["limit"], query["directions_since"])
+    return jsonify({"visits": page.visits, "cursor": page.cursor, "more": page.more,
+                    "directions": page.directions, "directions_cursor": page.directions_cursor,
+                    "directions_more": page.directions_more})
 
 
 @bp.get("/visits/<visit_id>")

@@ -80,6 +80,9 @@ class VisitForm(Form):
     form = RadioField(_l("Form of the visit"), choices=_choices(FORM_LABELS.items()),
                       validators=[InputRequired(_l("Choose the form of the visit."))])
     topics = MultiCheckboxField(_l("Topics"), coerce=int, validators=[Optional()])
+    # The push rules decide which directions a visit may carry (own, open or already linked).
+    directions = MultiCheckboxField(_l("Directions this visit carries out"), coerce=int,
+                                    validators=[Optional()], validate_choice=False)
     summary = TextAreaField(_l("What was done"), validators=[Length(max=rules.MAX_TEXT)])
     findings = TextAreaField(_l("Findings and problems"), validators=[Length(max=rules.MAX_TEXT)])
     recommendations = TextAreaField(_l("Recommendations"), validators=[Length(max=rules.MAX_TEXT)])
@@ -94,6 +97,12 @@ class VisitForm(Form):
         self.placement_id.choices = _choices([("", none_label)] + [
             (p["id"], p["unit_name"]) for p in bootstrap["placements"]])
         self.topics.choices = _choices((t["id"], t["name"]) for t in bootstrap["topics"])
+        self.directions.choices = _choices((d["id"], d["text"]) for d in bootstrap["directions"])
+
+    def keep_linked_directions(self, visit: Visit) -> None:
+        """A visit being edited keeps offering the directions it carries, even closed ones."""
+        offered = {choice.value for choice in self.directions.choices}
+        self.directions.choices += _choices((d.id, d.text) for d in visit.directions if d.id not in offered)
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import BigInteger, Column, ForeignKey, Index, String, Table, Text, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -51,6 +52,15 @@ visit_topics = Table(
     Base.metadata,
     Column("visit_id", Uuid, ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True),
     Column("topic_id", ForeignKey("topics.id"), primary_key=True),
+)
+
+#: the hearing's directions a visit carries out (server/hearings); written only by store.py
+visit_directions = Table(
+    "visit_directions",
+    Base.metadata,
+    Column("visit_id", Uuid, ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True),
+    Column("direction_id", ForeignKey("directions.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
 )
 
 
@@ -113,6 +123,9 @@ class Visit(Base):
     unit: Mapped[Unit] = relationship()
     placement: Mapped[Placement | None] = relationship()
     topics: Mapped[list[Topic]] = relationship(secondary=visit_topics, order_by=Topic.id)
+    #: the hearing directions it carries out (server.hearings.models.Direction; read-only here:
+    #: the links are written by server/visits/store.py)
+    directions: Mapped[list[Any]] = relationship("Direction", secondary=visit_directions, viewonly=True)
 
     @property
     def days(self) -> int:

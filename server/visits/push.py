@@ -1,6 +1,7 @@
 """Applying visits pushed by a device (or saved by the web form): validate, decide, write.
 
-Each item is validated on its own (``VisitIn``, then unit scope, topics and placement) and decided
+Each item is validated on its own (``VisitIn``, then unit scope, topics, placement and hearing
+directions: the cadre's own, open or already linked to this visit) and decided
 on its own against the stored copy: created, updated, unchanged, conflict, locked or invalid. A bad
 item never spoils the others. Applying is idempotent by ``id``: a retry of what the server already
 holds answers ``unchanged``. A visit of another cadre is never read back or touched (it answers
@@ -23,9 +24,10 @@ from server.api.validation import translate_errors
 from server.auth.models import User
 from server.auth.permissions import unit_recording_rule
 from server.extensions import db
+from server.hearings.models import Direction
 from server.planning.models import Placement
 from server.visits import store
-from server.visits.models import Topic, VisitStatus
+from server.visits.models import Topic, VisitStatus, visit_directions
 from server.visits.wire import STORED_CONTENT, VisitIn, stored, to_wire
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -95,6 +97,8 @@ def _validate(user: User, items: Sequence[Any], results: list[PushResult | None]
         select(Placement.id).where(Placement.id.in_(placement_ids), Placement.cadre_id == user.id)
     )) if placement_ids else set()
 
+    usable_directions = _usable_directions(user, loaded)
+
     valid = []
     for index, data in loaded:
         errors: dict[str, list[str]] = {}
@@ -105,11 +109,33 @@ def _validate(user: User, items: Sequence[Any], results: list[PushResult | None]
             errors["topics"] = [_("Unknown topic: %(ids)s.", ids=", ".join(map(str, unknown)))]
         if data["placement_id"] is not None and data["placement_id"] not in own_placements:
             errors["placement_id"] = [_("This placement is not yours.")]
+        refused = [d for d in data["directions"] if (data["id"], d) not in usable_directions]
+        if refused:
+            errors["directions"] = [_("Not an open direction of yours: %(ids)s.",
+                                      ids=", ".join(map(str, refused)))]
         if errors:
             results[index] = PushResult(str(data["id"]), INVALID, errors=errors)
         else:
             valid.append((index, data))
     return valid
+
+
+def _usable_directions(user: User, loaded: list[tuple[int, dict]]) -> set[tuple[uuid.UUID, int]]:
+    """(visit id, direction id) pairs a visit may carry: the user's own open directions, and
+    directions already linked to that visit (closed since, they stay on it when it is edited)."""
+    wanted = {d for _, data in loaded for d in data["directions"]}
+    if not wanted:
+        return set()
+    table = Direction.__table__
+    own = dict(db.session.execute(
+        select(table.c.id, table.c.state).where(table.c.id.in_(wanted), table.c.cadre_id == user.id)
+    ).all())
+    linked = set(db.session.execute(
+        select(visit_directions.c.visit_id, visit_directions.c.direction_id)
+        .where(visit_directions.c.visit_id.in_({data["id"] for _, data in loaded}))
+    ).all())
+    return {(data["id"], d) for _, data in loaded for d in data["directions"]
+            if d in own and (own[d] == "open" or (data["id"], d) in linked)}
 
 
 def decide(user: User, current: dict | None, base_version: int | None,

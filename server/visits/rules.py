@@ -12,6 +12,8 @@ from server.time import today
 
 MAX_TEXT = 5000
 MAX_TOPICS = 20
+#: hearing directions one visit may say it carries out
+MAX_DIRECTIONS = 20
 #: a visit is one trip: at most a month at the grassroots
 MAX_TRIP_DAYS = 31
 MAX_PARTICIPANTS = 100_000
@@ -42,5 +44,5 @@ def for_devices() -> dict[str, Any]:
     return {
         "max_text": MAX_TEXT, "max_topics": MAX_TOPICS, "max_trip_days": MAX_TRIP_DAYS,
         "max_participants": MAX_PARTICIPANTS, "earliest_date": EARLIEST.isoformat(),
-        "report_due_days": REPORT_DUE_DAYS,
+        "report_due_days": REPORT_DUE_DAYS, "max_directions": MAX_DIRECTIONS,
     }

@@ -28,15 +28,21 @@ from server.audit.models import AuditEntry
 from server.db import utcnow
 from server.extensions import db
 from server.time import LOCAL_ZONE
-from server.visits.models import ChangeCounter, Visit, visit_topics
+from server.visits.models import ChangeCounter, Visit, visit_directions, visit_topics
 from server.visits.rules import REPORT_DUE_DAYS
 from server.visits.search import search_text
-from server.visits.wire import STORED_CONTENT
+from server.visits.wire import LINK_FIELDS, STORED_CONTENT
 
 VISIT_COUNTER = "visits"
 TABLE: Table = Visit.__table__  # type: ignore[assignment]
-#: every column of a stored copy; a copy also carries ``topics`` (a sorted tuple of topic ids)
+#: every column of a stored copy; a copy also carries each link field (a sorted tuple of ids)
 COLUMNS: tuple[str, ...] = tuple(column.name for column in TABLE.columns)
+#: a visit's list fields and the link table (and its other column) each is kept in
+LINKS: dict[str, tuple[Table, str]] = {
+    "topics": (visit_topics, "topic_id"),
+    "directions": (visit_directions, "direction_id"),
+}
+assert set(LINKS) == set(LINK_FIELDS), "every link field of wire.py needs its table here"
 #: what the audit entry of a change lists when it changed
 AUDITED = (*STORED_CONTENT, "status", "review_comment", "reviewed_by_id")
 
@@ -85,27 +91,28 @@ def take_change_lock() -> None:
 
 
 def snapshots(ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
-    """The stored copies of these visits, as plain dicts (topics as a sorted tuple)."""
+    """The stored copies of these visits, as plain dicts (each link field as a sorted tuple)."""
     ids = list(ids)
     if not ids:
         return {}
     rows = db.session.execute(select(TABLE).where(TABLE.c.id.in_(ids))).mappings().all()
-    found = {row["id"]: {**row, "topics": ()} for row in rows}
-    topics: dict[uuid.UUID, list[int]] = {}
-    for visit_id, topic_id in db.session.execute(
-        select(visit_topics.c.visit_id, visit_topics.c.topic_id)
-        .where(visit_topics.c.visit_id.in_(list(found)))
-    ):
-        topics.setdefault(visit_id, []).append(topic_id)
-    for visit_id, topic_list in topics.items():
-        found[visit_id]["topics"] = tuple(sorted(topic_list))
+    found = {row["id"]: {**row, **{name: () for name in LINKS}} for row in rows}
+    for name, (table, other) in LINKS.items():
+        linked: dict[uuid.UUID, list[int]] = {}
+        for visit_id, target in db.session.execute(
+            select(table.c.visit_id, table.c[other]).where(table.c.visit_id.in_(list(found)))
+        ):
+            linked.setdefault(visit_id, []).append(target)
+        for visit_id, targets in linked.items():
+            found[visit_id][name] = tuple(sorted(targets))
     return found
 
 
 def snapshot(visit: Visit) -> dict[str, Any]:
     """A loaded Visit as a stored copy."""
     row = {name: getattr(visit, name) for name in COLUMNS}
-    row["topics"] = tuple(sorted(topic.id for topic in visit.topics))
+    for name in LINKS:
+        row[name] = tuple(sorted(item.id for item in getattr(visit, name)))
     return row
 
 
@@ -132,6 +139,11 @@ def write_visits(changes: Sequence[Change], actor_id: int | None) -> None:
     if not changes:
         return
     now = utcnow()
+    for change in changes:
+        for name in LINKS:  # writers that know no link field leave it empty
+            change.after.setdefault(name, ())
+            if change.before is not None:
+                change.before.setdefault(name, ())
     for change, seq in zip(changes, next_change_seqs(len(changes)), strict=True):
         # (a batch may carry two changes of one visit: then it is more than one above)
         if change.after["version"] < next_version(change.before):
@@ -153,14 +165,8 @@ def write_visits(changes: Sequence[Change], actor_id: int | None) -> None:
     if old_rows:
         db.session.execute(update(TABLE).where(TABLE.c.id == bindparam("b_id")), old_rows)
     new_ids = {row["id"] for row in new_rows}
-    relinked = {c.after["id"]: c.after["topics"] for c in changes
-                if c.before is None or c.before["topics"] != c.after["topics"]}
-    stale_links = [key for key in relinked if key not in new_ids]
-    if stale_links:
-        db.session.execute(delete(visit_topics).where(visit_topics.c.visit_id.in_(stale_links)))
-    links = [{"visit_id": key, "topic_id": topic} for key, topics in relinked.items() for topic in topics]
-    if links:
-        db.session.execute(visit_topics.insert(), links)
+    for name, (table, other) in LINKS.items():
+        _relink(changes, new_ids, name, table, other)
     db.session.execute(insert(AuditEntry), [_audit_row(change, actor_id, now) for change in changes])
     # ORM copies loaded before this write are out of date now.
     for visit in [obj for obj in db.session.identity_map.values() if isinstance(obj, Visit)]:
@@ -172,6 +178,18 @@ def _derived(row: Mapping[str, Any]) -> dict[str, Any]:
     received_on = row["received_at"].astimezone(LOCAL_ZONE).date()
     return {"search_text": search_text(row),
             "reported_late": received_on > row["end_date"] + timedelta(days=REPORT_DUE_DAYS)}
+
+
+def _relink(changes: Sequence[Change], new_ids: set, name: str, table: Table, other: str) -> None:
+    """Rewrite the ``name`` links of the visits whose ``name`` changed (one DELETE, one INSERT)."""
+    relinked = {c.after["id"]: c.after[name] for c in changes
+                if c.before is None or c.before[name] != c.after[name]}
+    stale = [key for key in relinked if key not in new_ids]
+    if stale:
+        db.session.execute(delete(table).where(table.c.visit_id.in_(stale)))
+    links = [{"visit_id": key, other: target} for key, targets in relinked.items() for target in targets]
+    if links:
+        db.session.execute(table.insert(), links)
 
 
 def _audit_row(change: Change, actor_id: int | None, at: datetime) -> dict[str, Any]:
@@ -209,7 +227,7 @@ def record_change(current: dict[str, Any], actor_id: int | None, action: str,
     """
     if expected_version is not None and current["version"] != expected_version:
         raise StaleVisit(current)
-    unknown = set(values) - {*COLUMNS, "topics"}
+    unknown = set(values) - {*COLUMNS, *LINKS}
     if unknown:
         raise ValueError(f"not visit columns: {sorted(unknown)}")
     after = {**current, **values, "version": next_version(current)}

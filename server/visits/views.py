@@ -37,6 +37,8 @@ def new():
     visit = own_visit(current_user, edit_id) if edit_id else None
     form = VisitForm(obj=form_values(visit) if visit and request.method == "GET" else None)
     form.set_choices(bootstrap, _("Choose a unit"), _("None"))
+    if visit is not None:
+        form.keep_linked_directions(visit)
     if request.method == "GET":
         queries.prefill_placement(form, bootstrap, request.args)
     if form.validate_on_submit():

@@ -36,6 +36,9 @@ class VisitContent(Schema):
     end_date = fields.Date(required=True)
     form = fields.String(required=True, validate=OneOf(FORMS))
     topics = fields.List(id_field(), load_default=list, validate=ListLength(max=rules.MAX_TOPICS))
+    directions = fields.List(id_field(), load_default=list, validate=ListLength(max=rules.MAX_DIRECTIONS),
+                             metadata={"description": "ids of the cadre's open hearing directions "
+                                                      "this visit carries out"})
     summary = Text(load_default="", validate=Length(max=rules.MAX_TEXT))
     findings = Text(load_default="", validate=Length(max=rules.MAX_TEXT))
     recommendations = Text(load_default="", validate=Length(max=rules.MAX_TEXT))
@@ -46,9 +49,11 @@ class VisitContent(Schema):
 
 #: the content fields by their wire names, in declaration order
 CONTENT_FIELDS: tuple[str, ...] = tuple(VisitContent._declared_fields)
+#: list fields stored as link tables (a sorted tuple of ids in a stored copy); see store.LINKS
+LINK_FIELDS: tuple[str, ...] = ("topics", "directions")
 #: where the location's parts are stored
 LOCATION_COLUMNS = {"lat": "latitude", "lon": "longitude", "accuracy_m": "accuracy_m"}
-#: the content as stored: columns, plus ``topics`` (a sorted tuple, kept in visit_topics)
+#: the content as stored: columns, plus the link fields (sorted tuples, kept in link tables)
 STORED_CONTENT: tuple[str, ...] = (*(n for n in CONTENT_FIELDS if n != "location"),
                                    *LOCATION_COLUMNS.values())
 
@@ -83,8 +88,8 @@ class VisitOut(VisitContent):
 
 def stored(content: Mapping[str, Any]) -> dict[str, Any]:
     """Loaded content (VisitIn's output) in its stored form."""
-    row = {name: content[name] for name in CONTENT_FIELDS if name not in ("location", "topics")}
-    row["topics"] = tuple(sorted(set(content["topics"])))
+    row = {name: content[name] for name in CONTENT_FIELDS if name not in ("location", *LINK_FIELDS)}
+    row.update({name: tuple(sorted(set(content[name]))) for name in LINK_FIELDS})
     location = content["location"] or {}
     row.update({column: location.get(part) for part, column in LOCATION_COLUMNS.items()})
     return row
@@ -98,8 +103,8 @@ def location_of(row: Mapping[str, Any]) -> dict[str, Any] | None:
 
 def content_of(row: Mapping[str, Any]) -> dict[str, Any]:
     """A stored copy's content under the wire names (Python values: dates, ints, lists)."""
-    content = {name: row[name] for name in CONTENT_FIELDS if name not in ("location", "topics")}
-    content["topics"] = list(row["topics"])
+    content = {name: row[name] for name in CONTENT_FIELDS if name not in ("location", *LINK_FIELDS)}
+    content.update({name: list(row.get(name, ())) for name in LINK_FIELDS})
     content["location"] = location_of(row)
     return content
 
@@ -109,4 +114,5 @@ _OUT = VisitOut()
 
 def to_wire(row: Mapping[str, Any]) -> dict[str, Any]:
     """A stored copy (see ``server.visits.store``) as JSON-ready VisitOut."""
-    return _OUT.dump({**row, "topics": list(row["topics"]), "location": location_of(row)})
+    links = {name: list(row.get(name, ())) for name in LINK_FIELDS}
+    return _OUT.dump({**row, **links, "location": location_of(row)})

@@ -198,7 +198,8 @@ def wait_for_worker(page) -> None:
         raise AssertionError(f"no service worker controls the page: {state}") from None
     wait_until(page, """async () => {
         const cache = await caches.open('dicoso-pages');
-        const pages = ['/', '/visits/new', '/visits/', '/visits/placement', '/visits/settings'];
+        const pages = ['/', '/visits/new', '/visits/', '/visits/placement', '/visits/settings',
+                       '/hearings/mine', '/hearings/account'];
         return (await Promise.all(pages.map((url) => cache.match(url)))).every(Boolean);
     }""")
 

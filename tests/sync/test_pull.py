@@ -25,11 +25,12 @@ def test_pull_pages_through_changes_in_server_order(app, client, world, token):
     assert [v["id"] for v in second["visits"] + third["visits"]] == [v["id"] for v in visits[2:]]
     assert third["more"] is False
     empty = pull(client, token, since=third["cursor"])
-    assert empty == {"visits": [], "cursor": third["cursor"], "more": False}
+    assert empty == {"visits": [], "cursor": third["cursor"], "more": False,
+                     "directions": [], "directions_cursor": 0, "directions_more": False}
     got = first["visits"][0]
     assert got["status"] == "submitted" and got["version"] == 1 and got["review_comment"] is None
-    assert set(got) == {"id", "unit_id", "start_date", "end_date", "form", "topics", "summary", "findings",
-                        "recommendations", "participants", "placement_id", "location",
+    assert set(got) == {"id", "unit_id", "start_date", "end_date", "form", "topics", "directions",
+                        "summary", "findings", "recommendations", "participants", "placement_id", "location",
                         "client_updated_at", "status", "version", "review_comment", "reviewed_at",
                         "received_at"}
 

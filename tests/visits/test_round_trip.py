@@ -16,6 +16,7 @@ from server.planning.models import Placement
 from server.visits.models import Topic
 from server.visits.wire import CONTENT_FIELDS
 from tests.api.support import bearer, issue_token, push
+from tests.factories import open_directions
 
 
 @pytest.fixture
@@ -27,6 +28,8 @@ def full_visit(app, world) -> dict:
         placement = Placement(cadre_id=world.cadre, unit_id=world.commune_a1, start_date=start,
                               end_date=start + timedelta(days=6), tasks=["Học việc"])
         db.session.add_all([second, placement])
+        db.session.flush()
+        directions = open_directions(world, count=2)
         db.session.commit()
         topics, placement_id = sorted([world.topic, second.id]), placement.id
     content = {
@@ -34,7 +37,7 @@ def full_visit(app, world) -> dict:
         "end_date": (start + timedelta(days=2)).isoformat(), "form": "inspection", "topics": topics,
         "summary": "Kiểm tra <b>sổ sách</b> & \"hồ sơ\"", "findings": "Thiếu biên bản\nhọp chi đoàn",
         "recommendations": "Bổ sung trước 30/11", "participants": 37, "placement_id": placement_id,
-        "location": {"lat": 21.8537, "lon": 106.7615, "accuracy_m": 14.0},
+        "location": {"lat": 21.8537, "lon": 106.7615, "accuracy_m": 14.0}, "directions": directions,
     }
     assert set(content) == set(CONTENT_FIELDS), "a new visit field needs a value here"
     return content

@@ -31,7 +31,7 @@ async function render(list) {
   const units = new Map((data?.units || []).map((u) => [u.id, u.name]));
   (data?.placements || []).forEach((p) => units.set(p.unit_id, p.unit_name));
   const forms = new Map((data?.forms || []).map((f) => [f.code, f.label]));
-  const entries = await outbox.entries(sync.userId);
+  const entries = await outbox.visitEntries(sync.userId);
   const pending = new Map(entries.map((e) => [e.id, e]));
   const server = (await getAll('visits')).filter((v) => v.user_id === sync.userId && !pending.has(v.id));
   const rows = [

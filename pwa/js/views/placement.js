@@ -5,7 +5,7 @@ import * as sync from '../sync.js';
 
 export async function init() {
   if (!sync.userId) return;
-  const entries = await outbox.entries(sync.userId);
+  const entries = await outbox.visitEntries(sync.userId);
   document.querySelectorAll('[data-placement]').forEach((section) => {
     const id = Number(section.dataset.placement);
     section.querySelectorAll('li[data-date]').forEach((day) => {

@@ -1,6 +1,7 @@
 // The visit form: saves to the outbox first, then syncs. This module wires the pieces together:
 // form-values.js (read, fill), form-rules.js (check), drafts.js, location.js, outbox.js.
 import {get} from '../db.js';
+import * as directions from '../directions.js';
 import * as drafting from '../drafts.js';
 import {download} from '../export-file.js';
 import {fillForm, readForm} from '../form-values.js';
@@ -70,6 +71,28 @@ function applyBootstrap(data) {
   }
 }
 
+// The cadre's open directions (from the device's copy) as choices; a visit being edited keeps
+// offering the ones it already carries, even if they were closed since.
+async function showDirections(carried = []) {
+  const block = document.getElementById('directions-block');
+  const box = block?.querySelector('.choices');
+  if (!box) return;
+  const known = await directions.all();
+  const chosen = new Set([...form.querySelectorAll('input[name="directions"]:checked')].map((b) => b.value)
+    .concat(carried.map(String)));
+  const shown = known.filter((d) => (d.state === 'open' && !d.pending) || chosen.has(String(d.id)));
+  if (!shown.length && !box.children.length) return;
+  box.replaceChildren(...shown.map((direction, i) => {
+    const label = document.createElement('label');
+    label.className = 'choice';
+    const input = Object.assign(document.createElement('input'), {type: 'checkbox', name: 'directions',
+      value: String(direction.id), id: `directions-${i}`, checked: chosen.has(String(direction.id))});
+    label.append(input, ` ${direction.text}`);
+    return label;
+  }));
+  block.hidden = !shown.length;
+}
+
 function fill(values) {
   fillForm(form, values);
   where.refresh(form);
@@ -80,6 +103,7 @@ async function loadForEdit(id) {
   const entry = await get('outbox', id);
   const copy = entry ? entry.visit : await get('visits', id);
   if (!copy) return;
+  await showDirections(copy.directions || []);
   fill(copy);
   if (!entry && copy.status === 'approved') {
     // Approved visits are locked on the server: say so now rather than after a refused push.
@@ -182,6 +206,7 @@ export async function init({onBeforeUpdate}) {
     },
   });
   applyBootstrap(data);
+  await showDirections();
   where.setUp(form, draft.schedule);
   if (editId) {
     await loadForEdit(editId);

@@ -1,0 +1,59 @@
+"""The hearing's forms (Flask-WTF, CSRF): open a hearing, a conclusion, a direction, and the
+cadre's own two (the monthly account, a direction done) for browsers without JavaScript."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+
+from server.forms import Form
+from server.visits import rules
+
+
+def _optional_int(value: object) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    return int(value)  # type: ignore[arg-type]
+
+
+class OpenHearingForm(Form):
+    unit_id = SelectField(_l("Units heard (the subtree of)"), coerce=_optional_int,
+                          validators=[InputRequired(_l("Choose a unit."))])
+    month = StringField(_l("Month heard"), validators=[
+        InputRequired(_l("Enter the month.")),
+        Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message=_l("Enter a month as YYYY-MM."))])
+    held_on = DateField(_l("Date of the meeting"), validators=[InputRequired(_l("Enter the date."))])
+    chair = StringField(_l("Chaired by"), validators=[DataRequired(_l("Enter who chaired.")),
+                                                      Length(max=200)])
+    document_number = StringField(_l("Number and symbol of the report"), validators=[Optional(),
+                                                                                    Length(max=50)])
+
+
+class ConclusionForm(Form):
+    conclusion = TextAreaField(_l("Conclusion"), validators=[Length(max=rules.MAX_TEXT)])
+
+
+class DirectionForm(Form):
+    text = TextAreaField(_l("Direction"), validators=[DataRequired(_l("Write the direction.")),
+                                                      Length(max=rules.MAX_TEXT)])
+    unit_id = SelectField(_l("Unit (optional)"), coerce=_optional_int, validators=[Optional()],
+                          validate_choice=False)
+    topic_id = SelectField(_l("Topic (optional)"), coerce=_optional_int, validators=[Optional()],
+                           validate_choice=False)
+    due_date = DateField(_l("Due by"), validators=[InputRequired(_l("Enter the due date."))])
+
+
+class AccountForm(Form):
+    """The cadre's account of a month (the same fields as AccountContent)."""
+
+    id = HiddenField()
+    base_version = HiddenField()
+    went_well = TextAreaField(_l("What went well"), validators=[Length(max=rules.MAX_TEXT)])
+    difficulties = TextAreaField(_l("Difficulties"), validators=[Length(max=rules.MAX_TEXT)])
+    proposals = TextAreaField(_l("Proposals"), validators=[Length(max=rules.MAX_TEXT)])
+
+
+class DoneForm(Form):
+    base_version = HiddenField()
+    note = TextAreaField(_l("What was done"), validators=[Length(max=rules.MAX_TEXT)])
