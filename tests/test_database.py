@@ -36,6 +36,38 @@ def test_migrations_go_down_and_up_again(app):
     assert _drift(app) == []
 
 
+FIRST_REVISION = "af0171158b6e"
+
+
+def test_migrations_keep_the_data_of_a_database_in_use(app):
+    """Upgrading a database that holds units, people and visits keeps them all (on SQLite a batch
+    migration rebuilds tables that visits point to: that must neither fail nor lose a row)."""
+    with app.app_context():
+        downgrade(revision="base")
+        db.engine.dispose()
+        upgrade(revision=FIRST_REVISION)
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO units (id, path, kind, name) VALUES (1, '/1/', 'province', 'T')"))
+            conn.execute(text(
+                "INSERT INTO users (id, username, full_name, password_hash, role, is_full_time, "
+                "is_probationary, unit_id, locale, active, created_at) VALUES "
+                "(1, 'u', 'U', 'x', 'cadre', true, false, 1, 'vi', true, '2025-01-01 00:00:00')"))
+            conn.execute(text(
+                "INSERT INTO visits (id, cadre_id, unit_id, start_date, end_date, form, summary, findings, "
+                "recommendations, participants, status, version, received_at, updated_at, change_seq) "
+                "VALUES ('00000000000040008000000000000001', 1, 1, '2025-03-01', '2025-03-02', 'survey', "
+                "'Kiểm tra', '', '', 3, 'submitted', 1, '2025-03-20 00:00:00', '2025-03-20 00:00:00', 1)"))
+        db.engine.dispose()
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 1
+            visit = conn.execute(text("SELECT cadre_id, search_text, reported_late FROM visits")).one()
+            assert tuple(visit) == (1, "kiem tra  ", True)
+            if conn.dialect.name == "sqlite":  # foreign keys are on again for the app
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert _drift(app) == []
+
+
 def test_audit_log_is_append_only(app):
     with app.app_context():
         entry = record("test", "thing", 1, note="kept")
