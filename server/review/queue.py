@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from flask import g
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from server.auth.models import User
@@ -69,8 +70,26 @@ class QueuePage:
     next_cursor: Cursor | None
 
 
+#: a reviewer of more cadres than this reads the queue in received order and skips others' visits;
+#: one of fewer reads each cadre's visits from the (cadre, received) index
+WIDE_SCOPE = 20
+
+
+def _cadre_column(reviewer: User) -> ColumnElement:
+    """``visits.cadre_id``, or for a wide scope an expression no index matches (``cadre_id + 0``),
+    so that the planner walks the received-order index instead of every cadre's entries and then
+    sorting them (3.9 s instead of milliseconds for a province-wide page on SQLite)."""
+    wide = g.get("review_scope_wide", {})
+    if reviewer.id not in wide:
+        count = db.session.scalar(select(func.count()).select_from(
+            reviewable_cadre_ids(reviewer).limit(WIDE_SCOPE + 1).subquery()))
+        wide[reviewer.id] = count > WIDE_SCOPE
+        g.review_scope_wide = wide
+    return Visit.cadre_id + 0 if wide[reviewer.id] else Visit.cadre_id
+
+
 def _filtered(reviewer: User, wanted: QueueFilter, columns: Any = Visit) -> Select:
-    query = select(columns).where(Visit.cadre_id.in_(reviewable_cadre_ids(reviewer)))
+    query = select(columns).where(_cadre_column(reviewer).in_(reviewable_cadre_ids(reviewer)))
     if wanted.status:
         query = query.where(Visit.status == wanted.status)
     if wanted.unit_id is not None:
@@ -109,9 +128,16 @@ def queue_page(reviewer: User, wanted: QueueFilter, after: Cursor | None = None,
     return QueuePage(rows, Cursor(rows[-1].received_at, rows[-1].id) if more else None)
 
 
+#: counts stop here ("1000+"): counting a province's million approved visits would cost seconds
+COUNT_CAP = 1000
+
+
 def status_counts(reviewer: User, wanted: QueueFilter) -> dict[str, int]:
-    """How many visits match the filter in each status (the status filter itself aside)."""
-    query = _filtered(reviewer, wanted.without_status(), columns=Visit.status)
-    counts = dict(db.session.execute(
-        query.with_only_columns(Visit.status, func.count()).group_by(Visit.status)).all())
-    return {status.value: counts.get(status.value, 0) for status in VisitStatus}
+    """How many visits match the filter in each status (the status filter itself aside), up to
+    ``COUNT_CAP + 1``: each count reads at most that many index entries."""
+    counts = {}
+    for status in VisitStatus:
+        capped = _filtered(reviewer, replace(wanted, status=status.value), columns=Visit.id) \
+            .limit(COUNT_CAP + 1).subquery()
+        counts[status.value] = db.session.scalar(select(func.count()).select_from(capped)) or 0
+    return counts

@@ -52,7 +52,13 @@ def queue():
     page = review_queue.queue_page(current_user, wanted, after)
     counts = review_queue.status_counts(current_user, wanted)
     return render_template("review/queue.html", form=form, page=page, counts=counts,
-                           bulk=BulkApproveForm(), wanted=wanted, url_with=_queue_url_with)
+                           bulk=BulkApproveForm(), wanted=wanted, url_with=_queue_url_with,
+                           count_label=_count_label)
+
+
+def _count_label(count: int) -> str:
+    """A count as shown on the status tabs: beyond the cap, "1000+"."""
+    return f"{review_queue.COUNT_CAP}+" if count > review_queue.COUNT_CAP else str(count)
 
 
 def _queue_url_with(**changes: str | None) -> str:
