@@ -153,3 +153,19 @@ def test_a_large_province_types_a_unit_code_or_username_instead_of_a_long_list(a
     assert _ids(_queue(client, cadre_username="CADRE2")) == [a2_id]
     unknown = _queue(client, unit_code="NOPE")
     assert _ids(unknown) == [] and "Không có đơn vị nào của bạn mang mã này." in unknown
+
+
+def test_counts_stop_at_the_cap(app, client, auth, world, monkeypatch):
+    from server.review import queue
+
+    monkeypatch.setattr(queue, "COUNT_CAP", 2)
+    with app.app_context():
+        for _ in range(3):
+            make_visit(world.cadre, world.commune_a1)
+        make_visit(world.cadre, world.commune_a1, status="approved")
+        db.session.commit()
+    auth.sign_in("sup")
+    page = _queue(client)
+    assert re.search(r'Đã gửi, chờ duyệt <span class="count">2\+</span>', page)
+    assert re.search(r'Đã duyệt <span class="count">1</span>', page)
+    assert len(_ids(page)) == 3  # the list itself is not capped
