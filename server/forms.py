@@ -12,11 +12,7 @@ from typing import Any
 from flask_babel import get_translations
 from flask_wtf import FlaskForm
 
-
-def N_(message: str) -> str:
-    """Mark a message for extraction; ``Form`` translates it when the form validates."""
-    return message
-
+from server.i18n import N_
 
 WTFORMS_MESSAGES = (
     N_("Not a valid date value."),

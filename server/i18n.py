@@ -11,6 +11,13 @@ from flask_login import current_user
 
 from server.visits.labels import form_label, status_label
 
+
+def N_(message: str) -> str:
+    """Mark a message for extraction (``python -m server.catalogs``); it is translated later,
+    where it is shown (API errors, form messages)."""
+    return message
+
+
 LOCALES = ("vi", "en")
 DEFAULT_LOCALE = "vi"
 

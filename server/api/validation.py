@@ -12,11 +12,7 @@ from typing import Any
 from flask_babel import gettext
 from marshmallow import ValidationError, fields, validate
 
-
-def N_(message: str) -> str:
-    """Mark a message for extraction; it is translated later, at the boundary."""
-    return message
-
+from server.i18n import N_
 
 MARSHMALLOW_MESSAGES = (
     N_("Missing data for required field."),
