@@ -395,6 +395,14 @@ def insert_visits(engine, rows, backend: str, batch: int = 20_000) -> None:
         raw.close()
 
 
+def reset_sequences(conn) -> None:
+    """Rows were inserted with their ids: move each id sequence past them, so that the app's own
+    inserts (a user created later) do not collide."""
+    for table in ("units", "users", "assignments", "placements", "plans", "plan_exemptions", "topics"):
+        conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                          f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -426,6 +434,8 @@ def main() -> None:
             conn.execute(
                 text("UPDATE change_counters SET value = :v WHERE name = 'visits'"), {"v": args.visits}
             )
+            if engine.dialect.name == "postgresql":
+                reset_sequences(conn)
         # statistics for the planner; on PostgreSQL also the visibility map index-only scans need
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
