@@ -78,6 +78,7 @@ async function showDirections(carried = []) {
   const box = block?.querySelector('.choices');
   if (!box) return;
   const known = await directions.all();
+  if (!known.length) return; // not synced yet: the choices the server rendered stay
   const chosen = new Set([...form.querySelectorAll('input[name="directions"]:checked')].map((b) => b.value)
     .concat(carried.map(String)));
   const shown = known.filter((d) => (d.state === 'open' && !d.pending) || chosen.has(String(d.id)));
