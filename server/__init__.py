@@ -49,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from server.admin.views import bp as admin_bp
     from server.api.views import bp as api_bp
     from server.audit.views import bp as audit_bp
     from server.auth.views import bp as auth_bp
@@ -70,3 +71,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(review_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(admin_bp)

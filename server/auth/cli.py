@@ -10,7 +10,8 @@ from server.auth import services
 from server.auth.models import Role, User
 from server.extensions import db
 from server.transaction import commits
-from server.units.models import Unit
+from server.units.models import Unit, UnitKind
+from server.units.services import create_unit
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -20,18 +21,25 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 @click.option("--full-name", required=True)
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.CADRE.value)
 @click.option("--unit-code", required=True, help="Official code of the user's unit.")
+@click.option("--unit-name", default=None,
+              help="Create the unit (a province, at the top) when no unit has this code yet: "
+                   "the first admin on an empty database.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--probationary", is_flag=True)
 @click.option("--locale", type=click.Choice(["vi", "en"]), default="vi")
 @commits
-def create(username: str, full_name: str, role: str, unit_code: str, password: str,
-           probationary: bool, locale: str) -> None:
+def create(username: str, full_name: str, role: str, unit_code: str, unit_name: str | None,
+           password: str, probationary: bool, locale: str) -> None:
     """Create a user; the password is asked for, never defaulted."""
     if len(password) < 10:
         raise click.BadParameter("use at least 10 characters", param_hint="--password")
     unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
+    if unit is None and unit_name:
+        unit = create_unit(unit_name, UnitKind.PROVINCE, code=unit_code)
+        click.echo(f"Created unit {unit_code} {unit_name}.")
     if unit is None:
-        raise click.BadParameter(f"no unit with code {unit_code!r}", param_hint="--unit-code")
+        raise click.BadParameter(f"no unit with code {unit_code!r} (give --unit-name to create it)",
+                                 param_hint="--unit-code")
     if db.session.scalar(select(User).where(User.username == username.lower())):
         raise click.BadParameter(f"user {username!r} exists", param_hint="USERNAME")
     services.create_user(username, full_name, password, unit, role,

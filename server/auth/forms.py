@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField
-from wtforms.validators import AnyOf, DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, ValidationError
 
 from server.forms import Form
 from server.i18n import LOCALES
+
+#: as ``flask users create`` asks
+MIN_PASSWORD_LENGTH = 10
 
 
 class SignInForm(Form):
@@ -21,3 +24,20 @@ class LanguageForm(Form):
     """The language buttons in the footer (their labels are each language's own name)."""
 
     lang = StringField(validators=[AnyOf(LOCALES)])
+
+
+class ChangePasswordForm(Form):
+    """A user changes their own password; the current one proves it is them."""
+
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)],
+                            render_kw={"autocomplete": "current-password"})
+    new = PasswordField(_l("New password"),
+                        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+                        render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("New password again"),
+                            validators=[DataRequired(), EqualTo("new", _l("The two new passwords differ."))],
+                            render_kw={"autocomplete": "new-password"})
+
+    def validate_new(self, field) -> None:
+        if field.data and field.data == self.current.data:
+            raise ValidationError(_l("Choose a password different from the current one."))

@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
+from werkzeug.security import generate_password_hash
 
 from server.audit.services import record
 from server.auth.models import DeviceToken, Role, User, WebSession
@@ -72,8 +73,9 @@ def create_user(
     is_probationary: bool = False,
     position: str | None = None,
     locale: str = "vi",
+    temporary: bool = False,
 ) -> User:
-    """Add a user with a scrypt-hashed password."""
+    """Add a user with a scrypt-hashed password (``temporary``: see ``set_temporary_password``)."""
     user = User(
         username=username.strip().lower(),
         full_name=full_name,
@@ -84,7 +86,10 @@ def create_user(
         position=position,
         locale=locale,
     )
-    user.set_password(password)
+    if temporary:
+        set_temporary_password(user, password)
+    else:
+        user.set_password(password)
     db.session.add(user)
     db.session.flush()
     return user
@@ -93,10 +98,96 @@ def create_user(
 def deactivate_user(user: User, actor: User | None = None) -> None:
     """Deactivate a user and end every web session and device token they hold."""
     user.active = False
+    end_all_access(user)
+    record("deactivate", "user", user.id, actor_id=actor.id if actor else None)
+
+
+# -- administration of accounts ------------------------------------------------------------------
+
+#: letters and digits that cannot be mistaken for one another when read out or copied by hand
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+#: the attributes an admin may change with ``update_user`` (the audit log names them)
+EDITABLE_FIELDS = ("full_name", "role", "unit_id", "is_full_time", "is_probationary", "position", "locale")
+
+
+def temporary_password(length: int = 14) -> str:
+    """A random one-time password an admin hands over; it must be changed at first sign-in."""
+    return "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(length))
+
+
+def set_temporary_password(user: User, password: str) -> None:
+    """Store a temporary password, which must be changed before anything else.
+
+    It is random (14 of 31 symbols, about 69 bits), like a device token, so a slow hash adds
+    nothing against guessing; a light PBKDF2 keeps an import of hundreds of users to seconds
+    (scrypt costs about 0.1-0.4 s each). The password the user then chooses gets scrypt.
+    """
+    user.password_hash = generate_password_hash(password, method="pbkdf2:sha256:1000")
+    user.must_change_password = True
+
+
+def username_taken(username: str) -> bool:
+    return db.session.scalar(select(User.id).where(User.username == username.strip().lower())) is not None
+
+
+def end_all_access(user: User) -> None:
+    """End every web session and device token of ``user`` (they must sign in again)."""
     db.session.execute(delete(WebSession).where(WebSession.user_id == user.id))
     db.session.execute(
         update(DeviceToken)
         .where(DeviceToken.user_id == user.id, DeviceToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
-    record("deactivate", "user", user.id, actor_id=actor.id if actor else None)
+
+
+def create_user_with_temporary_password(actor: User | None, **fields) -> tuple[User, str]:
+    """Create an account whose first password is temporary; return it with that password (shown once)."""
+    password = temporary_password()
+    user = create_user(password=password, temporary=True, **fields)
+    record("create", "user", user.id, actor_id=actor.id if actor else None,
+           username=user.username, role=user.role, unit_id=user.unit_id)
+    return user, password
+
+
+def update_user(user: User, actor: User, **changes) -> dict[str, list]:
+    """Apply an admin's changes to the editable fields; audit what really changed (old, new)."""
+    changed: dict[str, list] = {}
+    for name, value in changes.items():
+        if name not in EDITABLE_FIELDS:
+            raise ValueError(name)
+        old = getattr(user, name)
+        if old != value:
+            setattr(user, name, value)
+            changed[name] = [old, value]
+    if changed:
+        db.session.flush()
+        record("update", "user", user.id, actor_id=actor.id, changes=changed)
+    return changed
+
+
+def reactivate_user(user: User, actor: User) -> None:
+    """Let a deactivated user sign in again (with a new temporary password: the old may be known)."""
+    user.active = True
+    record("reactivate", "user", user.id, actor_id=actor.id)
+
+
+def reset_password(user: User, actor: User) -> str:
+    """Give ``user`` a one-time temporary password (returned, shown once) and sign them out everywhere."""
+    password = temporary_password()
+    set_temporary_password(user, password)
+    end_all_access(user)
+    record("reset_password", "user", user.id, actor_id=actor.id)
+    return password
+
+
+def change_own_password(user: User, current: str, new: str) -> bool:
+    """Change one's password when ``current`` is right; False (nothing changed) otherwise."""
+    if not user.check_password(current):
+        return False
+    user.set_password(new)
+    user.must_change_password = False
+    # other browsers and devices signed in with the old password end; this session goes on
+    keep = hash_secret(user.session_key) if user.session_key else ""
+    db.session.execute(delete(WebSession).where(WebSession.user_id == user.id, WebSession.key_hash != keep))
+    record("change_password", "user", user.id, actor_id=user.id)
+    return True

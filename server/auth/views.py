@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from server.auth import services
-from server.auth.forms import LanguageForm, SignInForm
+from server.auth.forms import ChangePasswordForm, LanguageForm, SignInForm
 from server.extensions import limiter, login_manager
 
 bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
@@ -47,6 +59,12 @@ def sign_in():
             services.start_web_session(user, current_app.permanent_session_lifetime)
             session.permanent = True
             login_user(user)
+            # The CSRF secret goes into the new session now: otherwise the first page and the
+            # service worker's first fetches each make one at once, the last cookie wins, and
+            # the first form sent from the other page is refused (400). The token this request
+            # already made belongs to the cleared session: forget it first.
+            g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+            generate_csrf()
             if lang:
                 session["lang"] = lang
             return redirect(_safe_next(request.args.get("next")))
@@ -71,3 +89,35 @@ def language():
         if current_user.is_authenticated:
             current_user.locale = form.lang.data
     return redirect(_safe_next(request.form.get("next")))
+
+
+# What a user who must change their password may still reach: this page, signing out, the language
+# buttons, and the files the page itself needs.
+_ALLOWED_BEFORE_CHANGE = {"auth.change_password", "auth.sign_out", "auth.language", "static"}
+
+
+@bp.before_app_request
+def _require_password_change():
+    """After an admin's reset, nothing but changing the password works (pages redirect, API 403)."""
+    if not current_user.is_authenticated or not current_user.must_change_password:
+        return None
+    if request.endpoint in _ALLOWED_BEFORE_CHANGE or request.endpoint is None:
+        return None
+    if request.blueprint == "pwa_shell":  # the page's CSS and JS, the worker, the manifest
+        return None
+    if request.path.startswith("/api/"):
+        abort(403)
+    return redirect(url_for("auth.change_password"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if services.change_own_password(current_user, form.current.data, form.new.data):
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("home.index"))
+        form.current.errors.append(_("The current password is wrong."))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/change_password.html", form=form), status

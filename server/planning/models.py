@@ -60,7 +60,10 @@ class Plan(Base):
     document_number: Mapped[str | None] = mapped_column(String(50))
     document_date: Mapped[date | None]
     minimum_days: Mapped[int]
+    #: the plan covers the full-time cadres of this unit's subtree (null: every full-time cadre)
+    covered_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
 
+    covered_unit: Mapped[Unit | None] = relationship()
     exemptions: Mapped[list[PlanExemption]] = relationship(
         back_populates="plan", cascade="all, delete-orphan"
     )
@@ -78,6 +81,9 @@ class PlanExemption(Base):
     reason: Mapped[str] = mapped_column(String(300))
     #: null means fully exempt; a number replaces the plan's minimum for this cadre
     minimum_days: Mapped[int | None]
+    #: the period the reason covers (study, illness, maternity …), for the record
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
 
     plan: Mapped[Plan] = relationship(back_populates="exemptions")
     cadre: Mapped[User] = relationship()

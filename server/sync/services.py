@@ -86,8 +86,9 @@ def bootstrap(user: User) -> dict[str, Any]:
         "placements": [{"id": p.id, "unit_id": p.unit_id, "unit_name": p.unit.name,
                         "start_date": p.start_date.isoformat(), "end_date": p.end_date.isoformat(),
                         "tasks": list(p.tasks or []), "mentor_name": p.mentor_name} for p in placements],
-        "topics": sorted(({"id": t.id, "name": t.name(user.locale)} for t in topics),
-                         key=lambda t: (t["name"].casefold(), t["id"])),
+        # in the admins' order (Topic.position), then by name in the reader's language
+        "topics": [{"id": t.id, "name": t.name(user.locale)} for t in sorted(
+            topics, key=lambda t: (t.position, t.name(user.locale).casefold(), t.id))],
         "forms": [{"code": code, "label": str(label)} for code, label in FORM_LABELS.items()],
         "plan": {"year": on.year, "minimum_days": minimum_days_for(user, on.year)},
         "rules": rules.for_devices(),

@@ -47,6 +47,9 @@ def issue():
         user = authenticate(data.get("username", ""), data.get("password", ""))
         if user is None:
             raise unauthorized(_("Wrong username or password."))
+        if user.must_change_password:
+            raise ApiError(403, "password_change_required",
+                           _("Sign in on the website and change your temporary password first."))
         g.api_user = user
     else:
         user = authenticate_request()  # the web session, with its CSRF token

@@ -39,6 +39,8 @@ class Topic(Base):
     name_vi: Mapped[str] = mapped_column(String(200), unique=True)
     name_en: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+    #: the admins' order for lists (ties by id)
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_vi

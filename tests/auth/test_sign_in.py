@@ -62,11 +62,14 @@ def test_sign_out_ends_the_session_on_the_server(client, auth, world):
 def test_sign_in_starts_a_new_session(client, auth, world):
     client.get("/auth/sign-in")
     before = client.get_cookie("session").value
+    with client.session_transaction() as session:
+        old_secret = session["csrf_token"]
     auth.sign_in("cadre")
     after = client.get_cookie("session").value
     assert after != before
     with client.session_transaction() as session:
-        assert "csrf_token" not in session  # nothing from the signed-out session carries over
+        # nothing from the signed-out session carries over: a new CSRF secret, made at sign-in
+        assert session["csrf_token"] != old_secret
 
 
 def test_session_cookie_is_httponly_and_lax(client, auth, world):
@@ -109,3 +112,11 @@ def test_sign_in_attempts_are_rate_limited(make_app, world):
                 for _ in range(11)]
     assert statuses[:10].count(429) == 0
     assert statuses[10] == 429
+
+
+def test_sign_in_puts_the_csrf_secret_in_the_new_session(client, auth, world):
+    # Pages and service-worker fetches that follow at once then share one secret; each making
+    # its own raced, and a form from the page whose cookie lost was refused.
+    auth.sign_in("cadre")
+    with client.session_transaction() as session:
+        assert "csrf_token" in session

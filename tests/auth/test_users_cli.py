@@ -31,3 +31,14 @@ def test_deactivate(app, runner, world):
     assert runner.invoke(args=["users", "deactivate", "cadre"]).exit_code == 0
     with app.app_context():
         assert not db.session.get(User, world.cadre).active
+
+
+def test_the_first_admin_on_an_empty_database_creates_the_province(app, runner):
+    result = runner.invoke(args=["users", "create", "quantri", "--full-name", "Quản Trị Đầu Tiên",
+                                 "--role", "admin", "--unit-code", "20", "--unit-name", "Tỉnh đoàn Mẫu",
+                                 "--password", "a-long-password"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "quantri"))
+        assert (user.role, user.unit.code, user.unit.name, user.unit.kind, user.unit.path) == (
+            "admin", "20", "Tỉnh đoàn Mẫu", "province", f"/{user.unit.id}/")

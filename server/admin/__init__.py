@@ -1,0 +1,1 @@
+"""Administration pages: users, units, CSV import, assignments, placements, plans, topics, tokens."""

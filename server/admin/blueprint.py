@@ -1,0 +1,82 @@
+"""The admin blueprint and what every admin page shares: the admin-only guard, choices, paging."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, request
+from flask_login import current_user
+from sqlalchemy import Select, select
+
+from server.auth.models import Role, User
+from server.extensions import db, login_manager
+from server.time import today
+from server.units.models import Unit
+from server.units.services import current_units_query
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+PER_PAGE = 25
+MAX_PAGE = 100_000
+#: ids are 32-bit integers; PostgreSQL refuses a larger number in a comparison (a 404, not a 500)
+MAX_ID = 2**31 - 1
+
+
+@bp.before_request
+def _admins_only():
+    """Anonymous visitors go to sign-in; everyone but admins gets 403 on every admin page."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if current_user.role != Role.ADMIN:
+        abort(403)
+    return None
+
+
+@bp.context_processor
+def _labels() -> dict[str, Any]:
+    from server.admin.forms import kind_choices, role_choices
+
+    roles, kinds = dict(role_choices()), dict(kind_choices())
+    return {"today_date": today, "role_label": lambda code: roles.get(code, code),
+            "kind_label": lambda code: kinds.get(code, code)}
+
+
+def no_store(response: Response) -> Response:
+    """Pages that show a secret once must not stay in any cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def paginate(query: Select) -> Any:
+    """One page of ``query`` (``?page=``), 25 rows; a page past the end is empty, not an error."""
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    return db.paginate(query, page=page, per_page=PER_PAGE,
+                       error_out=False, max_per_page=PER_PAGE)
+
+
+def unit_label(unit: Unit) -> str:
+    return f"{unit.name} ({unit.code})" if unit.code else unit.name
+
+
+def unit_choices(current_only: bool = True, kinds: tuple[str, ...] | None = None) -> list[tuple[int, str]]:
+    """Units for a select, in tree order (by path)."""
+    query = current_units_query(today()) if current_only else select(Unit)
+    if kinds:
+        query = query.where(Unit.kind.in_(kinds))
+    return [(u.id, unit_label(u)) for u in db.session.scalars(query.order_by(Unit.path))]
+
+
+def user_choices(probationary: bool | None = None) -> list[tuple[int, str]]:
+    """Active users for a select, by name."""
+    query = select(User).where(User.active.is_(True))
+    if probationary is not None:
+        query = query.where(User.is_probationary.is_(probationary))
+    return [(u.id, f"{u.full_name} ({u.username})")
+            for u in db.session.scalars(query.order_by(User.full_name, User.id))]
+
+
+def get_or_404(model: type, object_id: int) -> Any:
+    obj = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
+    if obj is None:
+        abort(404)
+    return obj

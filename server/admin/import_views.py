@@ -1,0 +1,54 @@
+"""CSV import: upload, dry run (a preview listing every bad row), then apply the same file."""
+
+from __future__ import annotations
+
+from flask import Response, abort, make_response, render_template
+from flask_login import current_user
+
+from server.admin import csv_import
+from server.admin.blueprint import bp, no_store
+from server.admin.forms import ApplyImportForm, ImportForm
+
+KINDS = ("units", "users")
+
+
+def _kind(kind: str) -> str:
+    if kind not in KINDS:
+        abort(404)
+    return kind
+
+
+@bp.route("/import/<kind>", methods=["GET", "POST"])
+def import_csv(kind: str):
+    """Step 1 and 2: choose a file; the dry run checks it and changes nothing."""
+    form = ImportForm()
+    if form.validate_on_submit():
+        raw = form.file.data.read()
+        preview = csv_import.check(_kind(kind), raw)
+        apply_form = ApplyImportForm(content=csv_import.decode(raw) or "") if preview.ok else None
+        return render_template("admin/import_preview.html", kind=kind, preview=preview,
+                               form=apply_form), 200 if preview.ok else 400
+    status = 400 if form.errors else 200
+    return render_template("admin/import.html", kind=_kind(kind), form=form), status
+
+
+@bp.post("/import/<kind>/apply")
+def import_apply(kind: str):
+    """Step 3: the same file, checked again (the database may have changed), then applied whole."""
+    form = ApplyImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    preview = csv_import.check(_kind(kind), form.content.data)
+    if not preview.ok:
+        return render_template("admin/import_preview.html", kind=kind, preview=preview, form=None), 400
+    passwords = csv_import.apply(preview, current_user)
+    response: Response = make_response(render_template("admin/import_done.html", kind=kind,
+                                                       count=len(preview.rows), passwords=passwords))
+    return no_store(response)
+
+
+@bp.get("/import/<kind>/template.csv")
+def import_template(kind: str):
+    body = csv_import.template_csv(_kind(kind))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="dicoso-{kind}.csv"'})

@@ -1,0 +1,15 @@
+"""The admin pages: the blueprint with every sub-feature's routes registered on it."""
+
+from __future__ import annotations
+
+from flask import render_template
+
+from server.admin import import_views, planning_views, topic_token_views, unit_views, user_views  # noqa: F401
+from server.admin.blueprint import bp
+
+__all__ = ["bp"]
+
+
+@bp.get("/")
+def index():
+    return render_template("admin/index.html")

@@ -1,0 +1,177 @@
+"""Admin pages in Chromium: a CSV import from file choice to applied, and a province set up from
+an empty database until a cadre records a visit offline for a commune assigned to them."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from server.auth.models import User
+from server.extensions import db
+from server.planning.models import Assignment
+from server.units.models import Unit
+from tests.browser.conftest import LiveServer, eventually, wait_for_worker, wait_waiting
+from tests.browser.helpers_db import summaries
+from tests.factories import PASSWORD
+
+ADMIN_PASSWORD = "mat-khau-quan-tri-1"
+
+# Excel's ';' and a BOM, as a Vietnamese PC saves "CSV UTF-8"
+UNITS_CSV = ("code;name;kind;parent_code;valid_from\r\n"
+             "20-VP;Văn phòng Tỉnh đoàn;agency;20;01/07/2025\r\n"
+             "20001;Đoàn xã Mẫu Sơn;commune;20;01/07/2025\r\n"
+             "20002;Đoàn phường Thử Nghiệm;ward;20;01/07/2025\r\n"
+             "20003;Đoàn xã Không Giao;commune;20;01/07/2025\r\n").encode("utf-8-sig")
+USERS_CSV = ("username,full_name,role,unit_code,full_time,probationary,language\n"
+             "canbomau,Cán Bộ Mẫu,cadre,20-VP,yes,no,vi\n"
+             "giamsatmau,Giám Sát Mẫu,supervisor,20,yes,no,vi\n").encode()
+
+
+def _sign_in(page, base: str, username: str, password: str) -> None:
+    page.goto(f"{base}/auth/sign-in")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state()
+
+
+def _import(page, base: str, kind: str, name: str, content: bytes) -> str:
+    """Choose the file, check it (dry run), apply it; return the page that confirms it."""
+    page.goto(f"{base}/admin/import/{kind}")
+    page.set_input_files("#file", files=[{"name": name, "mimeType": "text/csv", "buffer": content}])
+    page.click("form button.primary")
+    page.wait_for_selector("#import-ok")
+    page.click("text=Nhập dữ liệu")
+    page.wait_for_selector("#import-done")
+    return page.content()
+
+
+def test_import_units_from_file_choice_to_applied(live_server, open_browser):
+    content = ("code,name,kind,parent_code,valid_from\n"
+               "T1-C,Huyện đoàn C,district,T1,01/07/2025\n"
+               "T1-C1,Đoàn xã C1,commune,T1-C,01/07/2025\n").encode()
+    page = open_browser().new_page()
+    _sign_in(page, live_server.url, "admin", PASSWORD)
+    page.goto(f"{live_server.url}/admin/import/units")
+    page.set_input_files("#file", files=[{"name": "don-vi.csv", "mimeType": "text/csv", "buffer": content}])
+    page.click("form button.primary")
+    page.wait_for_selector("#import-ok")
+    assert "Đoàn xã C1" in page.inner_text("#import-rows")
+    with live_server.app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Unit)) == 6  # the dry run wrote nothing
+    page.click("text=Nhập dữ liệu")
+    page.wait_for_selector("#import-done")
+    with live_server.app.app_context():
+        c1 = db.session.scalar(select(Unit).where(Unit.code == "T1-C1"))
+        assert c1.parent.code == "T1-C" and c1.parent.parent.code == "T1"
+    page.goto(f"{live_server.url}/admin/units?q=C1")
+    assert "Đoàn xã C1" in page.inner_text("#unit-list")
+
+
+def test_a_bad_file_shows_its_lines_in_the_browser(live_server, open_browser):
+    page = open_browser().new_page()
+    _sign_in(page, live_server.url, "admin", PASSWORD)
+    page.goto(f"{live_server.url}/admin/import/users")
+    bad = b"username,full_name,role,unit_code\ncadre,Trung,cadre,T1\nmoi,Moi,boss,T1\n"
+    page.set_input_files("#file", files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": bad}])
+    page.click("form button.primary")
+    errors = page.inner_text("#import-errors")
+    assert "Dòng 2" in errors and "Dòng 3" in errors
+    assert page.locator("text=Nhập dữ liệu").count() == 0
+
+
+@pytest.fixture
+def empty_server(make_app):
+    """A live server on an empty, migrated database: no units, no users."""
+    server = LiveServer(make_app())
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_a_province_set_up_from_an_empty_database(empty_server, open_browser):
+    app, base = empty_server.app, empty_server.url
+    result = app.test_cli_runner().invoke(args=[
+        "users", "create", "quantri", "--full-name", "Quản Trị Mẫu", "--role", "admin",
+        "--unit-code", "20", "--unit-name", "Tỉnh đoàn Mẫu", "--password", ADMIN_PASSWORD])
+    assert result.exit_code == 0, result.output
+
+    admin = open_browser("admin").new_page()
+    _sign_in(admin, base, "quantri", ADMIN_PASSWORD)
+    admin.click("nav >> text=Quản trị")
+    _import(admin, base, "units", "don-vi.csv", UNITS_CSV)
+    done = _import(admin, base, "users", "can-bo.csv", USERS_CSV)
+    shown = r"<strong>([a-z]+)</strong> <span>[^<]*</span> <code>([a-z0-9]+)</code>"
+    temporary = dict(re.findall(shown, done))
+    assert set(temporary) == {"canbomau", "giamsatmau"}
+
+    # the notice: one cadre in charge of two communes
+    admin.goto(f"{base}/admin/assignments")
+    admin.select_option("#cadre_id", label="Cán Bộ Mẫu (canbomau)")
+    admin.get_by_label("Đoàn xã Mẫu Sơn (20001)").check()
+    admin.get_by_label("Đoàn phường Thử Nghiệm (20002)").check()
+    admin.fill("#start_date", "2025-07-01")
+    admin.fill("#notice_number", "273-TB/TĐTN-TCKT")
+    admin.click("form[method=post] button.primary")
+    admin.wait_for_selector("#assignment-list >> text=Đoàn xã Mẫu Sơn")
+    admin.goto(f"{base}/admin/topics")
+    admin.fill("#name_vi", "Khảo sát tình hình thanh niên")
+    admin.fill("#name_en", "Youth situation survey")
+    admin.click("form[method=post] button.primary")
+    admin.goto(f"{base}/admin/plans")
+    admin.fill("#title", "Kế hoạch cán bộ đi cơ sở")
+    admin.fill("#document_number", "296-KH/TĐTN-TCKT")
+    admin.click("form[method=post] button.primary")
+    admin.wait_for_selector("text=Miễn giảm")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Assignment)) == 2
+
+    # the cadre: temporary password, changed first, then the phone works offline
+    context = open_browser("cadre")
+    page = context.new_page()
+    _sign_in(page, base, "canbomau", temporary["canbomau"])
+    page.wait_for_url(f"{base}/auth/password")
+    page.fill("#current", temporary["canbomau"])
+    page.fill("#new", "mat-khau-rieng-1")
+    page.fill("#confirm", "mat-khau-rieng-1")
+    page.click("button.primary")
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/visits/new")
+    wait_for_worker(page)
+    page.wait_for_function("document.getElementById('unit_id').options.length > 1")
+    empty_server.recorder.wait_idle()
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("#visit-form[data-ready='true']")
+    options = page.eval_on_selector_all("#unit_id option", "os => os.map((o) => o.textContent)")
+    assert set(options[1:3]) == {"Đoàn xã Mẫu Sơn", "Đoàn phường Thử Nghiệm"}  # assigned first
+    assert "Đoàn xã Không Giao" not in options
+    day = (date.today() - timedelta(days=1)).isoformat()
+    page.select_option("#unit_id", label="Đoàn xã Mẫu Sơn")
+    page.fill("#start_date", day)
+    page.fill("#end_date", day)
+    page.check("input[name=form][value=survey]")
+    page.fill("#summary", "Khảo sát ngoại tuyến")
+    page.click("#visit-form button[type=submit]")
+    wait_waiting(page, 1)
+    context.set_offline(False)
+    wait_waiting(page, 0)
+    eventually(lambda: summaries(app) == ["Khảo sát ngoại tuyến"])
+    with app.app_context():
+        assert not db.session.scalar(select(User).where(User.username == "canbomau")).must_change_password
+
+
+def test_admin_pages_fit_a_360px_phone(live_server, open_browser):
+    context = open_browser()
+    page = context.new_page()
+    page.set_viewport_size({"width": 360, "height": 740})
+    _sign_in(page, live_server.url, "admin", PASSWORD)
+    for path in ("/admin/", "/admin/users", "/admin/users/new", "/admin/units", "/admin/units/merge",
+                 "/admin/import/units", "/admin/assignments", "/admin/placements", "/admin/plans",
+                 "/admin/topics", "/admin/tokens"):
+        page.goto(f"{live_server.url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, (path, width)
