@@ -113,7 +113,7 @@ def _require_password_change():
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    form = ChangePasswordForm()
+    form = ChangePasswordForm(username=current_user.username)
     if form.validate_on_submit():
         if services.change_own_password(current_user, form.current.data, form.new.data):
             flash(_("Your password has been changed."), "success")
