@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from flask_babel import force_locale
 from flask.cli import AppGroup
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from server.auth import services

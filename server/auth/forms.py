@@ -11,7 +11,6 @@ from server.forms import Form
 from server.i18n import LOCALES
 
 
-
 class SignInForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)],
                            render_kw={"autocomplete": "username", "autocapitalize": "none"})
