@@ -27,6 +27,8 @@ def hash_secret(secret: str) -> str:
 
 def authenticate(username: str, password: str) -> User | None:
     """The active user with this username and password, or None."""
+    # no username holds a NUL, and PostgreSQL refuses one in a query parameter (a 500, not a "no")
+    username = username.replace("\x00", "\ufffd")
     user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
         from werkzeug.security import check_password_hash
@@ -40,7 +42,7 @@ def authenticate(username: str, password: str) -> User | None:
 
 def record_failed_sign_in(username: str, via: str, address: str | None) -> None:
     """Audit a wrong password (or unknown or deactivated account): who was tried, from where, how."""
-    name = username.strip().lower()[:80]
+    name = username.replace("\x00", "\ufffd").strip().lower()[:80]
     user_id = db.session.scalar(select(User.id).where(User.username == name))
     record("sign_in_failed", "user", user_id if user_id is not None else "unknown", actor_id=None,
            username=name, address=address, via=via)
