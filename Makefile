@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
+PORT ?= 5000
 
 .PHONY: run test lint translations clean
 
@@ -21,7 +22,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) demo-data
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Serving http://127.0.0.1:$(PORT) - stop with Ctrl+C; another port: make run PORT=5001"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.installed
 	@# Browser tests use Debian's Chromium; elsewhere fall back to Playwright's own download.

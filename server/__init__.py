@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import config as config_module
 from server.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
@@ -38,11 +39,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     compress.init_app(app)
     i18n.init_app(app, babel)
 
+    if app.config["PROXIES"] > 0:
+        n = app.config["PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
+
     _register_blueprints(app)
 
-    from server import cli, errors, transaction
+    from server import cli, errors, security, transaction
 
     transaction.init_app(app)
+    security.init_app(app)
     errors.register(app)
     cli.register(app)
     return app

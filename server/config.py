@@ -47,9 +47,19 @@ def from_environment(instance_path: Path = INSTANCE_PATH) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": https,
         "REMEMBER_COOKIE_SECURE": https,
+        # __Host-: the browser keeps such a cookie only if Secure, for this host, on path / (no
+        # sibling subdomain can plant or read it); plain http cannot set it, hence only under HTTPS
+        "SESSION_COOKIE_NAME": "__Host-session" if https else "session",
+        "REMEMBER_COOKIE_NAME": "__Host-remember_token" if https else "remember_token",
         "PREFERRED_URL_SCHEME": "https" if https else "http",
         "PERMANENT_SESSION_LIFETIME": timedelta(days=int(os.environ.get("DICOSO_SESSION_DAYS", "14"))),
         "DEVICE_TOKEN_DAYS": int(os.environ.get("DICOSO_DEVICE_TOKEN_DAYS", "180")),
+        # unused for this long, a web session or a device token ends before its lifetime is up
+        "SESSION_IDLE": timedelta(hours=float(os.environ.get("DICOSO_SESSION_IDLE_HOURS", "72"))),
+        "DEVICE_TOKEN_IDLE": timedelta(days=float(os.environ.get("DICOSO_DEVICE_TOKEN_IDLE_DAYS", "60"))),
+        # how many reverse proxies stand in front of the app: X-Forwarded-For/-Proto are believed
+        # from that many hops and no more (0: ignored, the peer's address is the client's)
+        "PROXIES": int(os.environ.get("DICOSO_PROXIES", "0")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "BABEL_DEFAULT_LOCALE": "vi",

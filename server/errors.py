@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -38,8 +38,15 @@ def handle_http_error(error: HTTPException):
     status = error.code or 500
     if wants_json():
         code = (error.name or "error").lower().replace(" ", "_")
-        return api_error(status, code, _message(status))
-    return render_template("errors/page.html", status=status, message=_message(status)), status
+        response, status = api_error(status, code, _message(status))
+    else:
+        response = make_response(render_template("errors/page.html", status=status,
+                                                 message=_message(status)), status)
+    # the exception's own headers: Allow on a 405 (RFC 9110 requires it)
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response, status
 
 
 def handle_unexpected(error: Exception):

@@ -39,6 +39,31 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+#: no request of this API nests deeper than a few levels; anything deeper is refused before use
+MAX_DEPTH = 32
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """True when ``value`` nests containers more than ``limit`` deep (iterative: no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def _too_deep() -> ApiError:
+    return ApiError(400, "too_deep", _("The body nests too deeply."))
+
+
 def read_json(limit: int = MIB) -> Any:
     """The request's JSON body; 415 if not JSON, 413 if over ``limit`` bytes, 400 if malformed."""
     if request.mimetype != "application/json":
@@ -54,6 +79,12 @@ def read_json(limit: int = MIB) -> Any:
     if len(data) > limit:
         raise _too_large()
     try:
-        return json.loads(data, parse_constant=_reject_constant)
+        body = json.loads(data, parse_constant=_reject_constant)
+    except RecursionError as error:  # the parser recurses once per level: tens of thousands overflow
+        raise _too_deep() from error
     except (ValueError, UnicodeDecodeError) as error:
         raise ApiError(400, "malformed_json", _("The body is not valid JSON.")) from error
+    # a body that parsed may still be deep enough to overflow whatever walks it next (validation)
+    if _depth_exceeds(body, MAX_DEPTH):
+        raise _too_deep()
+    return body

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from server.auth import services
 from server.auth.models import Role, User
+from server.auth.passwords import password_problem
 from server.extensions import db
 from server.transaction import commits
 from server.units.models import Unit, UnitKind
@@ -31,8 +34,11 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 def create(username: str, full_name: str, role: str, unit_code: str, unit_name: str | None,
            password: str, probationary: bool, locale: str) -> None:
     """Create a user; the password is asked for, never defaulted."""
-    if len(password) < 10:
-        raise click.BadParameter("use at least 10 characters", param_hint="--password")
+    # the rule's messages are translated: the terminal speaks English, as the rest of the CLI
+    with current_app.test_request_context(), force_locale("en"):
+        problem = password_problem(password, username)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
     unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
     if unit is None and unit_name:
         unit = create_unit(unit_name, UnitKind.PROVINCE, code=unit_code)

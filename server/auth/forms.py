@@ -6,11 +6,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField
 from wtforms.validators import AnyOf, DataRequired, EqualTo, Length, ValidationError
 
+from server.auth.passwords import MAX_LENGTH, password_problem
 from server.forms import Form
 from server.i18n import LOCALES
-
-#: as ``flask users create`` asks
-MIN_PASSWORD_LENGTH = 10
 
 
 class SignInForm(Form):
@@ -32,12 +30,19 @@ class ChangePasswordForm(Form):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)],
                             render_kw={"autocomplete": "current-password"})
     new = PasswordField(_l("New password"),
-                        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+                        validators=[DataRequired(), Length(max=MAX_LENGTH)],
                         render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("New password again"),
                             validators=[DataRequired(), EqualTo("new", _l("The two new passwords differ."))],
                             render_kw={"autocomplete": "new-password"})
 
+    def __init__(self, *args, username: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._username = username
+
     def validate_new(self, field) -> None:
         if field.data and field.data == self.current.data:
             raise ValidationError(_l("Choose a password different from the current one."))
+        problem = password_problem(field.data or "", self._username)
+        if problem:
+            raise ValidationError(problem)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from flask_login import UserMixin
@@ -80,8 +80,14 @@ class WebSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: the last request seen (written at most every few minutes); unused too long, it ends
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+    def is_live(self, now: datetime, idle: timedelta) -> bool:
+        seen = self.last_seen_at or self.created_at
+        return now < self.expires_at and now - seen < idle and self.user.active
 
 
 class DeviceToken(Base):
@@ -100,5 +106,7 @@ class DeviceToken(Base):
 
     user: Mapped[User] = relationship()
 
-    def is_usable(self, now: datetime) -> bool:
-        return self.revoked_at is None and now < self.expires_at and self.user.active
+    def is_usable(self, now: datetime, idle: timedelta | None = None) -> bool:
+        if self.revoked_at is not None or now >= self.expires_at or not self.user.active:
+            return False
+        return idle is None or now - (self.last_used_at or self.created_at) < idle

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import delete, select, update
 from werkzeug.security import generate_password_hash
 
@@ -26,6 +27,8 @@ def hash_secret(secret: str) -> str:
 
 def authenticate(username: str, password: str) -> User | None:
     """The active user with this username and password, or None."""
+    # no username holds a NUL, and PostgreSQL refuses one in a query parameter (a 500, not a "no")
+    username = username.replace("\x00", "\ufffd")
     user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
         from werkzeug.security import check_password_hash
@@ -37,21 +40,38 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
+def record_failed_sign_in(username: str, via: str, address: str | None) -> None:
+    """Audit a wrong password (or unknown or deactivated account): who was tried, from where, how."""
+    name = username.replace("\x00", "\ufffd").strip().lower()[:80]
+    user_id = db.session.scalar(select(User.id).where(User.username == name))
+    record("sign_in_failed", "user", user_id if user_id is not None else "unknown", actor_id=None,
+           username=name, address=address, via=via)
+
+
 def start_web_session(user: User, lifetime: timedelta) -> str:
     """Open a server-side web session for ``user``; return the key for the session cookie."""
     key = secrets.token_urlsafe(32)
-    db.session.add(WebSession(key_hash=hash_secret(key), user=user, expires_at=utcnow() + lifetime))
+    now = utcnow()
+    db.session.add(WebSession(key_hash=hash_secret(key), user=user, created_at=now, last_seen_at=now,
+                              expires_at=now + lifetime))
     user.session_key = key
     record("sign_in", "user", user.id, actor_id=user.id)
     return key
 
 
+#: last_seen_at is written at most this often, so browsing does not write on every page
+TOUCH_INTERVAL = timedelta(minutes=5)
+
+
 def load_web_session(key: str, now: datetime | None = None) -> User | None:
-    """The user of a live web session, or None if it ended, expired or the user was deactivated."""
+    """The user of a live web session, or None if it ended, expired, went unused longer than
+    ``SESSION_IDLE`` or the user was deactivated."""
     now = now or utcnow()
     web_session = db.session.scalar(select(WebSession).where(WebSession.key_hash == hash_secret(key)))
-    if web_session is None or web_session.expires_at <= now or not web_session.user.active:
+    if web_session is None or not web_session.is_live(now, current_app.config["SESSION_IDLE"]):
         return None
+    if web_session.last_seen_at is None or now - web_session.last_seen_at > TOUCH_INTERVAL:
+        web_session.last_seen_at = now
     user = web_session.user
     user.session_key = key
     return user

@@ -20,9 +20,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
-from server.auth import services
+from server.audit.services import record
+from server.auth import services, throttle
 from server.auth.forms import ChangePasswordForm, LanguageForm, SignInForm
 from server.extensions import limiter, login_manager
+
+
+def _sign_in_request_limit() -> str:
+    """Requests per address, wrong or right (an office behind one proxy signs in together)."""
+    return current_app.config.get("SIGN_IN_RATE_LIMIT", "60 per minute")
+
 
 bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
 
@@ -44,14 +51,19 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(_sign_in_request_limit, methods=["POST"])
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = SignInForm()
     if form.validate_on_submit():
+        if throttle.sign_in_blocked(form.username.data):
+            form.password.errors.append(_("Too many wrong passwords. Please wait 15 minutes and try again."))
+            return render_template("auth/sign_in.html", form=form), 429
         user = services.authenticate(form.username.data, form.password.data)
         if user is None:
+            throttle.count_failure(form.username.data)
+            services.record_failed_sign_in(form.username.data, "web", request.remote_addr)
             form.password.errors.append(_("Wrong username or password."))
         else:
             lang = session.get("lang")
@@ -75,6 +87,7 @@ def sign_in():
 def sign_out():
     if current_user.is_authenticated:
         services.end_web_session(current_user.get_id())
+        record("sign_out", "user", current_user.id, actor_id=current_user.id)
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
@@ -113,7 +126,7 @@ def _require_password_change():
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    form = ChangePasswordForm()
+    form = ChangePasswordForm(username=current_user.username)
     if form.validate_on_submit():
         if services.change_own_password(current_user, form.current.data, form.new.data):
             flash(_("Your password has been changed."), "success")

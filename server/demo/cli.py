@@ -6,7 +6,14 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from server.demo.data import ADMIN, DEMO_PASSWORD, FULL_TIME_CADRES, PROBATIONARY_CADRES, SUPERVISORS
+from server.demo.data import (
+    ADMIN,
+    DEMO_PASSWORD,
+    FULL_TIME_CADRES,
+    LOCAL_SUPERVISORS,
+    PROBATIONARY_CADRES,
+    SUPERVISORS,
+)
 from server.demo.loader import load_demo_data
 from server.transaction import commits
 
@@ -25,7 +32,10 @@ def demo_data(force: bool) -> None:
     counts = load_demo_data()
     click.echo("Demo data ready: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
     click.echo(f"Demo sign-ins (password: {DEMO_PASSWORD}):")
-    for label, people in [("admin", [ADMIN]), ("supervisor", SUPERVISORS[:1]),
-                          ("cadre", FULL_TIME_CADRES[:1]), ("probationary cadre", PROBATIONARY_CADRES[:1])]:
-        username, name, _ = people[0]
-        click.echo(f"  {label:<19} {username:<10} ({name})")
+    rows = [("admin", ADMIN), *(("supervisor, province", p) for p in SUPERVISORS),
+            *((f"supervisor, unit {p[3]}", p) for p in LOCAL_SUPERVISORS),
+            *(("cadre", p) for p in FULL_TIME_CADRES),
+            *(("probationary cadre", p) for p in PROBATIONARY_CADRES)]
+    for label, person in rows:
+        click.echo(f"  {label:<24} {person[0]:<10} ({person[1]})")
+    click.echo("Stop the server with Ctrl+C; another port: make run PORT=5001")

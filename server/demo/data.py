@@ -36,6 +36,12 @@ SUPERVISORS = [
     ("giamsat", "Hoàng Văn Duyệt", "Phó Bí thư Tỉnh đoàn"),
     ("giamsat2", "Lý Thị Kiểm Tra", "Trưởng Ban Tổ chức - Kiểm tra"),
 ]
+# Supervisors below the province: each reviews only the visits to their own union (unit code),
+# so the demo shows a scope boundary (one sees Tam Thanh's visits, the other Đồng Đăng's).
+LOCAL_SUPERVISORS = [
+    ("giamsat3", "Đàm Thị Phường Mẫu", "Bí thư Đoàn phường Tam Thanh", "20-P01"),
+    ("giamsat4", "Triệu Văn Xã Mẫu", "Bí thư Đoàn xã Đồng Đăng", "20-X01"),
+]
 FULL_TIME_CADRES = [
     ("canbo", "Nông Văn Mẫu", "Phó Ban Phong trào"),
     ("canbo2", "Lương Thị Thử", "Ủy viên Ban Tuyên giáo"),

@@ -80,11 +80,11 @@ def _topics(added: dict[str, int]) -> list[Topic]:
 
 
 def _people(province: Unit, added: dict[str, int]) -> dict[str, list[User]]:
-    def get_or_create(person: tuple[str, str, str], role: str, **flags) -> User:
+    def get_or_create(person: tuple[str, str, str], role: str, unit: Unit | None = None, **flags) -> User:
         username, full_name, position = person
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
-            user = create_user(username, full_name, data.DEMO_PASSWORD, province, role,
+            user = create_user(username, full_name, data.DEMO_PASSWORD, unit or province, role,
                                position=position, **flags)
             added["users"] += 1
         return user
@@ -92,6 +92,10 @@ def _people(province: Unit, added: dict[str, int]) -> dict[str, list[User]]:
     return {
         "admin": [get_or_create(data.ADMIN, Role.ADMIN, is_full_time=False)],
         "supervisors": [get_or_create(p, Role.SUPERVISOR) for p in data.SUPERVISORS],
+        "local_supervisors": [
+            get_or_create((username, name, position), Role.SUPERVISOR,
+                          db.session.scalar(select(Unit).where(Unit.code == code)))
+            for username, name, position, code in data.LOCAL_SUPERVISORS],
         "cadres": [get_or_create(p, Role.CADRE) for p in data.FULL_TIME_CADRES],
         "probationary": [get_or_create(p, Role.CADRE, is_full_time=False, is_probationary=True)
                          for p in data.PROBATIONARY_CADRES],

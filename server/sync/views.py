@@ -60,7 +60,8 @@ def bootstrap():
     else:
         response = jsonify({**body, "server_time": utcnow().isoformat()})
     response.set_etag(etag)
-    response.headers["Cache-Control"] = "private, no-cache"
+    # no-store: it holds the caller's data; the app keeps the ETag itself and sends If-None-Match
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

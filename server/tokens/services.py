@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -36,13 +37,14 @@ def issue_token(user: User, name: str, days: int) -> tuple[DeviceToken, str]:
 
 
 def find_usable_token(secret: str, now: datetime | None = None) -> DeviceToken | None:
-    """The live token with this secret (not revoked, not expired, active user), or None."""
+    """The live token with this secret (not revoked, not expired, used within
+    ``DEVICE_TOKEN_IDLE``, active user), or None."""
     now = now or utcnow()
     token = db.session.scalar(
         select(DeviceToken).options(joinedload(DeviceToken.user))
         .where(DeviceToken.token_hash == hash_secret(secret))
     )
-    if token is None or not token.is_usable(now):
+    if token is None or not token.is_usable(now, current_app.config["DEVICE_TOKEN_IDLE"]):
         return None
     if token.last_used_at is None or now - token.last_used_at > TOUCH_INTERVAL:
         token.last_used_at = now

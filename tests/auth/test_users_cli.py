@@ -21,7 +21,7 @@ def test_create_user_asks_for_the_password(app, runner, world):
 def test_create_user_refuses_short_passwords_and_unknown_units(runner, world):
     short = runner.invoke(args=["users", "create", "x", "--full-name", "X", "--unit-code", "T1",
                                 "--password", "short"])
-    assert short.exit_code != 0 and "10 characters" in short.output
+    assert short.exit_code != 0 and "8 characters" in short.output
     unknown = runner.invoke(args=["users", "create", "x", "--full-name", "X", "--unit-code", "nope",
                                   "--password", "long-enough-pw"])
     assert unknown.exit_code != 0 and "no unit" in unknown.output

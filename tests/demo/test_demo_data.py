@@ -57,3 +57,17 @@ def test_demo_data_refuses_a_server_database_without_force():
     result = app.test_cli_runner().invoke(args=["demo-data"])
     assert result.exit_code != 0
     assert "--force" in result.output
+
+
+def test_demo_lists_every_account_and_has_supervisors_below_the_province(app, runner):
+    from server.auth.models import User
+    from server.demo.data import FULL_TIME_CADRES, LOCAL_SUPERVISORS, PROBATIONARY_CADRES, SUPERVISORS
+
+    result = runner.invoke(args=["demo-data"])
+    assert result.exit_code == 0, result.output
+    for person in [*SUPERVISORS, *LOCAL_SUPERVISORS, *FULL_TIME_CADRES, *PROBATIONARY_CADRES]:
+        assert f" {person[0]} " in result.output, person[0]
+    assert "Ctrl+C" in result.output
+    with app.app_context():
+        local = db.session.scalar(select(User).where(User.username == LOCAL_SUPERVISORS[0][0]))
+        assert local.role == "supervisor" and local.unit.parent_id is not None

@@ -161,12 +161,18 @@ def test_last_used_is_written_only_every_few_minutes(app, client, world):
 
 
 def test_issuing_is_rate_limited_with_a_json_429(make_app, world):
-    app = make_app(RATELIMIT_ENABLED=True)
+    app = make_app(RATELIMIT_ENABLED=True, TOKEN_RATE_LIMIT="12 per minute")
     client = app.test_client()
     statuses = [client.post("/api/v1/tokens", json={"username": "cadre", "password": "wrong",
                                                      "device_name": "x"}).status_code for _ in range(11)]
+    # ten wrong passwords for one account from one address, then it waits (tests/auth/test_throttle.py)
     assert statuses[:10] == [401] * 10 and statuses[10] == 429
-    body = client.post("/api/v1/tokens", json={}).get_json()
+    assert client.post("/api/v1/tokens", json={"username": "cadre", "password": "wrong", "device_name": "x"}
+                       ).get_json()["error"]["code"] == "too_many_failures"
+    # and any requests past the per-address limit
+    response = client.post("/api/v1/tokens", json={})
+    body = response.get_json()
+    assert response.status_code == 429
     assert body["error"]["code"] == "too_many_requests"
     assert body["error"]["message"] == "Quá nhiều yêu cầu. Vui lòng chờ một lát rồi thử lại."
 
