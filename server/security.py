@@ -39,10 +39,12 @@ def _harden(response: Response) -> Response:
     headers["Permissions-Policy"] = "camera=(), microphone=(), payment=(), geolocation=(self)"
     if request.is_secure or _https():
         headers["Strict-Transport-Security"] = "max-age=31536000"
-    # Pages, exports and API answers carry someone's data: no browser or proxy cache keeps them
-    # (the service worker fetches the pages it keeps itself, into its own Cache Storage).
+    # Pages, exports and API answers carry someone's data: no shared cache keeps them. API answers
+    # and files are not kept at all; pages are "private, no-cache" (revalidated every time) because
+    # Chromium's service worker stalls navigations answered with no-store (a browser test hung).
     if request.endpoint not in _SHARED and "Cache-Control" not in headers:
-        headers["Cache-Control"] = "no-store"
+        page = response.mimetype == "text/html"
+        headers["Cache-Control"] = "private, no-cache" if page else "no-store"
     return response
 
 
