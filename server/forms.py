@@ -29,6 +29,13 @@ WTFORMS_MESSAGES = (
 )
 
 
+def optional_int(value: Any) -> int | None:
+    """Coerce a select's value: the empty choice is None."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
 class _CatalogTranslations:
     """WTForms' translations interface over the current request's Flask-Babel catalogs."""
 

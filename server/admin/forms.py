@@ -28,17 +28,11 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from server.auth.models import Role
-from server.forms import Form
+from server.forms import Form, optional_int
 from server.i18n import LOCALES
 from server.units.models import UnitKind
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
-
-
-def optional_int(value: Any) -> int | None:
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 def role_choices() -> list[tuple[str, Any]]:

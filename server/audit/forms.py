@@ -10,18 +10,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from server.audit.queries import AuditFilter
-from server.forms import Form
-
-
-def _optional_int(value: Any) -> int | None:
-    return None if value in (None, "", "None") else int(value)
+from server.forms import Form, optional_int
 
 
 class AuditFilterForm(Form):
     class Meta:
         csrf = False
 
-    actor = SelectField(_l("Who"), coerce=_optional_int, validators=[Optional()])
+    actor = SelectField(_l("Who"), coerce=optional_int, validators=[Optional()])
     action = SelectField(_l("Action"), validators=[Optional()])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])

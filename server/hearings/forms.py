@@ -7,18 +7,12 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from server.forms import Form
+from server.forms import Form, optional_int
 from server.visits import rules
 
 
-def _optional_int(value: object) -> int | None:
-    if value in (None, "", "None"):
-        return None
-    return int(value)  # type: ignore[arg-type]
-
-
 class OpenHearingForm(Form):
-    unit_id = SelectField(_l("Units heard (the subtree of)"), coerce=_optional_int,
+    unit_id = SelectField(_l("Units heard (the subtree of)"), coerce=optional_int,
                           validators=[InputRequired(_l("Choose a unit."))])
     month = StringField(_l("Month heard"), validators=[
         InputRequired(_l("Enter the month.")),
@@ -37,9 +31,9 @@ class ConclusionForm(Form):
 class DirectionForm(Form):
     text = TextAreaField(_l("Direction"), validators=[DataRequired(_l("Write the direction.")),
                                                       Length(max=rules.MAX_TEXT)])
-    unit_id = SelectField(_l("Unit (optional)"), coerce=_optional_int, validators=[Optional()],
+    unit_id = SelectField(_l("Unit (optional)"), coerce=optional_int, validators=[Optional()],
                           validate_choice=False)
-    topic_id = SelectField(_l("Topic (optional)"), coerce=_optional_int, validators=[Optional()],
+    topic_id = SelectField(_l("Topic (optional)"), coerce=optional_int, validators=[Optional()],
                            validate_choice=False)
     due_date = DateField(_l("Due by"), validators=[InputRequired(_l("Enter the due date."))])
 

@@ -16,16 +16,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from server.forms import Form
+from server.forms import Form, optional_int
 from server.review.queue import QueueFilter
 from server.visits.labels import FORM_LABELS, STATUS_LABELS
 from server.visits.rules import MAX_TEXT
-
-
-def _optional_int(value: Any) -> int | None:
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 class QueueFilterForm(Form):
@@ -38,8 +32,8 @@ class QueueFilterForm(Form):
     status = SelectField(_l("Status"), default="submitted", validators=[Optional()],
                          choices=[SelectChoice("", _l("All"))]
                          + [SelectChoice(code, label) for code, label in STATUS_LABELS.items()])
-    unit = SelectField(_l("Unit (with the units below it)"), coerce=_optional_int, validators=[Optional()])
-    cadre = SelectField(_l("Cadre"), coerce=_optional_int, validators=[Optional()])
+    unit = SelectField(_l("Unit (with the units below it)"), coerce=optional_int, validators=[Optional()])
+    cadre = SelectField(_l("Cadre"), coerce=optional_int, validators=[Optional()])
     #: in place of the lists when a province has too many units or cadres to list
     unit_code = StringField(_l("Unit code (with the units below it)"),
                             validators=[Optional(), Length(max=20)])

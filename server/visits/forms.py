@@ -29,18 +29,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from server.forms import Form
+from server.forms import Form, optional_int
 from server.visits import rules
 from server.visits.labels import FORM_LABELS
 from server.visits.models import Visit
 from server.visits.store import snapshot
 from server.visits.wire import CONTENT_FIELDS, VisitIn, content_of
-
-
-def _optional_int(value: Any) -> int | None:
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 def _choices(pairs) -> list[SelectChoice]:
@@ -72,9 +66,9 @@ class LocationField(HiddenField):
 class VisitForm(Form):
     id = HiddenField()
     base_version = HiddenField()
-    unit_id = SelectField(_l("Unit visited"), coerce=_optional_int,
+    unit_id = SelectField(_l("Unit visited"), coerce=optional_int,
                           validators=[InputRequired(_l("Choose the unit you visited."))])
-    placement_id = SelectField(_l("Placement"), coerce=_optional_int, validators=[Optional()])
+    placement_id = SelectField(_l("Placement"), coerce=optional_int, validators=[Optional()])
     start_date = DateField(_l("From"), validators=[InputRequired(_l("Enter the start date."))])
     end_date = DateField(_l("To"), validators=[InputRequired(_l("Enter the end date."))])
     form = RadioField(_l("Form of the visit"), choices=_choices(FORM_LABELS.items()),
