@@ -118,6 +118,19 @@ async function cachedPage(url) {
     || (await caches.match(OFFLINE_URL, {cacheName: PRECACHE}));
 }
 
+const APP_PAGES = new Set(SHELL.pages);
+
+// Any other page (review, reports, administration): the network only. Those pages are never
+// stored, so a supervisor never sees a stale copy (a visit still "waiting" after they returned it),
+// and another person's data never sits in this browser's cache.
+async function networkOnly(event) {
+  try {
+    return await fetch(event.request);
+  } catch (error) {
+    return (await caches.match(OFFLINE_URL, {cacheName: PRECACHE})) || Response.error();
+  }
+}
+
 async function networkFirst(event) {
   const url = new URL(event.request.url);
   const storable = !url.search || url.searchParams.get('source') === 'pwa';
@@ -161,7 +174,7 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin) return;
   if (url.pathname.startsWith('/api/')) return; // API answers live in IndexedDB, never in the Cache API
   if (request.mode === 'navigate') {
-    event.respondWith(networkFirst(event));
+    event.respondWith(APP_PAGES.has(url.pathname) ? networkFirst(event) : networkOnly(event));
   } else if (PRECACHED.has(canonical(url.pathname))) {
     event.respondWith(cacheFirst(event));
   }

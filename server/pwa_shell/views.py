@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, g, render_template, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    get_flashed_messages,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 
 from server.pwa_shell import services
 
@@ -63,6 +73,18 @@ def asset(version: str, filename: str):
     return response
 
 
+def page_flashes() -> list[tuple[str, str]]:
+    """The flash messages for a page the person opens, not for a copy the service worker fetches.
+
+    The worker refreshes its offline pages in the background (`Sec-Fetch-Mode: same-origin`); if that
+    fetch took the messages, the page the person is being redirected to would show none, and the
+    cached copy would show a stale one offline.
+    """
+    if request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate":
+        return []
+    return get_flashed_messages(with_categories=True)
+
+
 @bp.app_context_processor
 def _asset_helpers() -> dict:
-    return {"asset_url": asset_url}
+    return {"asset_url": asset_url, "page_flashes": page_flashes}

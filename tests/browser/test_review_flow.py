@@ -21,6 +21,8 @@ def test_a_visit_goes_from_phone_to_review_and_back(live_server, open_browser):
 
     office = open_browser("office", fast_sync=False)
     supervisor = office.new_page()
+    missing = []
+    supervisor.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
     sign_in(supervisor, live_server.url, username="sup", next_path="/review/")
     supervisor.click("#queue-list a.queue-main")
     supervisor.fill("#comment", "Ghi rõ số đoàn viên tham gia")
@@ -66,3 +68,16 @@ def test_a_visit_goes_from_phone_to_review_and_back(live_server, open_browser):
     cadre.wait_for_selector("#visit-form[data-locked='true']")
     assert "đã được duyệt" in cadre.inner_text("#form-message")
     assert cadre.is_disabled("#visit-form button[type=submit]")
+
+    # The review pages the supervisor opened were never stored by the service worker: a stale copy
+    # could show a returned visit as still waiting, and it is another person's data.
+    stored = supervisor.evaluate("""async () => {
+        const keys = [];
+        for (const name of await caches.keys()) {
+            for (const request of await (await caches.open(name)).keys()) keys.push(request.url);
+        }
+        return keys;
+    }""")
+    assert stored, "the service worker should have cached the app shell"
+    assert not [url for url in stored if "/review/" in url], stored
+    assert not missing, missing  # every script and file the review pages ask for exists

@@ -63,7 +63,7 @@ def test_demo_lists_every_account_and_has_supervisors_below_the_province(app, ru
     from server.auth.models import User
     from server.demo.data import FULL_TIME_CADRES, LOCAL_SUPERVISORS, PROBATIONARY_CADRES, SUPERVISORS
 
-    result = runner.invoke(args=["demo-data"])
+    result = runner.invoke(args=["demo-data", "--force"])
     assert result.exit_code == 0, result.output
     for person in [*SUPERVISORS, *LOCAL_SUPERVISORS, *FULL_TIME_CADRES, *PROBATIONARY_CADRES]:
         assert f" {person[0]} " in result.output, person[0]
