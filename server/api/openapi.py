@@ -18,14 +18,20 @@ from marshmallow import Schema, fields
 F = TypeVar("F", bound=Callable)
 
 _DESCRIPTIONS = {
-    "400": "Malformed request (bad envelope, bad query, CSRF failure)",
-    "401": "No, unknown, revoked or expired device token",
+    "400": "Malformed request: not valid JSON or gzip, nested too deeply, a bad envelope, query or "
+           "token request, or a session-cookie request without its CSRF token",
+    "401": "No, unknown, revoked, idle or expired device token (or a wrong password)",
     "403": "Not allowed",
     "404": "Not found (also someone else's)",
-    "413": "Body too large (over 1 MiB after decompression) or too many items",
+    "413": "Body too large (over its limit after decompression) or too many items",
     "415": "Not JSON, or an unsupported Content-Encoding",
-    "429": "Too many requests",
+    "429": "Too many requests (or too many wrong passwords)",
     "503": "Busy, retry",
+}
+#: headers an error answer always carries, by status
+_ERROR_HEADERS = {
+    "401": {"WWW-Authenticate": {"description": "Bearer realm=\"dicoso\": sign the device in again",
+                                 "schema": {"type": "string"}}},
 }
 
 
@@ -48,6 +54,8 @@ def responses(ok: dict[str, dict], *errors: int) -> dict[str, Any]:
     out: dict[str, Any] = dict(ok)
     for status in errors:
         out[str(status)] = json_body(ErrorSchema, _DESCRIPTIONS[str(status)])
+        if str(status) in _ERROR_HEADERS:
+            out[str(status)]["headers"] = _ERROR_HEADERS[str(status)]
     return out
 
 

@@ -5,13 +5,13 @@ push envelope (``accounts``, ``directions_done``) with the same result kinds."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validates
 
-from server.api.validation import Length, OneOf, Text, id_field
+from server.api.validation import Length, OneOf, Text, UtcDateTime, id_field
 from server.hearings.models import Direction, DirectionState, MonthlyAccount
 from server.time import today
 from server.visits import rules
@@ -54,7 +54,7 @@ class AccountIn(AccountContent):
     id = fields.UUID(required=True, metadata={"description": "UUID made by the client"})
     base_version = id_field(load_default=None, allow_none=True,
                             metadata={"description": "null for a new account, else the version edited"})
-    client_updated_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
+    client_updated_at = UtcDateTime(load_default=None, allow_none=True)
 
     @validates("month")
     def check_month(self, value: date, **kwargs: Any) -> None:
@@ -75,8 +75,8 @@ class DirectionDoneIn(Schema):
     direction_id = id_field(required=True)
     base_version = id_field(required=True, metadata={"description": "the direction version seen"})
     note = Text(load_default="", validate=Length(max=rules.MAX_TEXT))
-    done_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC,
-                                   metadata={"description": "when the cadre marked it (device clock)"})
+    done_at = UtcDateTime(load_default=None, allow_none=True,
+                          metadata={"description": "when the cadre marked it (device clock)"})
 
 
 class DirectionOut(Schema):

@@ -35,6 +35,7 @@ from server.visits.store import ConcurrentChange, snapshot
 from server.visits.wire import VisitOut, to_wire
 
 bp = api_blueprint("sync", __name__)
+_ETAG = {"ETag": {"description": "send it back in If-None-Match", "schema": {"type": "string"}}}
 
 
 def _push_limit() -> str:
@@ -49,8 +50,9 @@ def _api_limit() -> str:
 @limiter.limit(_api_limit, key_func=rate_limit_key)
 @api_login_required
 @document(summary="Everything a device needs offline (ETag; 304 when unchanged)",
-          responses=responses({"200": json_body(BootstrapResponse),
-                               "304": {"description": "Not modified"}}, 401, 429))
+          responses=responses({"200": {**json_body(BootstrapResponse), "headers": _ETAG},
+                               "304": {"description": "Not modified (If-None-Match held the ETag)",
+                                       "headers": _ETAG}}, 401, 429))
 def bootstrap():
     body = services.bootstrap(api_user())
     # The ETag covers the data, not the clock: an unchanged bootstrap answers 304.
@@ -70,6 +72,10 @@ def bootstrap():
 @api_login_required
 @document(
     summary="Push visits, monthly accounts and directions done; one result per item, in order",
+    description="The envelope (device_id and the three arrays) is checked first: a bad one answers "
+                "400, more than 200 visits 413. Then each item is checked and applied on its own: an "
+                "item that does not match its schema (or refers to something not the caller's) "
+                "answers `invalid` in its place, with `errors`, and the rest of the batch goes on.",
     requestBody={"required": True, "content": {"application/json": {"schema": PushRequest}}},
     responses=responses({"200": json_body(PushResponse)}, 400, 401, 413, 415, 429, 503),
 )

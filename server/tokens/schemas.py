@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from server.api.validation import Length, Text
+from server.api.validation import Length, Text, Utf8String
 
 
 class TokenRequest(Schema):
     """Sign a device in: username and password, or (without them) the current web session."""
 
     username = Text(validate=Length(1, 80))
-    password = fields.String(validate=Length(1, 200))
+    password = Utf8String(validate=Length(1, 200))
     device_name = Text(required=True, validate=Length(1, 100))
 
 

@@ -8,7 +8,7 @@ from flask_limiter.util import get_remote_address
 from marshmallow import ValidationError
 
 from server.api.auth import api_login_required, api_user, authenticate_request, bearer_secret
-from server.api.blueprint import api_blueprint
+from server.api.blueprint import api_blueprint, rate_limit_key
 from server.api.body import read_json
 from server.api.errors import ApiError, not_found, unauthorized
 from server.api.openapi import document, json_body, responses
@@ -28,6 +28,10 @@ def _dump(token: DeviceToken) -> dict:
     schema = TokenOut()
     return schema.dump({**{k: getattr(token, k) for k in schema.fields if k != "current"},
                         "current": current is not None and current.id == token.id})
+
+
+def _api_limit() -> str:
+    return current_app.config.get("API_RATE_LIMIT", "600 per minute")
 
 
 def _issue_limit() -> str:
@@ -81,6 +85,7 @@ def issue():
 
 
 @bp.get("/tokens")
+@limiter.limit(_api_limit, key_func=rate_limit_key)
 @api_login_required
 @document(summary="List the caller's device tokens",
           responses=responses({"200": json_body(TokenList)}, 401, 429))
@@ -91,6 +96,7 @@ def index():
 
 
 @bp.delete("/tokens/<int:token_id>")
+@limiter.limit(_api_limit, key_func=rate_limit_key)
 @api_login_required
 @document(summary="Revoke a device token (one's own; an admin: anyone's)",
           parameters=[{"in": "path", "name": "token_id", "required": True,

@@ -9,12 +9,11 @@ document. Adding a field means adding it here, to the model, the migration, the 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from server.api.validation import Length, ListLength, OneOf, Range, Text, id_field
+from server.api.validation import Length, ListLength, OneOf, Range, Text, UtcDateTime, id_field
 from server.visits import rules
 from server.visits.models import VisitForm, VisitStatus
 
@@ -64,7 +63,7 @@ class VisitIn(VisitContent):
     id = fields.UUID(required=True, metadata={"description": "UUID made by the client"})
     base_version = id_field(load_default=None, allow_none=True,
                             metadata={"description": "null for a new visit, else the version edited"})
-    client_updated_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
+    client_updated_at = UtcDateTime(load_default=None, allow_none=True)
 
     @validates_schema
     def check_dates(self, data: dict[str, Any], **kwargs: Any) -> None:
