@@ -73,15 +73,30 @@ def _path(rule: str) -> str:
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
 
 
+_ANY_OBJECT = {"type": "object", "nullable": True}
+
+
+def _only_null(self: Any, field: Any, ret: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """apispec writes a nullable nested schema (OpenAPI 3.0) as ``anyOf: [any object, the
+    schema]``, and that first branch let every object through (``"location": {}`` was valid by the
+    document, invalid by the server). Only null may take it."""
+    if "anyOf" not in ret:
+        return {}
+    return {"anyOf": [{**branch, "enum": [None]} if branch == _ANY_OBJECT else branch
+                      for branch in ret["anyOf"]]}
+
+
 def build_spec(app: Flask) -> dict[str, Any]:
     """The OpenAPI 3 document of every documented /api/v1 route."""
+    marshmallow = MarshmallowPlugin()
     spec = APISpec(
         title="dicoso sync API", version="1", openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
+        plugins=[marshmallow],
         info={"description": "Offline-first sync of grassroots visits. Authenticate with "
                              "Authorization: Bearer <device token> (POST /api/v1/tokens)."},
         security=[{"bearer": []}],
     )
+    marshmallow.converter.add_attribute_function(_only_null)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", schema=ErrorSchema)
     paths: dict[str, dict[str, Any]] = {}

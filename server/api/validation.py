@@ -137,8 +137,12 @@ class UtcDateTime(fields.AwareDateTime):
     such a value, or one outside ``EARLIEST_TIMESTAMP``..``LATEST_TIMESTAMP``, is invalid rather
     than a crash of the whole push. A real phone clock is never near either end."""
 
+    BOUNDS = "between 0001-01-02 and 9999-12-30 UTC"
+
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(default_timezone=UTC, **kwargs)
+        metadata = dict(kwargs.pop("metadata", {}))
+        metadata["description"] = "; ".join(filter(None, [metadata.get("description"), self.BOUNDS]))
+        super().__init__(default_timezone=UTC, metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
         moment = super()._deserialize(value, attr, data, **kwargs)

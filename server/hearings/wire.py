@@ -20,8 +20,16 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 STATES = [state.value for state in DirectionState]
 
 
+#: the document's pattern of a month: any year from 0001, a month from 01 to 12
+MONTH_PATTERN = "^([0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)-(0[1-9]|1[0-2])$"
+
+
 class MonthField(fields.String):
-    """A month as ``YYYY-MM``, loaded as its first day."""
+    """A month as ``YYYY-MM``, loaded as its first day (the document states the form as a pattern)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["metadata"] = {"pattern": MONTH_PATTERN, **kwargs.get("metadata", {})}
+        super().__init__(*args, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
         text = super()._deserialize(value, attr, data, **kwargs)

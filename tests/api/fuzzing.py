@@ -24,6 +24,7 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
+from marshmallow import ValidationError
 from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
@@ -39,6 +40,9 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.parameters import ParameterLocation
 
+from server.api.validation import UtcDateTime
+from server.hearings.wire import AccountIn, DirectionDoneIn
+from server.visits.wire import VisitIn
 from tests.factories import PASSWORD, World, make_visit, open_directions, review_visit
 
 SPEC = "/api/v1/openapi.json"
@@ -112,6 +116,7 @@ class Tally:
     statuses: Counter = field(default_factory=Counter)
     by_operation: Counter = field(default_factory=Counter)
     seconds: Counter = field(default_factory=Counter)  # by operation, generation included
+    items: Counter = field(default_factory=Counter)  # pushed items by array and result status
     failures: dict[str, str] = field(default_factory=dict)  # one example per distinct failure
 
     @property
@@ -123,6 +128,7 @@ class Tally:
         self.statuses.update(other.statuses)
         self.by_operation.update(other.by_operation)
         self.seconds.update(other.seconds)
+        self.items.update(other.items)
         for key, example in other.failures.items():
             self.failures.setdefault(key, example)
 
@@ -131,6 +137,8 @@ class Tally:
         lines = [f"{self.requests} requests; statuses {statuses}; {len(self.failures)} distinct failures"]
         lines += [f"  {label}: {count} requests, {self.seconds[label]:.1f} s"
                   for label, count in sorted(self.by_operation.items())]
+        items = ", ".join(f"{key} {count}" for key, count in sorted(self.items.items()))
+        lines.append(f"  pushed items: {items}")
         lines += [f"FAILURE {key}\n{example}" for key, example in self.failures.items()]
         return "\n".join(lines)
 
@@ -155,6 +163,33 @@ def _push_items_invalid(ctx, response, case) -> bool | None:
 
 
 _push_items_invalid.__name__ = "negative_data_rejection"
+
+
+class _VisitShape(VisitIn):
+    def check_dates(self, data: dict, **kwargs) -> None:
+        """Off: a real trip's dates (not in the future, at most 31 days) are not the document's."""
+
+
+class _AccountShape(AccountIn):
+    def check_month(self, value: date, **kwargs) -> None:
+        """Off: a month not in the future is not the document's to state."""
+
+
+#: each pushed array's item schema without the rules no schema language states
+SHAPES = {"visits": _VisitShape, "accounts": _AccountShape, "directions_done": DirectionDoneIn}
+
+
+def _shape_errors(array: str, item: object) -> dict:
+    """What the server's own schema refuses in a pushed item, beyond the business rules (and
+    beyond the bounds of device timestamps, which the document gives in words only)."""
+    schema = SHAPES[array]()
+    try:
+        schema.load(item)
+    except ValidationError as error:
+        messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+        return {name: problem for name, problem in messages.items()
+                if not isinstance(schema.fields.get(name), UtcDateTime)}
+    return {}
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance, positive_data_acceptance,
@@ -224,16 +259,21 @@ class ApiFuzzer:
                     case.body[name] = [aim(item, data) if isinstance(item, dict) else item for item in items]
 
     def _aim_visit(self, item: dict, data: st.DataObject) -> dict:
+        """A new visit, an edit of one of the cadre's (submitted, returned, approved), or another
+        cadre's id; on a unit, dates, topic, directions and placement that exist."""
         s = self.seeded
         start = date.today() - timedelta(days=data.draw(st.integers(1, 60)))
-        return {**item, "id": data.draw(st.sampled_from([*s.own_visits, s.other_visit, item["id"]])),
-                "base_version": data.draw(st.sampled_from([None, 1, 2, 3])),
-                "unit_id": data.draw(st.sampled_from(s.units)),
-                "start_date": start.isoformat(),
-                "end_date": (start + timedelta(days=data.draw(st.integers(0, 3)))).isoformat(),
-                "topics": data.draw(st.sampled_from([[], [s.topic]])),
-                "directions": data.draw(st.lists(st.sampled_from(s.directions), max_size=2)),
-                "placement_id": data.draw(st.sampled_from([None, s.placement]))}
+        aimed = {**item, "unit_id": data.draw(st.sampled_from(s.units)),
+                 "start_date": start.isoformat(),
+                 "end_date": (start + timedelta(days=data.draw(st.integers(0, 3)))).isoformat(),
+                 "topics": data.draw(st.sampled_from([[], [s.topic]])),
+                 "directions": data.draw(st.lists(st.sampled_from(s.directions[1:]), max_size=2)),
+                 "placement_id": data.draw(st.sampled_from([None, s.placement]))}
+        target = data.draw(st.sampled_from(["new", "new", "own", "other"]))
+        if target == "new":
+            return {**aimed, "id": str(uuid.uuid4()), "base_version": None}  # new every time
+        visit = data.draw(st.sampled_from(s.own_visits if target == "own" else [s.other_visit]))
+        return {**aimed, "id": visit, "base_version": data.draw(st.sampled_from([None, 1, 2, 3]))}
 
     def _aim_account(self, item: dict, data: st.DataObject) -> dict:
         months = [date.today().replace(day=1), (date.today().replace(day=1) - timedelta(days=1))]
@@ -247,6 +287,21 @@ class ApiFuzzer:
 
     # -- running -------------------------------------------------------------------------------
 
+    def _valid_items_accepted(self, ctx, response, case) -> bool | None:
+        """positive_data_acceptance, item by item: a pushed item the document calls valid may be
+        refused for a business rule (a unit not the cadre's, a future date), never for its shape.
+        (The whole answer is 200 either way, so schemathesis' own check cannot see it.)"""
+        if case.operation.path != "/api/v1/sync/push" or response.status_code != 200 or not (
+                case.meta and case.meta.generation.mode.is_positive and isinstance(case.body, dict)):
+            return None
+        with self.app.test_request_context():
+            refused = {f"{array}[{index}]": errors for array in SHAPES
+                       for index, item in enumerate(case.body.get(array) or ())
+                       if (errors := _shape_errors(array, item))}
+        assert not refused, f"schema-valid items refused by the server's schema: {refused}"
+        return None
+
+
     def _headers(self, case) -> dict[str, str]:
         headers = {"Accept-Encoding": "identity"}  # the in-process transport does not decode gzip
         if case.operation.definition.raw.get("security") != [{}]:
@@ -258,11 +313,15 @@ class ApiFuzzer:
         tally.requests += 1
         tally.statuses[response.status_code] += 1
         tally.by_operation[f"{case.method.upper()} {case.operation.path}"] += 1
-        checks = CHECKS
+        if case.operation.path == "/api/v1/sync/push" and response.status_code == 200:
+            answer = response.json()
+            for array in ITEM_ARRAYS.values():
+                tally.items.update(f"{array}:{result['status']}" for result in answer.get(array, ()))
+        checks = [*CHECKS, self._valid_items_accepted]
         if 200 <= response.status_code < 300 and case.operation.label not in self._auth_checked:
             # ignored_auth sends the request again without and with a wrong token: once an operation
             self._auth_checked.add(case.operation.label)
-            checks = [*CHECKS, ignored_auth]
+            checks = [*checks, ignored_auth]
         try:
             case.validate_response(response, checks=checks, headers=self._headers(case))
         except (FailureGroup, AssertionError) as error:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.api.support import bearer, push, wire_visit
 from tests.conftest import ON_POSTGRES
@@ -123,3 +126,52 @@ def test_reading_and_revoking_tokens_are_rate_limited_like_the_other_reads(make_
     other = issue_token(client, device="other")
     statuses = [client.delete("/api/v1/tokens/999", headers=bearer(other)).status_code for _ in range(4)]
     assert statuses == [404, 404, 404, 429]
+
+
+def test_a_nullable_nested_schema_admits_null_not_any_object(client):
+    """apispec documented ``location`` as anyOf [any object, Location]: schemathesis sent
+    ``{"location": {"x": 1}}`` as valid data and the server, rightly, refused it."""
+    spec = client.get("/api/v1/openapi.json").get_json()
+    branches = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            branches.extend(node.get("anyOf", []))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    assert {"$ref": "#/components/schemas/Location"} in branches
+    loose = [b for b in branches if "$ref" not in b and b.get("enum") != [None]]
+    assert not loose, loose
+
+
+@settings(max_examples=300, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # the app is only read
+@given(text=st.from_regex(r"\A-?[0-9]{1,5}-[0-9]{1,3}\Z") | st.text(max_size=10))
+def test_the_documented_month_pattern_is_what_the_server_reads(app, text):
+    """A month was documented as any string; schemathesis' valid accounts were refused."""
+    from marshmallow import Schema, ValidationError
+
+    from server.hearings.wire import MONTH_PATTERN, MonthField
+
+    class Month(Schema):
+        month = MonthField()
+
+    with app.test_request_context():
+        try:
+            Month().load({"month": text})
+            read = True
+        except ValidationError:
+            read = False
+    assert bool(re.match(MONTH_PATTERN, text)) == read, text
+
+
+def test_the_document_gives_the_month_pattern(client):
+    from server.hearings.wire import MONTH_PATTERN
+
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    assert schemas["AccountIn"]["properties"]["month"]["pattern"] == MONTH_PATTERN
