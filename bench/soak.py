@@ -21,7 +21,9 @@ Run by hand (it is not part of the test suite), bounded in time (--max-seconds) 
    5xx) the device pushes the same visits again, with exponential backoff;
 4. SIGKILLs a gunicorn worker (not the master; preferably one serving a request) --kills times,
    at least --kill-gap seconds apart, and on PostgreSQL restarts the server once
-   (``pg_ctlcluster --skip-systemctl-redirect <version> main restart``), waiting until it is back;
+   (``pg_ctlcluster --skip-systemctl-redirect <version> main restart``), waiting until it is back
+   (``--pg-fault terminate`` ends only the soak database's connections instead: the same for the
+   app, harmless to anyone else using the server);
 5. when --min-seconds have passed and the faults are over, each device sends what it still holds
    and pulls all its visits from cursor 0; then gunicorn stops and the script checks, reading the
    database itself: every visit a device holds exists exactly once, owned by its cadre, at the
@@ -600,6 +602,22 @@ def restart_postgres(shared: Shared, url: str) -> str:
     return f"restarted PostgreSQL {version} at {t0:.1f}s, back after {t1 - t0:.1f}s"
 
 
+def terminate_backends(shared: Shared, url: str) -> str:
+    """End every connection to the soak's database (the app's pools hold them): what a restart
+    does to the app, without touching other databases on the server."""
+    database = make_url(url).database
+    engine = create_engine(make_url(url).set(database="postgres"), poolclass=NullPool)
+    t0 = shared.clock.now()
+    with engine.connect() as conn:
+        ended = conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                  "WHERE datname = :name AND pid <> pg_backend_pid()"),
+                             {"name": database}).scalar_one()
+        conn.commit()
+    engine.dispose()
+    shared.windows.append(Window("PostgreSQL connections terminated", t0, shared.clock.now() + 3))
+    return f"terminated {ended} connections to {database} at {t0:.1f}s"
+
+
 def pg_version() -> str:
     out = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=True).stdout
     for line in out.splitlines():
@@ -615,13 +633,14 @@ def faults(shared: Shared, master: int, url: str, events: list[str]) -> None:
     first = max(10.0, 0.2 * args.min_seconds)
     gap = max(args.kill_gap, 0.35 * args.min_seconds)
     plan = [(first + n * gap, "kill") for n in range(args.kills)]
-    if args.db == "postgres" and args.pg_restart:
-        plan.append((first + (args.kills - 1) * gap + max(20.0, 0.2 * args.min_seconds), "restart"))
+    if args.db == "postgres" and args.pg_fault != "none":
+        plan.append((first + (args.kills - 1) * gap + max(20.0, 0.2 * args.min_seconds), args.pg_fault))
     for at, what in sorted(plan):
         while shared.clock.now() < at:
             if shared.abort.wait(0.2):
                 return
-        message = kill_worker(shared, master) if what == "kill" else restart_postgres(shared, url)
+        message = kill_worker(shared, master) if what == "kill" else \
+            restart_postgres(shared, url) if what == "restart" else terminate_backends(shared, url)
         events.append(message)
         print(f"  {message}", flush=True)
     last = max((w.t1 for w in shared.windows), default=0.0)
@@ -775,7 +794,10 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--kills", type=int, default=2)
     parser.add_argument("--kill-gap", type=float, default=30)
-    parser.add_argument("--no-pg-restart", dest="pg_restart", action="store_false")
+    parser.add_argument("--pg-fault", choices=["restart", "terminate", "none"], default="restart",
+                        help="restart: the PostgreSQL server (every database on it!); terminate: only "
+                             "the soak database's connections (pg_terminate_backend), as a restart "
+                             "looks to the app, without disturbing anyone else")
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--keep", action="store_true", help="keep the logs (and the SQLite file)")
