@@ -923,8 +923,8 @@ def report(args, shared: Shared, devices: list[Device], events: list[str], probl
         print(f"window             {window.what}: {window.t0:.1f}–{window.t1:.1f}s")
     kinds = Counter(statuses.get(rid) or by_id[rid].status for rid in inside | outside)
     print(f"5xx                {len(inside)} inside the windows, {len(outside)} outside "
-          f"(devices saw {len(client_5xx)}, access log {len(server_5xx)}; "
-          + ", ".join(f"{count} × {status}" for status, count in sorted(kinds.items())) + ")")
+          f"(devices saw {len(client_5xx)}, access log {len(server_5xx)})"
+          + "".join(f", {count} × {status}" for status, count in sorted(kinds.items())))
     print("gunicorn log       " + ", ".join(f"{k}: {v}" for k, v in said.items()))
     verdict = "EXACTLY ONCE: every visit once, at its latest version and content" if not problems else \
         "NOT exactly once"
