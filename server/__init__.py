@@ -47,8 +47,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from server import cli, errors, security, transaction
 
-    transaction.init_app(app)
     security.init_app(app)
+    # registered last, so it runs first (Flask runs after-request hooks in reverse): a commit that
+    # fails can still turn the answer into a 503, which then gets the security headers too
+    transaction.init_app(app)
     errors.register(app)
     cli.register(app)
     return app

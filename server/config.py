@@ -43,6 +43,10 @@ def from_environment(instance_path: Path = INSTANCE_PATH) -> dict:
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # test a pooled connection before use: after a database restart (or connections the server
+        # or a firewall dropped) the next request of every worker drew a dead connection from its
+        # pool and answered 500, however long after the restart (found by bench/soak.py)
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": https,

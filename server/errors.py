@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, make_response, render_template, request
+import contextlib
+
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+#: seconds a client is asked to wait when the database is out of reach
+RETRY_AFTER = 5
 
 
 def wants_json() -> bool:
@@ -27,6 +33,8 @@ _MESSAGES = {
     415: lambda: _("Send JSON with Content-Type: application/json."),
     429: lambda: _("Too many requests. Please wait a moment and try again."),
     500: lambda: _("Something went wrong on the server. Your data is safe; please try again."),
+    503: lambda: _("The server cannot reach its database for a moment. Your data is safe; "
+                   "please try again shortly."),
 }
 
 
@@ -58,6 +66,23 @@ def handle_unexpected(error: Exception):
     return handle_http_error(InternalServerError(original_exception=error))
 
 
+def database_unavailable(error: OperationalError) -> Response:
+    """The database is out of reach or dropped the connection (a restart, a failover, a lock wait
+    that ran out): nothing is wrong with the request. 503 with Retry-After, so that clients keep what
+    they hold and send it again (a push is idempotent); one line in the log, no stack trace."""
+    reason = str(error.orig if error.orig is not None else error).strip().splitlines()
+    current_app.logger.error("database unavailable on %s %s: %s", request.method, request.path,
+                             reason[0] if reason else type(error).__name__)
+    with contextlib.suppress(SQLAlchemyError):
+        from server.extensions import db
+
+        db.session.rollback()
+    response, status = handle_http_error(ServiceUnavailable(retry_after=RETRY_AFTER))
+    response.status_code = status
+    return response
+
+
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(Exception, handle_unexpected)
