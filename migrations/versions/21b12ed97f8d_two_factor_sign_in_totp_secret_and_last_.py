@@ -1,4 +1,4 @@
-"""Two-factor sign-in: TOTP secret and last step on users, recovery codes
+"""Two-factor sign-in: TOTP secret, set-up secret and last step on users, recovery codes
 
 Revision ID: 21b12ed97f8d
 Revises: c3d1a9e4b7f2
@@ -20,6 +20,7 @@ def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('totp_enabled_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('totp_setup_secret', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('totp_last_step', sa.BigInteger(), nullable=True))
 
     op.create_table(
@@ -44,5 +45,6 @@ def downgrade():
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('totp_last_step')
+        batch_op.drop_column('totp_setup_secret')
         batch_op.drop_column('totp_enabled_at')
         batch_op.drop_column('totp_secret')

@@ -44,6 +44,9 @@ class User(UserMixin, Base):
     #: the TOTP secret (base32) once two-factor sign-in is set up; None: password only
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the secret being set up, until the app's first code confirms it (kept here, not in the
+    #: session cookie: the service worker's requests rewrite that cookie and would drop it)
+    totp_setup_secret: Mapped[str | None] = mapped_column(String(64))
     #: the last TOTP time step accepted: a code is never accepted twice (nor an older one)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -57,6 +57,14 @@ def new_secret() -> str:
     return pyotp.random_base32()
 
 
+def setup_secret(user: User) -> str:
+    """The secret ``user`` is setting up: the same on every reload (the app may have scanned it)
+    until a code confirms it; a new one after two-factor sign-in was turned off or reset."""
+    if user.totp_setup_secret is None:
+        user.totp_setup_secret = new_secret()
+    return user.totp_setup_secret
+
+
 def grouped(secret: str) -> str:
     """The secret in groups of four, easier to type into an app by hand."""
     return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
@@ -177,14 +185,15 @@ def regenerate_recovery_codes(user: User) -> list[str]:
 
 # -- turning it on and off ------------------------------------------------------------------------------
 
-def enable(user: User, secret: str, code: str, now: float | None = None) -> list[str] | None:
-    """Turn two-factor sign-in on with ``secret`` once ``code`` proves the app has it; return the
-    new recovery codes (shown once), or None when the code is wrong."""
+def enable(user: User, code: str, now: float | None = None) -> list[str] | None:
+    """Turn two-factor sign-in on with the set-up secret once ``code`` proves the app has it;
+    return the new recovery codes (shown once), or None when the code is wrong."""
+    secret = setup_secret(user)
     digits = _digits(code)
     step = _matching_step(secret, digits, time.time() if now is None else now) if digits else None
     if step is None:
         return None
-    user.totp_secret = secret
+    user.totp_secret, user.totp_setup_secret = secret, None
     user.totp_enabled_at = utcnow()
     user.totp_last_step = step  # the code just typed cannot sign anyone in
     codes = _replace_recovery_codes(user)
@@ -194,7 +203,7 @@ def enable(user: User, secret: str, code: str, now: float | None = None) -> list
 
 
 def _clear(user: User) -> None:
-    user.totp_secret = None
+    user.totp_secret = user.totp_setup_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))

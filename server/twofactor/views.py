@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -26,9 +25,6 @@ from server.twofactor import pending, services
 from server.twofactor.forms import CodeForm, DisableForm, SetupForm
 
 bp = Blueprint("twofactor", __name__, url_prefix="/auth/two-factor", template_folder="templates")
-
-#: the secret being set up, kept until the app's first code confirms it (a reload shows the same)
-_SETUP_KEY = "two_factor_setup"
 
 
 def _request_limit() -> str:
@@ -114,17 +110,15 @@ def settings():
 def setup():
     if current_user.has_two_factor:
         return redirect(url_for("twofactor.settings"))
-    secret = session.get(_SETUP_KEY)
-    if not isinstance(secret, str) or len(secret) != 32:
-        secret = session[_SETUP_KEY] = services.new_secret()
     form = SetupForm()
     if form.validate_on_submit():
-        codes = services.enable(current_user, secret, form.code.data)
+        codes = services.enable(current_user, form.code.data)
         if codes is not None:
-            session.pop(_SETUP_KEY, None)
             return _show_codes(codes, first=True)
         form.code.errors.append(_("This code is wrong. Check that the app shows the code of this "
                                   "account, and that the phone's clock is right."))
+    secret = services.setup_secret(current_user)  # kept: a wrong code's 400 must not lose it
+    db.session.commit()
     uri = services.provisioning_uri(current_user, secret)
     return render_template(
         "twofactor/setup.html", form=form, secret=services.grouped(secret),
