@@ -115,3 +115,22 @@ def test_deactivated_between_the_steps_gets_no_further(app, client, world):
         db.session.commit()
     response = client.get("/auth/two-factor/code")
     assert response.status_code == 302 and response.headers["Location"].endswith("/auth/sign-in")
+
+
+def test_a_step_claimed_by_a_request_running_alongside_is_refused(app, world, clock):
+    """Two requests with one code at once: the second read the user before the first claimed the
+    step. The claim is one conditional UPDATE, so it does not trust what it read."""
+    from sqlalchemy import update
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from server.twofactor import services
+
+    code = clock.code(ADMIN_TOTP_SECRET)
+    with app.app_context():
+        user = db.session.get(User, world.admin)
+        step = int(clock.now) // 30
+        db.session.execute(update(User).where(User.id == user.id).values(totp_last_step=step))
+        set_committed_value(user, "totp_last_step", None)  # as read before the other request's claim
+        assert services.verify(user, code) is None
+        assert services.verify(user, clock.code(ADMIN_TOTP_SECRET, steps=1)) == services.TOTP
+        db.session.rollback()
