@@ -68,9 +68,11 @@ def _register_blueprints(app: Flask) -> None:
     from server.review.views import bp as review_bp
     from server.sync.views import bp as sync_bp
     from server.tokens.views import bp as tokens_bp
+    from server.twofactor.views import bp as twofactor_bp
     from server.visits.views import bp as visits_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(twofactor_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(tokens_bp)

@@ -1,7 +1,7 @@
 """Import every model so Alembic and ``flask shell`` see the whole schema."""
 
 from server.audit.models import AuditEntry
-from server.auth.models import DeviceToken, Role, User, WebSession
+from server.auth.models import DeviceToken, RecoveryCode, Role, User, WebSession
 from server.hearings.models import Direction, DirectionState, Hearing, HearingCadre, MonthlyAccount
 from server.planning.models import Assignment, Placement, Plan, PlanExemption
 from server.review.models import ReviewAction, ReviewEvent
@@ -19,6 +19,7 @@ from server.visits.models import (
 __all__ = [
     "Assignment", "AuditEntry", "ChangeCounter", "DeviceToken", "Direction", "DirectionState",
     "Hearing", "HearingCadre", "MonthlyAccount", "Placement", "Plan",
-    "PlanExemption", "ReviewAction", "ReviewEvent", "Role", "Topic", "Unit", "UnitKind", "User",
+    "PlanExemption", "RecoveryCode", "ReviewAction", "ReviewEvent", "Role", "Topic", "Unit", "UnitKind",
+    "User",
     "Visit", "VisitForm", "VisitStatus", "WebSession", "visit_directions", "visit_topics",
 ]

@@ -137,12 +137,20 @@ class AuthActions:
         self.client = client
 
     def sign_in(self, username: str, password: str = "password-123", follow: bool = False):
-        from tests.helpers import csrf_token
+        """The password, then (for a user with two-factor sign-in, like the world's admin) a code."""
+        from tests.helpers import csrf_token, next_code
 
         token = csrf_token(self.client, "/auth/sign-in")
-        return self.client.post("/auth/sign-in", data={
+        response = self.client.post("/auth/sign-in", data={
             "username": username, "password": password, "csrf_token": token,
-        }, follow_redirects=follow)
+        })
+        if response.headers.get("Location", "").endswith("/auth/two-factor/code"):
+            token = csrf_token(self.client, "/auth/two-factor/code")
+            response = self.client.post("/auth/two-factor/code", data={
+                "code": next_code(self.client.application, username), "csrf_token": token})
+        if follow and response.status_code in (301, 302, 303):
+            response = self.client.get(response.headers["Location"], follow_redirects=True)
+        return response
 
     def sign_out(self):
         from tests.helpers import csrf_token

@@ -12,6 +12,9 @@ class TokenRequest(Schema):
 
     username = Text(validate=Length(1, 80))
     password = Utf8String(validate=Length(1, 200))
+    otp = Text(validate=Length(1, 40), metadata={
+        "description": "with the password, when the account has two-factor sign-in: the code from "
+                       "the authenticator app, or one of the recovery codes"})
     device_name = Text(required=True, validate=Length(1, 100))
 
 

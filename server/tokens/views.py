@@ -14,11 +14,12 @@ from server.api.errors import ApiError, not_found, unauthorized
 from server.api.openapi import document, json_body, responses
 from server.api.validation import translate_errors
 from server.auth import throttle
-from server.auth.models import DeviceToken
+from server.auth.models import DeviceToken, User
 from server.auth.services import authenticate, record_failed_sign_in
 from server.extensions import db, limiter
 from server.tokens import services
 from server.tokens.schemas import IssuedToken, TokenList, TokenOut, TokenRequest
+from server.twofactor import services as twofactor
 
 bp = api_blueprint("tokens", __name__)
 
@@ -42,7 +43,8 @@ def _issue_limit() -> str:
 @bp.post("/tokens")
 @limiter.limit(_issue_limit, key_func=get_remote_address)
 @document(
-    summary="Issue a device token (shown once): with a password, or from a signed-in web session "
+    summary="Issue a device token (shown once): with a password (and `otp` when the account has "
+            "two-factor sign-in: 401 `otp_required` without it), or from a signed-in web session "
             "with its CSRF token; never with another device token",
     security=[{}],
     requestBody={"required": True, "content": {"application/json": {"schema": TokenRequest}}},
@@ -62,26 +64,58 @@ def issue():
     if "username" in data or "password" in data:
         username = data.get("username", "")
         if throttle.sign_in_blocked(username):
+            _audit_refusal(username, "sign_in_blocked")
             raise ApiError(429, "too_many_failures",
                            _("Too many wrong passwords. Please wait 15 minutes and try again."))
         user = authenticate(username, data.get("password", ""))
         if user is None:
             throttle.count_failure(username)
-            # the 401 rolls the request back: the audit entry is committed on its own
-            db.session.rollback()
-            record_failed_sign_in(username, "api", request.remote_addr)
-            db.session.commit()
+            _audit_refusal(username, "sign_in_failed")
             raise unauthorized(_("Wrong username or password."))
+        second_factor = _check_second_factor(user, data.get("otp"))
         if user.must_change_password:
             raise ApiError(403, "password_change_required",
                            _("Sign in on the website and change your temporary password first."))
+        if twofactor.needs_setup(user):
+            raise ApiError(403, "two_factor_setup_required",
+                           _("Sign in on the website and set up two-factor sign-in first."))
         g.api_user = user
+        via = "password"
     else:
+        second_factor = None
         user = authenticate_request()  # the web session, with its CSRF token (bearer refused above)
         if user is None:
             raise unauthorized()
-    token, secret = services.issue_token(user, data["device_name"], current_app.config["DEVICE_TOKEN_DAYS"])
+        via = "session"  # a web session exists only once every factor was checked
+    token, secret = services.issue_token(user, data["device_name"], current_app.config["DEVICE_TOKEN_DAYS"],
+                                         via=via, second_factor=second_factor)
     return jsonify({**_dump(token), "token": secret}), 201
+
+
+def _audit_refusal(username: str, action: str) -> None:
+    """Audit a refused step; the error answer rolls the request back, so this commits on its own."""
+    db.session.rollback()
+    record_failed_sign_in(username, "api", request.remote_addr, action)
+    db.session.commit()
+
+
+def _check_second_factor(user: User, code: str | None) -> str | None:
+    """For a user with two-factor sign-in, the password alone is not enough: ``otp`` must hold a
+    fresh TOTP code or an unused recovery code. Returns how it was passed (None: not needed)."""
+    if not user.has_two_factor:
+        return None
+    if not code:
+        raise ApiError(401, "otp_required", _("Two-factor sign-in is on: send the code from your "
+                                              "authenticator app (or a recovery code) as otp."))
+    if throttle.code_blocked(user.username):
+        _audit_refusal(user.username, "two_factor_blocked")
+        raise ApiError(429, "too_many_failures", _("Too many wrong codes. Please try again later."))
+    method = twofactor.verify(user, code)
+    if method is None:
+        throttle.count_code_failure(user.username)
+        _audit_refusal(user.username, "two_factor_failed")
+        raise ApiError(401, "otp_invalid", _("This code is wrong or has been used already."))
+    return method
 
 
 @bp.get("/tokens")

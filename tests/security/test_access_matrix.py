@@ -56,6 +56,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin.user_new": {"GET": "LFFFFFP", "POST": "LFFFFFP"},
     "admin.user_reactivate": {"POST": "LFFFFFP"},
     "admin.user_reset_password": {"POST": "LFFFFFP"},
+    "admin.user_reset_two_factor": {"POST": "LFFFFFP"},
     "admin.users": {"GET": "LFFFFFP"},
     "api.openapi": {"GET": "PPPPPPP"},
     "audit.index": {"GET": "LFFFFFP"},
@@ -96,6 +97,13 @@ EXPECTED: dict[str, dict[str, str]] = {
     "tokens.index": {"GET": "LPPPPPP"},
     "tokens.issue": {"POST": "PPPPPPP"},  # a password or a session
     "tokens.revoke": {"DELETE": "LNNNNNP"},  # another's token: 404, an admin may
+    # one's own two-factor settings (without it set up, regenerate and disable lead back to them)
+    "twofactor.disable": {"POST": "LPPPPPP"},
+    "twofactor.regenerate": {"POST": "LPPPPPP"},
+    "twofactor.settings": {"GET": "LPPPPPP"},
+    "twofactor.setup": {"GET": "LPPPPPP", "POST": "LPPPPPP"},
+    # sign-in's code step: without a right password just before, back to the password page
+    "twofactor.verify": {"GET": "LPPPPPP", "POST": "LPPPPPP"},
     "visits.mine": {"GET": "LPPPPPP"},
     "visits.new": {"GET": "LPPPPPP", "POST": "LPPPPPP"},
     "visits.placement": {"GET": "LPPPPPP"},
