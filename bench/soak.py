@@ -46,6 +46,7 @@ import http.client
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -81,11 +82,17 @@ WINDOW_MARGIN = 2.0
 
 
 class Clock:
+    """Seconds since the devices started; ``at`` turns a wall-clock time (a log's) into the same."""
+
     def __init__(self) -> None:
         self.start = time.monotonic()
+        self.wall = time.time()
 
     def now(self) -> float:
         return time.monotonic() - self.start
+
+    def at(self, wall: float) -> float:
+        return wall - self.wall
 
 
 @dataclass
@@ -505,7 +512,7 @@ def start_gunicorn(url: str, port: int, workers: int, logs: Path) -> subprocess.
         [str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "30",
          "--no-control-socket",  # the default socket is one path in $HOME for every gunicorn
          "--access-logfile", str(logs / "access.log"),
-         "--access-logformat", "%({x-soak-id}i)s %(s)s %(m)s %(U)s %(D)s",
+         "--access-logformat", "%({x-soak-id}i)s %(s)s %(m)s %(U)s %(D)s %(t)s",
          "--error-logfile", str(logs / "error.log"), "--log-level", "info", "wsgi:app"],
         cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
     )
@@ -757,26 +764,51 @@ def check_database(url: str, devices: list[Device]) -> list[str]:
     return problems
 
 
-def read_logs(logs: Path) -> tuple[dict[str, int], Counter[str]]:
-    """gunicorn's access log (request id → status) and what its error log says."""
-    statuses: dict[str, int] = {}
+@dataclass
+class Served:
+    """One line of gunicorn's access log: when the server handled the request (second resolution)."""
+
+    rid: str
+    status: int
+    t0: float
+    t1: float
+
+
+#: Flask's "Exception on …" (an unhandled error, answered 500) and gunicorn's own
+#: "Error handling request" (an error in the error handling), each with its time
+UNHANDLED = re.compile(r"^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)[^]]*\] (?:ERROR in app: Exception on|"
+                       r"\[\d+\] \[ERROR\] Error handling request)", re.MULTILINE)
+
+
+def read_logs(logs: Path, clock: Clock) -> tuple[list[Served], list[float], Counter[str]]:
+    """gunicorn's access log, the times of unhandled errors, and what else the error log says.
+
+    The access log's time is when a worker began the request, which for a request the device cut
+    may be long after the device left (it waited in the listen queue): a 5xx is placed in time by
+    the server's clock, not the device's."""
+    served = []
     for line in (logs / "access.log").read_text(errors="replace").splitlines():
-        parts = line.split()
-        if len(parts) >= 2 and parts[1].isdigit():
-            statuses[parts[0]] = int(parts[1])
-    said: Counter[str] = Counter()
+        parts = line.split(maxsplit=5)
+        if len(parts) == 6 and parts[1].isdigit():
+            began = datetime.strptime(parts[5].strip("[]"), "%d/%b/%Y:%H:%M:%S %z").timestamp()
+            served.append(Served(parts[0], int(parts[1]), clock.at(began),
+                                 clock.at(began) + 1 + int(parts[4]) / 1e6))
     text_ = "\n".join((logs / name).read_text(errors="replace") for name in ("error.log", "gunicorn.out")
                       if (logs / name).exists())
-    lowered = text_.lower()
-    said["database is locked"] = lowered.count("database is locked")
-    said["unhandled errors (tracebacks)"] = text_.count("Traceback (most recent call last)")
+    # (both loggers write local time)
+    unhandled = [clock.at(datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S").timestamp())
+                 for stamp in UNHANDLED.findall(text_)]
+    said: Counter[str] = Counter()
+    said["database is locked"] = text_.lower().count("database is locked")
+    said["unhandled errors"] = len(unhandled)
+    said["database unavailable (503)"] = text_.count("database unavailable on")
     said["worker timeouts"] = text_.count("WORKER TIMEOUT")
     said["workers killed (master's log)"] = text_.count("was sent SIGKILL")
-    return statuses, said
+    return served, unhandled, said
 
 
-def in_window(req: Request, windows: list[Window]) -> bool:
-    return any(req.t0 <= w.t1 + WINDOW_MARGIN and req.t1 >= w.t0 - WINDOW_MARGIN for w in windows)
+def in_window(t0: float, t1: float, windows: list[Window]) -> bool:
+    return any(t0 <= w.t1 + WINDOW_MARGIN and t1 >= w.t0 - WINDOW_MARGIN for w in windows)
 
 
 # -- main ---------------------------------------------------------------------------------------------
@@ -812,7 +844,8 @@ def main() -> int:
         if server.host not in ("127.0.0.1", "localhost"):
             parser.error("the soak runs on 127.0.0.1 only")
         scratch = f"dicoso_soak_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
+        # no pool: a pooled connection would be dead after the restart, and the database never dropped
+        admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{scratch}"'))
         url = server.set(database=scratch).render_as_string(hide_password=False)
@@ -861,8 +894,8 @@ def main() -> int:
         process.wait(30)
         process = None
         problems = check_database(url, devices)
-        statuses, said = read_logs(work)
-        return report(args, shared, devices, events, problems, statuses, said, duration)
+        served, unhandled, said = read_logs(work, shared.clock)
+        return report(args, shared, devices, events, problems, served, unhandled, said, duration)
     finally:
         if process is not None:
             process.kill()
@@ -878,23 +911,28 @@ def main() -> int:
 
 
 def report(args, shared: Shared, devices: list[Device], events: list[str], problems: list[str],
-           statuses: dict[str, int], said: Counter[str], duration: float) -> int:
+           served: list[Served], unhandled: list[float], said: Counter[str], duration: float) -> int:
     stats: Counter[str] = Counter()
     for device in devices:
         stats.update(device.stats)
     violations = list(shared.violations) + problems
-    by_id = {req.rid: req for req in shared.requests}
+    windows = shared.windows
     client_5xx = [r for r in shared.requests if r.status is not None and r.status >= 500]
-    server_5xx = [by_id[rid] for rid, status in statuses.items() if status >= 500 and rid in by_id]
-    outside = {r.rid for r in client_5xx + server_5xx if not in_window(r, shared.windows)}
-    inside = {r.rid for r in client_5xx + server_5xx} - outside
-    errors_outside = [r for r in shared.requests if r.error and not in_window(r, shared.windows)]
+    server_5xx = [s for s in served if s.status >= 500]
+    logged = {s.rid for s in served}
+    # placed in time by the server's log; a 5xx a device saw that the log lacks, by the device's clock
+    all_5xx = [(s.rid, s.status, s.t0, s.t1) for s in server_5xx] + \
+        [(r.rid, r.status, r.t0, r.t1) for r in client_5xx if r.rid not in logged]
+    outside = [rid for rid, _, t0, t1 in all_5xx if not in_window(t0, t1, windows)]
+    kinds = Counter(status for _, status, _, _ in all_5xx)
+    errors_outside = [r for r in shared.requests if r.error and not in_window(r.t0, r.t1, windows)]
+    unhandled_outside = [t for t in unhandled if not in_window(t, t + 1, windows)]
     if outside:
         violations.append(f"{len(outside)} 5xx outside the fault windows: {sorted(outside)[:10]}")
     if said["database is locked"]:
         violations.append(f"'database is locked' {said['database is locked']} times in gunicorn's log")
-    if said["unhandled errors (tracebacks)"] and outside:
-        violations.append("unhandled errors in gunicorn's log outside the fault windows")
+    if unhandled_outside:
+        violations.append(f"{len(unhandled_outside)} unhandled errors in gunicorn's log outside the windows")
     if not all(device.final_ok for device in devices):
         violations.append("some device did not finish cleanly")
     kills = sum(1 for e in events if e.startswith("killed"))
@@ -921,8 +959,7 @@ def report(args, shared: Shared, devices: list[Device], events: list[str], probl
         print(f"fault              {event}")
     for window in shared.windows:
         print(f"window             {window.what}: {window.t0:.1f}–{window.t1:.1f}s")
-    kinds = Counter(statuses.get(rid) or by_id[rid].status for rid in inside | outside)
-    print(f"5xx                {len(inside)} inside the windows, {len(outside)} outside "
+    print(f"5xx                {len(all_5xx) - len(outside)} inside the windows, {len(outside)} outside "
           f"(devices saw {len(client_5xx)}, access log {len(server_5xx)})"
           + "".join(f", {count} × {status}" for status, count in sorted(kinds.items())))
     print("gunicorn log       " + ", ".join(f"{k}: {v}" for k, v in said.items()))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 
-from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request, session
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy import inspect
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 #: seconds a client is asked to wait when the database is out of reach
 RETRY_AFTER = 5
@@ -69,17 +71,43 @@ def handle_unexpected(error: Exception):
 def database_unavailable(error: OperationalError) -> Response:
     """The database is out of reach or dropped the connection (a restart, a failover, a lock wait
     that ran out): nothing is wrong with the request. 503 with Retry-After, so that clients keep what
-    they hold and send it again (a push is idempotent); one line in the log, no stack trace."""
+    they hold and send it again (a push is idempotent); one line in the log, no stack trace.
+
+    The answer is written without the database: a language from what is already loaded, and a page
+    without the signed-in user's menu (loading either would fail again, and answer 500)."""
     reason = str(error.orig if error.orig is not None else error).strip().splitlines()
     current_app.logger.error("database unavailable on %s %s: %s", request.method, request.path,
                              reason[0] if reason else type(error).__name__)
+    with force_locale(_language_without_database()):
+        message = _message(503)
+        if wants_json():
+            response, _status = api_error(503, "service_unavailable", message)
+        else:
+            # straight from Jinja: render_template would run the context processors, and
+            # flask-login's loads the signed-in user
+            from server.pwa_shell.views import asset_url
+
+            page = current_app.jinja_env.get_template("errors/unavailable.html")
+            response = make_response(page.render(message=message, asset_url=asset_url))
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER)
     with contextlib.suppress(SQLAlchemyError):
         from server.extensions import db
 
         db.session.rollback()
-    response, status = handle_http_error(ServiceUnavailable(retry_after=RETRY_AFTER))
-    response.status_code = status
     return response
+
+
+def _language_without_database() -> str:
+    """The signed-in person's language if their row is loaded already, else the one chosen on the
+    sign-in page, else Vietnamese (``server.i18n.select_locale`` without its database reads)."""
+    from server.i18n import DEFAULT_LOCALE, LOCALES
+
+    user = g.get("api_user") or g.get("_login_user")  # (flask-login keeps the loaded user there)
+    state = inspect(user, raiseerr=False) if user is not None else None
+    chosen = state.dict.get("locale") if state is not None else None
+    chosen = chosen or session.get("lang")
+    return chosen if chosen in LOCALES else DEFAULT_LOCALE
 
 
 def register(app: Flask) -> None:

@@ -115,3 +115,24 @@ def test_a_commit_the_database_breaks_off_answers_503_never_success(app, monkeyp
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "service_unavailable"
     assert "Content-Security-Policy" in response.headers
+
+
+def test_a_signed_in_page_while_the_database_is_gone_answers_503(app, client, auth, world):
+    """Loading the signed-in person for the page's menu would need the database: the 503 page
+    stands alone (it used to be a 500: the error page loaded the user for its menu)."""
+    from sqlalchemy import event
+
+    auth.sign_in("cadre")
+    with app.app_context():
+        engine = db.engine
+
+    def database_gone(conn, cursor, statement, parameters, context, executemany):
+        raise OperationalError(statement, parameters, Exception("server closed the connection"))
+
+    event.listen(engine, "before_cursor_execute", database_gone)
+    try:
+        page = client.get("/")
+    finally:
+        event.remove(engine, "before_cursor_execute", database_gone)
+    assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+    assert "cơ sở dữ liệu" in page.get_data(as_text=True)
