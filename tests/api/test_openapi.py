@@ -20,6 +20,7 @@ def test_the_document_lists_every_endpoint(client):
     assert spec["openapi"].startswith("3.")
     assert set(spec["paths"]) == {"/api/v1/bootstrap", "/api/v1/openapi.json", "/api/v1/sync/pull",
                                   "/api/v1/sync/push", "/api/v1/tokens", "/api/v1/tokens/{token_id}",
+                                  "/api/v1/tokens/current",
                                   "/api/v1/visits/{visit_id}"} - {"/api/v1/openapi.json"}
     visit_in = spec["components"]["schemas"]["VisitIn"]
     assert visit_in["additionalProperties"] is False
@@ -31,7 +32,7 @@ def test_the_document_lists_every_endpoint(client):
 OPERATIONS = [
     ("GET", "/api/v1/bootstrap"), ("GET", "/api/v1/sync/pull"), ("POST", "/api/v1/sync/push"),
     ("GET", "/api/v1/visits/{visit_id}"), ("GET", "/api/v1/tokens"), ("POST", "/api/v1/tokens"),
-    ("DELETE", "/api/v1/tokens/{token_id}"),
+    ("DELETE", "/api/v1/tokens/{token_id}"), ("DELETE", "/api/v1/tokens/current"),
 ]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]

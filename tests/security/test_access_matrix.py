@@ -96,6 +96,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "tokens.index": {"GET": "LPPPPPP"},
     "tokens.issue": {"POST": "PPPPPPP"},  # a password or a session
     "tokens.revoke": {"DELETE": "LNNNNNP"},  # another's token: 404, an admin may
+    "tokens.revoke_current": {"DELETE": "LLLLLLL"},  # the bearer token only: a session has none
     "visits.mine": {"GET": "LPPPPPP"},
     "visits.new": {"GET": "LPPPPPP", "POST": "LPPPPPP"},
     "visits.placement": {"GET": "LPPPPPP"},
