@@ -1,7 +1,7 @@
 // Sync: push the outbox, pull the server's changes; one run at a time across tabs (Web Locks).
 import * as api from './api.js';
 import {del, getMeta, promised, setMeta, tx} from './db.js';
-import {handOver} from './device-data.js';
+import {handOver, revokeQueued} from './device-data.js';
 import * as outbox from './outbox.js';
 
 const LOCK = 'dicoso-sync';
@@ -61,7 +61,10 @@ async function token() {
   const saved = await getMeta('token');
   if (saved && saved.user_id === userId) return saved.token;
   // someone else's token: they left without signing out; it is revoked, their copies go
-  if (saved) await handOver(userId);
+  if (saved) {
+    await handOver(userId);
+    revokeQueued().catch(() => {}); // best effort now; else at the next page load online
+  }
   const csrf = (await freshSession())?.csrf;
   if (!csrf) return null;
   const name = `${navigator.userAgentData?.platform || navigator.platform || 'web'} · ${new Date().toISOString().slice(0, 10)}`;

@@ -104,9 +104,10 @@ def language():
     return redirect(_safe_next(request.form.get("next")))
 
 
-# What a user who must change their password may still reach: this page, signing out, the language
-# buttons, and the files the page itself needs.
-_ALLOWED_BEFORE_CHANGE = {"auth.change_password", "auth.sign_out", "auth.language", "static"}
+# What a user who must change their password may still reach: this page, signing out (with the
+# device's own token), the language buttons, and the files the page itself needs.
+_ALLOWED_BEFORE_CHANGE = {"auth.change_password", "auth.sign_out", "tokens.revoke_current", "auth.language",
+                          "static"}
 
 
 @bp.before_app_request

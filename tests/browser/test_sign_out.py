@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 
+from server.auth.models import WebSession
 from server.extensions import db
 from tests.api.support import bearer
 from tests.browser.conftest import (
+    eventually,
     fill_visit,
     save_visit,
     sign_in,
@@ -74,7 +76,9 @@ def test_sign_out_with_nothing_waiting_revokes_the_token_and_leaves_no_data(live
     with live_server.app.app_context():
         make_visit(world.cadre, world.commune_a1)  # pulled to the phone: the person's data
         db.session.commit()
-    _context, page = _signed_in(live_server, open_browser)
+    context, page = _signed_in(live_server, open_browser)
+    other_tab = context.new_page()
+    other_tab.goto(f"{live_server.url}/visits/")
     wait_until(page, f"async () => ({DEVICE_DATA})().then((d) => d.visits.length === 1)")
     page.evaluate(OTHER_PERSON)
     secret = page.evaluate(TOKEN)
@@ -86,6 +90,7 @@ def test_sign_out_with_nothing_waiting_revokes_the_token_and_leaves_no_data(live
     page.click("form[data-sign-out] button")  # nothing of theirs waiting: no question asked
     page.wait_for_url(f"{live_server.url}/auth/sign-in")
     assert "Bạn đã đăng xuất" in page.inner_text("body")
+    other_tab.wait_for_url(f"{live_server.url}/auth/sign-in")  # the person's other tab leaves too
     assert _api_status(live_server, secret) == 401  # the token no longer works
     after = page.evaluate(DEVICE_DATA)
     # Only the device's own id and the other person's unsent visit are left: never removed unseen.
@@ -102,8 +107,8 @@ def test_with_a_visit_waiting_the_dialog_asks_and_cancel_keeps_everything(live_s
     context.set_offline(True)
     save_visit(page, summary="Chưa gửi")
     wait_waiting(page, 1)
-    context.set_offline(False)
     live_server.recorder.fail_pushes.set()  # the server is busy: the visit stays waiting
+    context.set_offline(False)
 
     page.click("form[data-sign-out] button")
     dialog = _dialog(page)
@@ -228,3 +233,31 @@ def test_sign_out_without_network_removes_the_data_now_and_revokes_once_online(l
     page.goto(f"{live_server.url}/visits/new")
     page.wait_for_url(f"{live_server.url}/auth/sign-in?next=%2Fvisits%2Fnew")
     assert page.evaluate(PAGES_CACHED) == 0
+
+
+def test_a_new_person_on_the_phone_revokes_the_last_ones_token_and_keeps_their_unsent_visit(
+        live_server, open_browser, world):
+    with live_server.app.app_context():
+        make_visit(world.cadre, world.commune_a1)
+        db.session.commit()
+    context, page = _signed_in(live_server, open_browser)
+    wait_until(page, f"async () => ({DEVICE_DATA})().then((d) => d.visits.length === 1)")
+    secret = page.evaluate(TOKEN)
+    live_server.recorder.fail_pushes.set()  # their last visit cannot be sent before they go
+    context.set_offline(True)
+    save_visit(page, summary="Của người trước")
+    # They leave without signing out; their web session ends on its own (unused too long).
+    with live_server.app.app_context():
+        db.session.execute(WebSession.__table__.delete().where(WebSession.user_id == world.cadre))
+        db.session.commit()
+    context.set_offline(False)
+
+    sign_in(page, live_server.url, username="cadre2", next_path="/visits/")
+    page.wait_for_selector("[data-last-sync]:has-text('Gửi lần cuối')")  # cadre2's own token
+    eventually(lambda: _api_status(live_server, secret) == 401)
+    data = page.evaluate(DEVICE_DATA)
+    kept = [(e["user_id"], e["visit"]["summary"]) for e in data["outbox"]]
+    assert kept == [(world.cadre, "Của người trước")]
+    assert all(v["user_id"] != world.cadre for v in data["visits"])  # their synced copies are gone
+    assert not [row["key"] for row in data["meta"] if row["key"].split(":")[1:2] == [str(world.cadre)]]
+    assert page.get_attribute("[data-waiting]", "data-waiting") == "0"  # not cadre2's to see

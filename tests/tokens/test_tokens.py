@@ -205,3 +205,14 @@ def test_revoking_the_current_token_needs_a_device_token_not_a_session(app, clie
     assert response.status_code == 401  # a session has no token of its own
     assert client.get("/api/v1/bootstrap", headers=bearer(secret)).status_code == 200
     assert client.delete("/api/v1/tokens/current", headers=bearer("made-up")).status_code == 401
+
+
+def test_a_user_who_must_change_their_password_can_still_sign_a_device_out(app, client, auth, world):
+    secret = issue_token(client)
+    auth.sign_in("cadre")  # the page's session rides along with the PWA's requests
+    with app.app_context():
+        db.session.get(User, world.cadre).must_change_password = True
+        db.session.commit()
+    assert client.get("/api/v1/bootstrap", headers=bearer(secret)).status_code == 403
+    assert client.delete("/api/v1/tokens/current", headers=bearer(secret)).status_code == 204
+    assert app.test_client().get("/api/v1/tokens", headers=bearer(secret)).status_code == 401  # revoked
