@@ -175,13 +175,25 @@ export function setUp(form, {flush}) {
   });
 }
 
-/* At every page load: finish what a sign-out without network left to do. Resolves 'none' (go
- * on), 'left' (this page's person signed out: going to the sign-in page) or 'blocked' (this
- * page's person signed out but the server is out of reach: the page must not run as theirs). */
+/* At every page load and when the network returns: finish what a sign-out without network
+ * left to do. Resolves 'none' (go on), 'left' (this page's person signed out: going to the
+ * sign-in page) or 'blocked' (this page's person signed out but the server is out of reach:
+ * the page must not run as theirs). */
 export async function finishPending() {
-  if (navigator.onLine) await data.revokeQueued();
-  const pending = await getMeta('sign_out_pending');
-  if (!pending) return 'none';
+  let pending = null;
+  try {
+    if (navigator.onLine) await data.revokeQueued();
+    pending = await getMeta('sign_out_pending');
+    if (!pending) return 'none';
+    return await endPendingSession(pending);
+  } catch (error) {
+    console.warn('dicoso: pending sign-out', error);
+    // the page does not run as the person who signed out
+    return pending && pending.user_id === userId ? 'blocked' : 'none';
+  }
+}
+
+async function endPendingSession(pending) {
   const mine = pending.user_id === userId;
   if (mine) await forgetPages(); // this page came from the server: the worker may have kept it
   if (!navigator.onLine) return mine ? 'blocked' : 'none';

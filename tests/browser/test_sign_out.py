@@ -224,8 +224,19 @@ def test_sign_out_without_network_removes_the_data_now_and_revokes_once_online(l
     assert page.evaluate(PAGES_CACHED) == 0
     assert _api_status(live_server, secret) == 200  # the server has not been told yet
 
-    # Online again, the first page opened finishes the sign-out before running as that person.
+    # Online, but the sign-out cannot reach the server: the page does not run as that person.
+    # (Routed first: the page open now finishes the sign-out as soon as it is online.)
+    context.route("**/auth/sign-out", lambda route: route.abort())
     context.set_offline(False)
+    page.goto(f"{live_server.url}/")
+    banner = page.locator("#sign-out-message")
+    banner.wait_for()
+    assert "đăng xuất trên máy này khi không có mạng" in banner.inner_text()
+    keys = sorted(row["key"] for row in page.evaluate(DEVICE_DATA)["meta"])
+    assert keys == ["device", "sign_out_pending"]  # the token was revoked; no new one, no sync
+
+    # Once it can, the first page opened finishes the sign-out before running as that person.
+    context.unroute("**/auth/sign-out")
     page.goto(f"{live_server.url}/")
     page.wait_for_url(f"{live_server.url}/auth/sign-in")
     assert _api_status(live_server, secret) == 401
