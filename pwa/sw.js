@@ -33,9 +33,14 @@ async function completeCopy(response) {
     {status: response.status, statusText: response.statusText, headers});
 }
 
+// From a sign-out until the next signed-in page asks to `warm`: no page is written, so a page
+// still being copied when the person signed out cannot bring their cache back.
+let signedOut = false;
+
 async function putSafely(cacheName, key, response) {
   try {
     const copy = await completeCopy(response);
+    if (cacheName === PAGES && signedOut) return;
     const cache = await caches.open(cacheName);
     await cache.put(key, copy);
   } catch (error) {
@@ -70,7 +75,9 @@ async function cachePages(onlyMissing) {
     try {
       if (onlyMissing && await cache.match(url)) return;
       const response = await fetch(url, {cache: 'reload', credentials: 'same-origin'});
-      if (cacheable(response)) await cache.put(url, await completeCopy(response));
+      if (!cacheable(response)) return;
+      const copy = await completeCopy(response);
+      if (!signedOut) await cache.put(url, copy);
     } catch (error) {
       // offline or a full disk: the next visit to the page fills it in
     }
@@ -108,8 +115,13 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('message', (event) => {
   const type = event.data && event.data.type;
   if (type === 'skip-waiting') self.skipWaiting(); // only when the page has saved its drafts
-  else if (type === 'warm') event.waitUntil(warm(event.data.user));
-  else if (type === 'signed-out') event.waitUntil(caches.delete(PAGES));
+  else if (type === 'warm') {
+    signedOut = false;
+    event.waitUntil(warm(event.data.user));
+  } else if (type === 'signed-out') {
+    signedOut = true;
+    event.waitUntil(caches.delete(PAGES));
+  }
 });
 
 async function cachedPage(url) {

@@ -48,7 +48,9 @@ async function request(path, {method = 'GET', token, body, headers = {}} = {}) {
   } finally {
     clearTimeout(timer);
   }
-  if (response.status === 304) return {status: 304, body: null, headers: response.headers};
+  if (response.status === 304 || response.status === 204) {
+    return {status: response.status, body: null, headers: response.headers};
+  }
   let data = null;
   try {
     data = await response.json();
@@ -66,6 +68,16 @@ export async function issueToken(csrfToken, deviceName) {
     method: 'POST', body: {device_name: deviceName}, headers: {'X-CSRFToken': csrfToken},
   });
   return body;
+}
+
+// Sign-out: revoke the token this device holds. A 401 means it no longer works anyway (revoked,
+// expired): for the device that is as good as done.
+export async function revokeCurrentToken(token) {
+  try {
+    await request('/api/v1/tokens/current', {method: 'DELETE', token});
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 401)) throw error;
+  }
 }
 
 export async function bootstrap(token, etag) {

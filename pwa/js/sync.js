@@ -1,6 +1,7 @@
 // Sync: push the outbox, pull the server's changes; one run at a time across tabs (Web Locks).
 import * as api from './api.js';
 import {del, getMeta, promised, setMeta, tx} from './db.js';
+import {handOver, revokeQueued} from './device-data.js';
 import * as outbox from './outbox.js';
 
 const LOCK = 'dicoso-sync';
@@ -16,6 +17,8 @@ let state = {phase: 'idle', error: null};
 let failures = 0;
 let timer = null;
 let running = null;
+// Sign-out holds syncing off while it takes this person's data off the device.
+let paused = false;
 
 export function onStatus(fn) {
   listeners.add(fn);
@@ -57,7 +60,12 @@ async function deviceId() {
 async function token() {
   const saved = await getMeta('token');
   if (saved && saved.user_id === userId) return saved.token;
-  const csrf = await freshCsrfToken();
+  // someone else's token: they left without signing out; it is revoked, their copies go
+  if (saved) {
+    await handOver(userId);
+    revokeQueued().catch(() => {}); // best effort now; else at the next page load online
+  }
+  const csrf = (await freshSession())?.csrf;
   if (!csrf) return null;
   const name = `${navigator.userAgentData?.platform || navigator.platform || 'web'} · ${new Date().toISOString().slice(0, 10)}`;
   const issued = await api.issueToken(csrf, name.slice(0, 100));
@@ -65,13 +73,14 @@ async function token() {
   return issued.token;
 }
 
-// This page may come from the cache with a stale CSRF token: read a fresh one from the server.
-async function freshCsrfToken() {
+// This page may come from the cache with a stale CSRF token: read a fresh one from the server,
+// with the id of the person its web session signs in ({csrf, userId}; null: nobody is signed in).
+export async function freshSession() {
   const response = await fetch('/visits/settings', {cache: 'no-store', credentials: 'same-origin'});
   if (response.redirected || !response.ok) return null; // signed out: the sign-in page answered
-  const html = await response.text();
-  return new DOMParser().parseFromString(html, 'text/html')
-    .querySelector('meta[name="csrf-token"]')?.content || null;
+  const html = new DOMParser().parseFromString(await response.text(), 'text/html');
+  const csrf = html.querySelector('meta[name="csrf-token"]')?.content;
+  return csrf ? {csrf, userId: Number(html.body.dataset.userId) || null} : null;
 }
 
 async function refreshBootstrap(secret) {
@@ -150,6 +159,7 @@ export async function directions() {
 }
 
 async function run() {
+  if (paused) return 'paused'; // a run that waited for the lock while sign-out held it
   let secret;
   try {
     secret = await token();
@@ -185,6 +195,7 @@ async function run() {
 // Sync once now (or join the run this tab already has going).
 export function syncNow() {
   if (!userId) return Promise.resolve('signed-out');
+  if (paused) return Promise.resolve('paused');
   if (running) return running;
   if (!navigator.onLine) {
     schedule();
@@ -214,9 +225,20 @@ export function syncNow() {
   return running;
 }
 
+export function pause() {
+  paused = true;
+  clearTimeout(timer);
+}
+
+export function resume() {
+  paused = false;
+  schedule();
+}
+
 // The next timed run: every minute, backing off after failures (capped), only while online.
 function schedule() {
   clearTimeout(timer);
+  if (paused) return;
   const delay = failures
     ? Math.min(TIMING.retryBase * 2 ** (failures - 1), TIMING.retryMax)
     : TIMING.interval;

@@ -92,9 +92,9 @@ def language():
     return redirect(safe_next(request.form.get("next")))
 
 
-# What a user with a step still to take may reach besides that step's page: signing out, the
-# language buttons, and the files the page itself needs.
-_ALLOWED_BEFORE_STEP = {"auth.sign_out", "auth.language", "static"}
+# What a user with a step still to take may reach besides that step's page: signing out (with
+# the device's own token too), the language buttons, and the files the page itself needs.
+_ALLOWED_BEFORE_STEP = {"auth.sign_out", "tokens.revoke_current", "auth.language", "static"}
 
 
 def _step_required() -> str | None:

@@ -129,6 +129,21 @@ def index():
     return jsonify(body)
 
 
+@bp.delete("/tokens/current")
+@document(summary="Revoke the device token this request carries (a device signing out). Only a "
+                  "device token: a web session has no token of its own to revoke",
+          responses=responses({"204": {"description": "Revoked"}}, 401, 429))
+def revoke_current():
+    # The session cookie is not enough here: "current" is the bearer token, and a session
+    # request has none. A token already revoked or expired answers 401, which to the signing-out
+    # device means the same thing as 204: that token no longer signs anyone in.
+    if bearer_secret() is None:
+        raise unauthorized(_("Send the device token as: Authorization: Bearer <token>."))
+    user = authenticate_request()
+    services.revoke_token(user, g.api_token.id)
+    return "", 204
+
+
 @bp.delete("/tokens/<int:token_id>")
 @limiter.limit(_api_limit, key_func=rate_limit_key)
 @api_login_required

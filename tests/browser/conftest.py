@@ -52,6 +52,8 @@ class Recorder:
         self.hold_pushes = threading.Event()
         self.push_held = threading.Event()
         self.release_pushes = threading.Event()
+        # fail_pushes: pushes answer 503 (the server busy) without reaching the app
+        self.fail_pushes = threading.Event()
         self.last_request_at = time.monotonic()
 
     def wait_idle(self, quiet: float = 0.5, timeout: float = 10) -> None:
@@ -73,6 +75,9 @@ class Recorder:
         with contextlib.suppress(ValueError, AttributeError, OSError):
             raw = gzip.decompress(body) if environ.get("HTTP_CONTENT_ENCODING") == "gzip" else body
             self.pushed_ids.extend(v.get("id") for v in json.loads(raw).get("visits", []))
+        if self.fail_pushes.is_set():
+            start_response("503 Service Unavailable", [("Content-Type", "application/json")])
+            return [b'{"error": {"code": "busy", "message": "busy", "fields": {}}}']
         if self.hold_pushes.is_set():
             self.push_held.set()
             self.release_pushes.wait(30)  # the request is in flight until the test lets it go

@@ -104,6 +104,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "twofactor.setup": {"GET": "LPPPPPP", "POST": "LPPPPPP"},
     # sign-in's code step: without a right password just before, back to the password page
     "twofactor.verify": {"GET": "LPPPPPP", "POST": "LPPPPPP"},
+    "tokens.revoke_current": {"DELETE": "LLLLLLL"},  # the bearer token only: a session has none
     "visits.mine": {"GET": "LPPPPPP"},
     "visits.new": {"GET": "LPPPPPP", "POST": "LPPPPPP"},
     "visits.placement": {"GET": "LPPPPPP"},

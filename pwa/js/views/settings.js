@@ -23,7 +23,7 @@ export async function init() {
   document.getElementById('export-button').addEventListener('click', async () => {
     const data = await outbox.exportFile(sync.userId);
     download(data);
-    note.textContent = t('exported', {n: data.entries.length});
+    note.textContent = t('exported', {n: data.entries.length + data.drafts.length});
   });
   document.getElementById('import-file').addEventListener('change', async (event) => {
     const file = event.target.files[0];
