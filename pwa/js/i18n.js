@@ -75,7 +75,7 @@ const CATALOG = {
     field_went_well: 'Kết quả đạt được', field_difficulties: 'Khó khăn, vướng mắc', field_proposals: 'Đề xuất, kiến nghị',
     itemConflict: 'Đã được thay đổi ở nơi khác (phiên bản {version}).',
     // the placement's tasks and closing report
-    field_placement_tasks: 'Nhiệm vụ tập sự đã thực hiện', field_text: 'Báo cáo kết thúc đợt tập sự',
+    field_placement_tasks: 'Nhiệm vụ tập sự đã thực hiện',
     taskCovered: 'Đã thực hiện', reportRequired: 'Vui lòng viết báo cáo kết thúc đợt.',
     reportSaved: 'Đã lưu trên máy. Báo cáo kết thúc đợt sẽ được gửi khi có mạng.',
     reportSent: 'Đã lưu và gửi báo cáo kết thúc đợt lên máy chủ.',
@@ -158,7 +158,7 @@ const CATALOG = {
     field_went_well: 'What went well', field_difficulties: 'Difficulties', field_proposals: 'Proposals',
     itemConflict: 'Changed elsewhere (version {version}).',
     // the placement's tasks and closing report
-    field_placement_tasks: 'Placement tasks carried out', field_text: 'Closing report',
+    field_placement_tasks: 'Placement tasks carried out',
     taskCovered: 'Covered', reportRequired: 'Write the closing report.',
     reportSaved: 'Saved on this device. The closing report will be sent when there is a network.',
     reportSent: 'The closing report was saved and sent to the server.',

@@ -139,7 +139,7 @@ class ClosingReportForm(Form):
 
     id = HiddenField()
     base_version = HiddenField()
-    text = TextAreaField(_l("Closing report"), validators=[
+    text = TextAreaField(_l("Text of the report"), validators=[
         DataRequired(_l("Write the closing report.")), Length(max=rules.MAX_TEXT)])
 
     def to_wire(self, placement_id: int) -> dict[str, Any]:

@@ -67,3 +67,16 @@ def test_the_visit_form_offers_the_placement_tasks(client, auth, app, world, pla
     auth.sign_out()
     auth.sign_in("cadre")
     assert 'id="placement-tasks-block"' not in client.get("/visits/new").get_data(as_text=True)
+
+
+def test_the_supervisor_sees_the_tasks_and_their_changes(client, auth, app, world, placements):
+    token = issue_token(client, "tapsu")
+    visit = _visit(world, placements.current, [TASKS[0]])
+    push(client, token, [visit])
+    push(client, token, [{**visit, "base_version": 1, "placement_tasks": [TASKS[0], TASKS[1]]}])
+    auth.sign_in("supa")
+    page = client.get(f"/review/visits/{visit['id']}").get_data(as_text=True)
+    assert "Nhiệm vụ tập sự đã thực hiện" in page
+    assert f"{TASKS[1]}; {TASKS[0]}" in page  # as stored: sorted
+    history = page.split("Nhiệm vụ tập sự đã thực hiện")[-1]
+    assert TASKS[0] in history and TASKS[1] in history
