@@ -102,6 +102,14 @@ const CATALOG = {
     accountWaiting: 'Bản tự báo cáo đang chờ gửi.', field_directions: 'Định hướng thực hiện',
     field_went_well: 'Kết quả đạt được', field_difficulties: 'Khó khăn, vướng mắc', field_proposals: 'Đề xuất, kiến nghị',
     itemConflict: 'Đã được thay đổi ở nơi khác (phiên bản {version}).',
+    // the placement's tasks and closing report
+    field_placement_tasks: 'Nhiệm vụ tập sự đã thực hiện',
+    taskCovered: 'Đã thực hiện', reportRequired: 'Vui lòng viết báo cáo kết thúc đợt.',
+    reportSaved: 'Đã lưu trên máy. Báo cáo kết thúc đợt sẽ được gửi khi có mạng.',
+    reportSent: 'Đã lưu và gửi báo cáo kết thúc đợt lên máy chủ.',
+    reportWaiting: 'Báo cáo kết thúc đợt đang chờ gửi.',
+    reportConflict: 'Báo cáo này đã được sửa trên thiết bị khác: «{text}».',
+    reportLocked: 'Đã hết hạn sửa báo cáo kết thúc đợt; máy chủ không nhận bản này.',
   },
   en: {
     online: 'Online',
@@ -205,6 +213,14 @@ const CATALOG = {
     accountWaiting: 'The account is waiting to be sent.', field_directions: 'Directions carried out',
     field_went_well: 'What went well', field_difficulties: 'Difficulties', field_proposals: 'Proposals',
     itemConflict: 'Changed elsewhere (version {version}).',
+    // the placement's tasks and closing report
+    field_placement_tasks: 'Placement tasks carried out',
+    taskCovered: 'Covered', reportRequired: 'Write the closing report.',
+    reportSaved: 'Saved on this device. The closing report will be sent when there is a network.',
+    reportSent: 'The closing report was saved and sent to the server.',
+    reportWaiting: 'The closing report is waiting to be sent.',
+    reportConflict: 'This report was changed on another device: “{text}”.',
+    reportLocked: 'The closing report can no longer be changed; the server did not take this copy.',
   },
 };
 

@@ -19,6 +19,7 @@ from server.api.validation import translate_errors
 from server.db import utcnow
 from server.extensions import limiter
 from server.hearings import push as hearing_push
+from server.planning.closing import push_placement_reports
 from server.sync import services
 from server.sync.schemas import (
     MAX_VISITS_PER_PUSH,
@@ -71,8 +72,9 @@ def bootstrap():
 @limiter.limit(_push_limit, key_func=rate_limit_key)
 @api_login_required
 @document(
-    summary="Push visits, monthly accounts and directions done; one result per item, in order",
-    description="The envelope (device_id and the three arrays) is checked first: a bad one answers "
+    summary="Push visits, monthly accounts, directions done and placements' closing reports; "
+            "one result per item, in order",
+    description="The envelope (device_id and the four arrays) is checked first: a bad one answers "
                 "400, more than 200 visits 413. Then each item is checked and applied on its own: an "
                 "item that does not match its schema (or refers to something not the caller's) "
                 "answers `invalid` in its place, with `errors`, and the rest of the batch goes on.",
@@ -98,9 +100,11 @@ def push():
     # after the visits: a visit of this batch may carry a direction this batch marks done
     accounts = hearing_push.push_accounts(user, envelope["device_id"], envelope["accounts"])
     done = hearing_push.push_directions_done(user, envelope["directions_done"])
+    reports = push_placement_reports(user, envelope["device_id"], envelope["placement_reports"])
     return jsonify({"results": [result.to_wire() for result in results],
                     "accounts": [result.to_wire() for result in accounts],
-                    "directions_done": [result.to_wire() for result in done]})
+                    "directions_done": [result.to_wire() for result in done],
+                    "placement_reports": [result.to_wire() for result in reports]})
 
 
 @bp.get("/sync/pull")

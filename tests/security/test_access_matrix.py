@@ -18,7 +18,7 @@ import pytest
 from server.auth.models import Role
 from server.auth.services import create_user
 from server.extensions import db
-from server.planning.models import Plan
+from server.planning.models import Placement, Plan
 from server.tokens.services import issue_token
 from server.units.models import Unit
 from tests.factories import PASSWORD, make_hearing, make_visit, open_directions
@@ -34,7 +34,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin.import_csv": {"GET": "LFFFFFP", "POST": "LFFFFFP"},
     "admin.import_template": {"GET": "LFFFFFP"},
     "admin.index": {"GET": "LFFFFFP"},
-    "admin.placement_edit": {"GET": "LFFFFFN", "POST": "LFFFFFN"},  # ids that do not exist: 404 for the admin
+    "admin.placement_edit": {"GET": "LFFFFFP", "POST": "LFFFFFP"},  # the probationary cadre's placement
     "admin.placements": {"GET": "LFFFFFP", "POST": "LFFFFFP"},
     "admin.plan_edit": {"GET": "LFFFFFN", "POST": "LFFFFFN"},
     "admin.plan_exempt": {"POST": "LFFFFFN"},
@@ -108,13 +108,14 @@ EXPECTED: dict[str, dict[str, str]] = {
     "visits.mine": {"GET": "LPPPPPP"},
     "visits.new": {"GET": "LPPPPPP", "POST": "LPPPPPP"},
     "visits.placement": {"GET": "LPPPPPP"},
+    "visits.placement_report": {"POST": "LNNPNNN"},  # the placement's own cadre only writes its report
     "visits.settings": {"GET": "LPPPPPP"},
 }
 
 
 def _route_args(endpoint: str, ids: dict) -> dict:
     return {"visit_id": ids["visit"], "user_id": ids["victim"], "unit_id": ids["unit"],
-            "token_id": ids["token"], "kind": "units", "placement_id": 10**6, "plan_id": 10**6,
+            "token_id": ids["token"], "kind": "units", "placement_id": ids["placement"], "plan_id": 10**6,
             "exemption_id": 10**6, "topic_id": ids["topic"], "assignment_id": 10**6,
             "filename": "css/app.css", "version": "0", "hearing_id": ids["hearing"],
             "cadre_id": ids["cadre"], "direction_id": ids["direction"],
@@ -126,8 +127,12 @@ def matrix_world(app, world):
     with app.app_context():
         district_a = db.session.get(Unit, world.district_a)
         district_b = db.session.get(Unit, world.district_b)
-        create_user("tapsu", "Tập Sự Thử", PASSWORD, district_a, Role.CADRE, is_probationary=True,
-                    is_full_time=False)
+        tapsu = create_user("tapsu", "Tập Sự Thử", PASSWORD, district_a, Role.CADRE, is_probationary=True,
+                            is_full_time=False)
+        placement = Placement(cadre=tapsu, unit_id=world.commune_a1, tasks=["Dự sinh hoạt chi đoàn"],
+                              start_date=date.today() - timedelta(days=3),
+                              end_date=date.today() + timedelta(days=3))
+        db.session.add(placement)
         create_user("supb", "Giám Sát Huyện B", PASSWORD, district_b, Role.SUPERVISOR)
         victim = create_user("victim", "Người Bị Thử", PASSWORD, district_a, Role.CADRE)
         visit = make_visit(world.cadre, world.commune_a1, start=date.today() - timedelta(days=5))
@@ -136,7 +141,8 @@ def matrix_world(app, world):
         hearing = make_hearing(world, unit_id=world.district_a)
         [direction] = open_directions(world, hearing_id=hearing)
         ids = {"visit": visit.id, "victim": victim.id, "unit": world.commune_a1, "token": token.id,
-               "topic": world.topic, "hearing": hearing, "cadre": world.cadre, "direction": direction}
+               "topic": world.topic, "hearing": hearing, "cadre": world.cadre, "direction": direction,
+               "placement": placement.id}
         db.session.commit()
     return ids
 

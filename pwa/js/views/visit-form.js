@@ -14,6 +14,7 @@ import * as sync from '../sync.js';
 let form;
 let draft;
 let rules;
+let boot;
 
 const field = (name) => form.elements.namedItem(name);
 
@@ -94,7 +95,29 @@ async function showDirections(carried = []) {
   block.hidden = !shown.length;
 }
 
+// The chosen placement's tasks as choices (from the device's copy of the bootstrap); `carried`
+// are tasks a visit already has (kept when edited, even if the admin reworded the list since).
+function showPlacementTasks(placementId, carried = []) {
+  const block = document.getElementById('placement-tasks-block');
+  const box = block?.querySelector('.choices');
+  if (!box || !boot?.placements) return; // never synced: the choices the server rendered stay
+  const placement = boot.placements.find((p) => String(p.id) === String(placementId ?? ''));
+  const chosen = new Set([...form.querySelectorAll('input[name="placement_tasks"]:checked')].map((b) => b.value)
+    .concat(carried || []));
+  const tasks = placement ? [...new Set([...placement.tasks, ...(carried || [])])] : [];
+  box.replaceChildren(...tasks.map((task, i) => {
+    const label = document.createElement('label');
+    label.className = 'choice';
+    const input = Object.assign(document.createElement('input'), {type: 'checkbox', name: 'placement_tasks',
+      value: task, id: `placement_tasks-${i}`, checked: chosen.has(task)});
+    label.append(input, ` ${task}`);
+    return label;
+  }));
+  block.hidden = !tasks.length;
+}
+
 function fill(values) {
+  if (values.placement_id !== undefined) showPlacementTasks(values.placement_id, values.placement_tasks);
   fillForm(form, values);
   where.refresh(form);
 }
@@ -133,6 +156,8 @@ function toVisit(values) {
       visit[element.name] = visit[element.name] === '' ? 0 : Number(visit[element.name]);
     }
   }
+  // tasks are texts, even one that reads like a number
+  if (Array.isArray(visit.placement_tasks)) visit.placement_tasks = visit.placement_tasks.map(String);
   return {...visit, client_updated_at: new Date().toISOString()};
 }
 
@@ -182,6 +207,7 @@ async function submit(event) {
   form.reset();
   field('id').value = '';
   field('base_version').value = '';
+  showPlacementTasks(field('placement_id')?.value);
   where.show(form, null); // hidden inputs keep their value through reset()
   message(t('savedWaiting'));
   field('unit_id').focus();
@@ -195,6 +221,7 @@ export async function init({onBeforeUpdate}) {
   const params = new URLSearchParams(location.search);
   const editId = params.get('edit');
   const data = await sync.bootstrapData();
+  boot = data;
   rules = rulesFrom(data);
   draft = drafting.drafts({
     key: drafting.keyFor(params),
@@ -208,6 +235,8 @@ export async function init({onBeforeUpdate}) {
   });
   applyBootstrap(data);
   await showDirections();
+  showPlacementTasks(field('placement_id')?.value);
+  field('placement_id')?.addEventListener('change', () => showPlacementTasks(field('placement_id').value));
   where.setUp(form, draft.schedule);
   if (editId) {
     await loadForEdit(editId);
@@ -218,6 +247,7 @@ export async function init({onBeforeUpdate}) {
   } else if (!field('id').value) {
     // A page cached while editing must not carry that visit into a new one.
     form.reset();
+    showPlacementTasks(field('placement_id')?.value);
   }
   await draft.restore();
   form.addEventListener('input', draft.schedule);
