@@ -76,8 +76,9 @@ async function registerWorker() {
   });
   if (sync.userId) {
     await navigator.serviceWorker.ready;
-    // cache the offline pages for this person
-    (registration.active || navigator.serviceWorker.controller)?.postMessage({type: 'warm', user: sync.userId});
+    // cache the offline pages for this person in this language (another's are thrown away)
+    (registration.active || navigator.serviceWorker.controller)
+      ?.postMessage({type: 'warm', owner: document.body.dataset.owner});
   }
 }
 
@@ -120,7 +121,17 @@ function setUpSignOut() {
   });
 }
 
+// A redirect after a form post adds ?fresh=1 so that the worker asks the server for this page
+// (server/pwa_shell/views.py); once here, drop it, so that a reload opens from the cache again.
+function dropFreshMarker() {
+  const url = new URL(location.href);
+  if (!url.searchParams.has('fresh')) return;
+  url.searchParams.delete('fresh');
+  history.replaceState(history.state, '', url.pathname + url.search + url.hash);
+}
+
 async function main() {
+  dropFreshMarker();
   setUpSignOut();
   setUpStatusBar();
   registerWorker().catch((error) => console.warn('dicoso: service worker', error));
