@@ -8,12 +8,14 @@ import {fillForm, readForm} from '../form-values.js';
 import {rulesFrom, validate} from '../form-rules.js';
 import {t} from '../i18n.js';
 import * as where from '../location.js';
+import * as multiChoice from '../multi-choice.js';
 import * as outbox from '../outbox.js';
 import * as sync from '../sync.js';
 
 let form;
 let draft;
 let rules;
+let choices = {refresh() {}, openInvalid() {}};
 
 const field = (name) => form.elements.namedItem(name);
 
@@ -30,6 +32,7 @@ function showErrors(errors) {
       else input.removeAttribute('aria-invalid');
     }
   });
+  choices.openInvalid();
   form.querySelector('.has-error input, .has-error select, .has-error textarea')?.focus();
 }
 
@@ -97,6 +100,7 @@ async function showDirections(carried = []) {
 function fill(values) {
   fillForm(form, values);
   where.refresh(form);
+  choices.refresh();
 }
 
 // Editing: the device's waiting copy wins over the server's copy it was made from.
@@ -183,6 +187,7 @@ async function submit(event) {
   field('id').value = '';
   field('base_version').value = '';
   where.show(form, null); // hidden inputs keep their value through reset()
+  choices.refresh();
   message(t('savedWaiting'));
   field('unit_id').focus();
   const outcome = await sync.syncNow();
@@ -207,6 +212,7 @@ export async function init({onBeforeUpdate}) {
     },
   });
   applyBootstrap(data);
+  choices = multiChoice.setUp(form);
   await showDirections();
   where.setUp(form, draft.schedule);
   if (editId) {
@@ -218,6 +224,7 @@ export async function init({onBeforeUpdate}) {
   } else if (!field('id').value) {
     // A page cached while editing must not carry that visit into a new one.
     form.reset();
+    choices.refresh();
   }
   await draft.restore();
   form.addEventListener('input', draft.schedule);
