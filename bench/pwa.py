@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from bench.slow_link import slow_link  # noqa: E402
 from server import create_app  # noqa: E402
 from server.demo.data import DEMO_PASSWORD  # noqa: E402
 from server.demo.loader import load_demo_data  # noqa: E402
@@ -47,7 +48,6 @@ from tests.api.live import threaded_server  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync"]
-GPRS = {"offline": False, "latency": 500, "downloadThroughput": 50_000 / 8, "uploadThroughput": 20_000 / 8}
 USER = "canbo"
 
 
@@ -77,9 +77,9 @@ def launch(playwright, profile: str | None = None, **options):
     return browser.new_context(**options)
 
 
-def sign_in(page, base: str, next_path: str = "/visits/new") -> None:
+def sign_in(page, base: str, next_path: str = "/visits/new", user: str = USER) -> None:
     page.goto(f"{base}/auth/sign-in?next={next_path}")
-    page.fill("#username", USER)
+    page.fill("#username", user)
     page.fill("#password", DEMO_PASSWORD)
     page.click("button[type=submit].primary")
     page.wait_for_url(f"{base}{next_path}")
@@ -111,61 +111,120 @@ def measure_weight(playwright, base: str) -> dict[str, int]:
             "requests": sum(1 for rid in sizes if "/api/" not in urls.get(rid, ""))}
 
 
-def measure_gprs(playwright, base: str, profile: str) -> dict[str, float]:
+# Records, in the page, when a view is ready (its script sets data-ready): no polling delay added.
+READY_MARKS = """
+new MutationObserver((changes) => {
+  for (const change of changes) {
+    const id = change.target.getAttribute('id');  // not .id: a form's control named "id" hides it
+    if (change.target.dataset.ready !== 'true') continue;
+    window.__ready = window.__ready || {};
+    if (!(id in window.__ready)) window.__ready[id] = performance.now();
+  }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-ready']});
+"""
+
+
+def open_timed(page, url: str, element_id: str, extra: str | None = None) -> float:
+    """Milliseconds from the navigation's start to the view ``element_id`` being ready."""
+    page.goto(url, wait_until="commit")
+    page.wait_for_selector(f"#{element_id}[data-ready='true']{extra or ''}", timeout=60_000)
+    return page.evaluate(f"""() => {{
+        const nav = performance.getEntriesByType('navigation')[0];
+        return window.__ready['{element_id}'] - nav.startTime;
+    }}""")
+
+
+def set_up(playwright, link, profile: str):
+    """A signed-in phone with the worker, its cached pages and the bootstrap data, over a fast link."""
+    link.slow, link.hang = False, False
     context = launch(playwright, profile)
+    context.add_init_script(READY_MARKS)
     page = context.new_page()
-    sign_in(page, base)
+    sign_in(page, link.url)
     page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
     page.wait_for_function("""async () => {
         const cache = await caches.open('dicoso-pages');
         return Boolean(await cache.match('/visits/new')) && Boolean(await cache.match('/visits/'));
     }""")
-    page.wait_for_selector("[data-last-sync]:has-text('Gửi lần cuối')")  # bootstrap data is on the device
+    page.wait_for_selector("[data-last-sync]:has-text('Gửi lần cuối')", state="attached")  # bootstrap is here
+    page.goto(f"{link.url}/visits/new")  # a page the worker controls
+    page.wait_for_selector("#visit-form[data-ready='true']")
     cdp = context.new_cdp_session(page)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-    # The form from the cache: the device is offline, the worker answers.
-    context.set_offline(True)
-    page.goto(f"{base}/visits/new", wait_until="commit")
-    page.wait_for_selector("#visit-form[data-ready='true']")
-    open_ms = page.evaluate("""() => {
-        const nav = performance.getEntriesByType('navigation')[0];
-        return performance.now() - nav.startTime;
-    }""")
-    context.set_offline(False)
-    # 20 visits waiting (the API held back meanwhile), then sync them over GPRS.
-    page.route("**/api/**", lambda route: route.abort())
-    page.evaluate("""async () => {
-        const base = document.querySelector('script[type=module]').src;
-        const outbox = await import(base.replace('app.js', 'outbox.js'));
-        const data = await (await import(base.replace('app.js', 'sync.js'))).bootstrapData();
-        const userId = Number(document.body.dataset.userId);
-        const day = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
-        for (let i = 0; i < 20; i++) {
-          await outbox.save({id: outbox.newId(), base_version: null,
-            unit_id: data.units[i % data.units.length].id, start_date: day, end_date: day,
-            form: 'survey', topics: [data.topics[0].id],
-            summary: `Khảo sát tình hình đoàn viên, thanh niên tại cơ sở, lượt ${i}`,
-            findings: 'Chi đoàn hoạt động đều, đoàn viên tham gia đông.', recommendations: '',
-            participants: 20 + i, placement_id: null, location: null,
-            client_updated_at: new Date().toISOString()}, userId);
-        }
-    }""")
-    page.reload()
-    page.wait_for_selector("[data-waiting='20']")
-    page.wait_for_selector("[data-sync-now]:not([disabled])")
-    cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions", GPRS)
-    page.unroute_all()
-    sync_ms = page.evaluate("""() => new Promise((resolve) => {
-        const start = performance.now();
-        const waiting = document.querySelector('[data-waiting]');
-        new MutationObserver(() => {
-          if (waiting.dataset.waiting === '0') resolve(performance.now() - start);
-        }).observe(waiting, {attributes: true});
-        document.querySelector('[data-sync-now]').click();
-    })""")
-    context.close()
-    return {"open_form_ms": open_ms, "sync_20_ms": sync_ms}
+    return context, page
+
+
+SEED = """async ({count, text}) => {
+    const base = document.querySelector('script[type=module]').src;
+    const outbox = await import(base.replace('app.js', 'outbox.js'));
+    const data = await (await import(base.replace('app.js', 'sync.js'))).bootstrapData();
+    const userId = Number(document.body.dataset.userId);
+    for (let i = 0; i < count; i++) {
+      const day = new Date(Date.now() - (1 + i % 300) * 86400000).toISOString().slice(0, 10);
+      await outbox.save({id: outbox.newId(), base_version: null,
+        unit_id: data.units[i % data.units.length].id, start_date: day, end_date: day,
+        form: 'survey', topics: [data.topics[0].id],
+        summary: `${text} ${i}`,
+        findings: 'Chi đoàn hoạt động đều, đoàn viên tham gia đông.', recommendations: '',
+        participants: 20 + i % 50, placement_id: null, location: null,
+        client_updated_at: new Date().toISOString()}, userId);
+    }
+}"""
+
+
+def measure_gprs(playwright, base: str, profile: str) -> dict[str, float]:
+    with slow_link(base) as link:
+        context, page = set_up(playwright, link, profile)
+        result = {}
+        # The form from the cache, the device offline.
+        context.set_offline(True)
+        result["form_offline_ms"] = open_timed(page, f"{link.url}/visits/new", "visit-form")
+        context.set_offline(False)
+        # Online over GPRS: everything the page and its worker fetch crosses the slow link.
+        link.slow = True
+        result["form_gprs_ms"] = open_timed(page, f"{link.url}/visits/new", "visit-form")
+        # A link that connects and never answers (the browser believes it is online).
+        link.hang = True
+        result["form_hung_ms"] = open_timed(page, f"{link.url}/visits/new", "visit-form")
+        context.close()
+    return result
+
+
+def measure_sync(playwright, base: str, profile: str) -> dict[str, float]:
+    """20 visits waiting, then "Sync now" over the GPRS link until every one is acknowledged."""
+    with slow_link(base) as link:
+        context, page = set_up(playwright, link, profile)
+        page.route("**/api/**", lambda route: route.abort())  # they wait while being written
+        page.evaluate(SEED, {"count": 20, "text": "Khảo sát tình hình đoàn viên, thanh niên tại cơ sở, lượt"})
+        page.reload()
+        page.wait_for_selector("[data-waiting='20']", state="attached")
+        page.wait_for_selector("[data-sync-now]:not([disabled])")
+        page.unroute_all()
+        link.slow = True
+        sent_before = link.bytes_up
+        sync_ms = page.evaluate("""() => new Promise((resolve) => {
+            const start = performance.now();
+            const waiting = document.querySelector('[data-waiting]');
+            new MutationObserver(() => {
+              if (waiting.dataset.waiting === '0') resolve(performance.now() - start);
+            }).observe(waiting, {attributes: true});
+            document.querySelector('[data-sync-now]').click();
+        })""")
+        result = {"sync_20_ms": sync_ms, "sync_20_bytes_up": link.bytes_up - sent_before}
+        context.close()
+    return result
+
+
+def measure_many(playwright, base: str, profile: str, count: int = 500) -> dict[str, float]:
+    """A phone holding ``count`` waiting visits opens "My visits" (4x CPU, link hung: they stay)."""
+    with slow_link(base) as link:
+        context, page = set_up(playwright, link, profile)
+        link.hang = True  # nothing leaves: the visits keep waiting
+        page.evaluate(SEED, {"count": count, "text": "Dự sinh hoạt chi đoàn, trao đổi với đoàn viên về"})
+        result = {f"my_visits_{count}_ms": open_timed(
+            page, f"{link.url}/visits/", "visit-list", f" li:nth-child({count})")}
+        context.close()
+    return result
 
 
 def run_lighthouse(binary: str, url: str, cookie: str | None, out: Path) -> dict[str, float]:
@@ -183,10 +242,38 @@ def run_lighthouse(binary: str, url: str, cookie: str | None, out: Path) -> dict
     return {name: round(cat["score"] * 100) for name, cat in report["categories"].items()}
 
 
+def session_cookie(playwright, base: str, user: str) -> tuple[str, str | None]:
+    """The session cookie of ``user`` (and, for a supervisor, a visit in their queue)."""
+    signer = launch(playwright)
+    page = signer.new_page()
+    sign_in(page, base, "/", user)
+    visit = None
+    if user != USER:
+        page.goto(f"{base}/review/")
+        visit = page.get_attribute(".queue li a", "href")
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in signer.cookies())
+    signer.close()
+    return cookie, visit
+
+
+def measure_lighthouse(playwright, base: str, binary: str, out: Path) -> dict[str, float]:
+    """The pages a cadre opens on the phone, and a supervisor's review pages."""
+    cadre, _ = session_cookie(playwright, base, USER)
+    supervisor, visit = session_cookie(playwright, base, "giamsat")
+    pages = [("sign-in", "/auth/sign-in", None), ("home", "/", cadre), ("visit form", "/visits/new", cadre),
+             ("my visits", "/visits/", cadre), ("review queue", "/review/", supervisor),
+             ("review visit", visit, supervisor)]
+    result = {}
+    for name, path, jar in pages:
+        scores = run_lighthouse(binary, base + path, jar, out)
+        result.update({f"{name} {k}": v for k, v in scores.items()})
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["weight", "gprs", "lighthouse"])
+    parser.add_argument("what", choices=["weight", "gprs", "sync", "many", "lighthouse"])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--lighthouse", default=str(ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"))
     args = parser.parse_args()
@@ -197,16 +284,12 @@ def main() -> None:
                 result = measure_weight(playwright, base)
             elif args.what == "gprs":
                 result = measure_gprs(playwright, base, f"{tmp}/profile-{run}")
+            elif args.what == "sync":
+                result = measure_sync(playwright, base, f"{tmp}/profile-{run}")
+            elif args.what == "many":
+                result = measure_many(playwright, base, f"{tmp}/profile-{run}")
             else:
-                signer = launch(playwright)
-                sign_in(signer.new_page(), base)
-                cookie = "; ".join(f"{c['name']}={c['value']}" for c in signer.cookies())
-                signer.close()
-                result = {}
-                pages = [("sign-in", "/auth/sign-in", None), ("visit form", "/visits/new", cookie)]
-                for name, path, jar in pages:
-                    scores = run_lighthouse(args.lighthouse, base + path, jar, Path(tmp) / f"lh-{run}.json")
-                    result.update({f"{name} {k}": v for k, v in scores.items()})
+                result = measure_lighthouse(playwright, base, args.lighthouse, Path(tmp) / f"lh-{run}.json")
             print(f"run {run + 1}: {result}", flush=True)
             results.append(result)
     print("median:", {key: statistics.median(r[key] for r in results) for key in results[0]})

@@ -8,6 +8,7 @@ import {fillForm, readForm} from '../form-values.js';
 import {rulesFrom, validate} from '../form-rules.js';
 import {t} from '../i18n.js';
 import * as where from '../location.js';
+import * as multiChoice from '../multi-choice.js';
 import * as outbox from '../outbox.js';
 import * as sync from '../sync.js';
 
@@ -15,6 +16,7 @@ let form;
 let draft;
 let rules;
 let boot;
+let choices = {refresh() {}, openInvalid() {}};
 
 const field = (name) => form.elements.namedItem(name);
 
@@ -31,6 +33,7 @@ function showErrors(errors) {
       else input.removeAttribute('aria-invalid');
     }
   });
+  choices.openInvalid();
   form.querySelector('.has-error input, .has-error select, .has-error textarea')?.focus();
 }
 
@@ -120,6 +123,7 @@ function fill(values) {
   if (values.placement_id !== undefined) showPlacementTasks(values.placement_id, values.placement_tasks);
   fillForm(form, values);
   where.refresh(form);
+  choices.refresh();
 }
 
 // Editing: the device's waiting copy wins over the server's copy it was made from.
@@ -209,6 +213,7 @@ async function submit(event) {
   field('base_version').value = '';
   showPlacementTasks(field('placement_id')?.value);
   where.show(form, null); // hidden inputs keep their value through reset()
+  choices.refresh();
   message(t('savedWaiting'));
   field('unit_id').focus();
   const outcome = await sync.syncNow();
@@ -234,6 +239,7 @@ export async function init({onBeforeUpdate}) {
     },
   });
   applyBootstrap(data);
+  choices = multiChoice.setUp(form);
   await showDirections();
   showPlacementTasks(field('placement_id')?.value);
   field('placement_id')?.addEventListener('change', () => showPlacementTasks(field('placement_id').value));
@@ -248,6 +254,7 @@ export async function init({onBeforeUpdate}) {
     // A page cached while editing must not carry that visit into a new one.
     form.reset();
     showPlacementTasks(field('placement_id')?.value);
+    choices.refresh();
   }
   await draft.restore();
   form.addEventListener('input', draft.schedule);
