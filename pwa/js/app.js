@@ -14,8 +14,9 @@ function renderStatus(s) {
   net.textContent = s.online ? t('online') : t('offline');
   net.dataset.net = s.online ? 'online' : 'offline';
   const waiting = bar.querySelector('[data-waiting]');
-  waiting.textContent = t('waiting', {n: s.waiting});
+  waiting.textContent = t('waiting', {n: s.waiting}) + (s.photosWaiting ? `, ${t('photosWaiting', {n: s.photosWaiting})}` : '');
   waiting.dataset.waiting = String(s.waiting);
+  waiting.dataset.photosWaiting = String(s.photosWaiting || 0);
   bar.querySelector('[data-last-sync]').textContent =
     s.lastSync ? t('lastSync', {time: dmyTime(s.lastSync)}) : t('neverSynced');
   const button = bar.querySelector('[data-sync-now]');

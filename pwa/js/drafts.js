@@ -11,8 +11,8 @@ export function keyFor(params) {
   return 'new';
 }
 
-// read() gives what to keep; fill(draft) puts it back.
-export function drafts({key, userId, read, fill}) {
+// read() gives what to keep; fill(draft) puts it back; onDiscard() drops what goes with it (photos).
+export function drafts({key, userId, read, fill, onDiscard = async () => {}}) {
   let timer;
   const save = async () => {
     clearTimeout(timer);
@@ -34,6 +34,7 @@ export function drafts({key, userId, read, fill}) {
       button.textContent = t('discardDraft');
       button.onclick = async () => {
         await del('drafts', key);
+        await onDiscard();
         location.href = location.pathname + location.search;
       };
       box.hidden = false;

@@ -1,0 +1,57 @@
+// Drawing photos: thumbnails with their state in words, for the form and for "Các lượt của tôi".
+import {dmyTime, t} from './i18n.js';
+
+const STATE = {
+  draft: 'photoDraft', waiting: 'photoWaiting', done: 'photoDone', refused: 'photoRefused',
+  locked: 'photoLocked', server: 'photoDone',
+};
+
+function el(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
+  return node;
+}
+
+// The photo's state in words; a refusal carries the server's own message.
+export function stateText(photo) {
+  if (photo.state === 'waiting' && photo.offset > 0 && photo.size) {
+    return t('photoSending', {percent: Math.floor((100 * photo.offset) / photo.size)});
+  }
+  const text = t(STATE[photo.state] || photo.state);
+  if ((photo.state === 'refused' || photo.state === 'locked') && photo.error?.message) {
+    return `${text}: ${photo.error.message}`;
+  }
+  return text;
+}
+
+// A one-line summary of a visit's photos ("3 ảnh: 1 đã gửi, 2 chờ gửi").
+export function summary(photos) {
+  const counts = new Map();
+  for (const photo of photos) {
+    const key = photo.state === 'server' ? 'done' : photo.state;
+    counts.set(key, (counts.get(key) || 0) + 1);
+  }
+  const parts = [...counts].map(([state, n]) => `${n} ${t(STATE[state] || state).toLocaleLowerCase()}`);
+  return `${t('photoCount', {n: photos.length})}: ${parts.join(', ')}`;
+}
+
+/* <ul> of photos. Each item: the thumbnail (local data: URL, or the server's thumbnail URL for a
+ * photo only the server has), its state, and a remove button when onRemove is given. */
+export function photoList(photos, {onRemove = null, small = false} = {}) {
+  return el('ul', {className: `photo-list${small ? ' photo-list-small' : ''}`}, ...photos.map((photo, i) => {
+    const alt = t('photoAlt', {n: i + 1, time: dmyTime(photo.taken_at)});
+    const img = el('img', {src: photo.thumbnail || photo.thumbnail_url || '', alt, decoding: 'async',
+      loading: 'lazy', width: small ? 48 : 96, height: small ? 48 : 96});
+    const item = el('li', {}, img);
+    item.dataset.photoId = photo.id;
+    item.dataset.state = photo.state;
+    if (!small) item.append(el('span', {className: `photo-state photo-${photo.state}`, textContent: stateText(photo)}));
+    if (onRemove && photo.state !== 'server') {
+      const button = el('button', {type: 'button', className: 'link photo-remove', textContent: t('photoRemove')});
+      button.setAttribute('aria-label', t('photoRemoveLabel', {n: i + 1}));
+      button.addEventListener('click', () => onRemove(photo));
+      item.append(button);
+    }
+    return item;
+  }));
+}
