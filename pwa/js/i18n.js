@@ -76,7 +76,7 @@ const CATALOG = {
     itemConflict: 'Đã được thay đổi ở nơi khác (phiên bản {version}).',
     // photos of a visit
     photosWaiting: '{n} ảnh đang chờ gửi', photoCount: '{n} ảnh',
-    photoDraft: 'Chưa lưu', photoWaiting: 'Chờ gửi', photoSending: 'Đang gửi {percent}%', photoDone: 'Đã gửi',
+    photoDraft: 'Chưa lưu', photoPartial: 'Chưa gửi xong', photoWaiting: 'Chờ gửi', photoSending: 'Đang gửi {percent}%', photoDone: 'Đã gửi',
     photoRefused: 'Máy chủ không nhận', photoLocked: 'Lượt đã duyệt, không gửi thêm ảnh được',
     photoAlt: 'Ảnh {n}, chụp lúc {time}', photoRemove: 'Xóa', photoRemoveLabel: 'Xóa ảnh {n}',
     photoHint: 'Tối đa {max} ảnh. Ảnh được thu nhỏ trên máy rồi mới lưu và gửi.',
@@ -165,7 +165,7 @@ const CATALOG = {
     itemConflict: 'Changed elsewhere (version {version}).',
     // photos of a visit
     photosWaiting: '{n} photos waiting to be sent', photoCount: '{n} photos',
-    photoDraft: 'Not saved yet', photoWaiting: 'Waiting to be sent', photoSending: 'Sending, {percent}%',
+    photoDraft: 'Not saved yet', photoPartial: 'Not fully sent yet', photoWaiting: 'Waiting to be sent', photoSending: 'Sending, {percent}%',
     photoDone: 'Sent', photoRefused: 'Refused by the server',
     photoLocked: 'The visit is approved: no more photos can be sent',
     photoAlt: 'Photo {n}, taken {time}', photoRemove: 'Remove', photoRemoveLabel: 'Remove photo {n}',

@@ -32,7 +32,7 @@ async function shown() {
   const known = new Set(local.map((p) => p.id));
   // photos only the server has (added on another device), when the pulled visit lists them
   const server = (ctx.serverPhotos || []).filter((p) => !known.has(p.id))
-    .map((p) => ({...p, state: 'server'}));
+    .map((p) => ({...p, state: p.complete === false ? 'partial' : 'server'}));
   return [...local, ...server];
 }
 

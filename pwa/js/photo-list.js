@@ -3,7 +3,7 @@ import {dmyTime, t} from './i18n.js';
 
 const STATE = {
   draft: 'photoDraft', waiting: 'photoWaiting', done: 'photoDone', refused: 'photoRefused',
-  locked: 'photoLocked', server: 'photoDone',
+  locked: 'photoLocked', server: 'photoDone', partial: 'photoPartial',
 };
 
 function el(tag, props = {}, ...children) {
@@ -40,13 +40,13 @@ export function summary(photos) {
 export function photoList(photos, {onRemove = null, small = false} = {}) {
   return el('ul', {className: `photo-list${small ? ' photo-list-small' : ''}`}, ...photos.map((photo, i) => {
     const alt = t('photoAlt', {n: i + 1, time: dmyTime(photo.taken_at)});
-    const img = el('img', {src: photo.thumbnail || photo.thumbnail_url || '', alt, decoding: 'async',
-      loading: 'lazy', width: small ? 48 : 96, height: small ? 48 : 96});
-    const item = el('li', {}, img);
+    const src = photo.thumbnail || photo.thumbnail_url;
+    const item = el('li', {}, src ? el('img', {src, alt, decoding: 'async', loading: 'lazy',
+      width: small ? 48 : 96, height: small ? 48 : 96}) : el('span', {className: 'photo-none', textContent: alt}));
     item.dataset.photoId = photo.id;
     item.dataset.state = photo.state;
     if (!small) item.append(el('span', {className: `photo-state photo-${photo.state}`, textContent: stateText(photo)}));
-    if (onRemove && photo.state !== 'server') {
+    if (onRemove && photo.state !== 'server' && photo.state !== 'partial') {
       const button = el('button', {type: 'button', className: 'link photo-remove', textContent: t('photoRemove')});
       button.setAttribute('aria-label', t('photoRemoveLabel', {n: i + 1}));
       button.addEventListener('click', () => onRemove(photo));

@@ -125,6 +125,11 @@ export async function uploadAll(token, userId, {between = async () => {}, progre
       } catch (error) {
         const state = refusal(error);
         if (!state) throw error;
+        if (error.code === 'checksum_mismatch' && !photo.resent) {
+          // damaged on the way (the server threw the bytes away): send it once more from the start
+          await store.change(photo.id, (p) => ({...p, resent: true, offset: 0}));
+          continue;
+        }
         await store.change(photo.id, (p) => ({...p, state,
           error: {code: error.code, message: error.message, fields: error.fields}}));
       }

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import random
+import socket
+import threading
 from pathlib import Path
 
 from PIL import Image
@@ -76,3 +79,68 @@ def add_photos(page, files: list[Path], selector: str = "#photo-pick") -> None:
     added = int(page.get_attribute("#photos-block", "data-added") or 0)
     page.set_input_files(selector, [str(f) for f in files])
     page.wait_for_selector(f"#photos-block[data-added='{added + 1}']")
+
+
+class PhotoWire:
+    """WSGI middleware in front of the app for the photo routes: records every chunk (which photo,
+    at which offset, how many bytes reached the app), and can cut the line like GPRS does.
+
+    - ``cut_during``: the Nth PATCH (1-based) is cut half-way through its body; the app never sees it.
+    - ``lose_answer_of``: the app applies the Nth PATCH, then the connection drops before the answer.
+    - ``refuse``: while set, every photo request is answered 503 (a server not taking photos yet).
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.chunks: list[tuple[str, int, int]] = []  # (photo id, Upload-Offset, bytes to the app)
+        self.bytes_read = 0  # every chunk byte read off the wire, cut chunks included
+        self.patches = 0
+        self.cut_during: int | None = None
+        self.lose_answer_of: int | None = None
+        self.refuse = threading.Event()
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        path = environ["PATH_INFO"]
+        photo_route = path.startswith("/api/v1/photos/") or path.endswith("/photos")
+        if photo_route and self.refuse.is_set():
+            start_response("503 Service Unavailable", [("Content-Type", "application/json")])
+            return [b'{"error": {"code": "unavailable", "message": "test", "fields": {}}}']
+        if environ["REQUEST_METHOD"] != "PATCH" or not path.startswith("/api/v1/photos/"):
+            return self.app(environ, start_response)
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        with self.lock:
+            self.patches += 1
+            number = self.patches
+        if number == self.cut_during:
+            self.bytes_read += len(environ["wsgi.input"].read(length // 2))
+            _cut(environ)
+        body = environ["wsgi.input"].read(length)
+        self.bytes_read += len(body)
+        self.chunks.append((path.rsplit("/", 1)[1], int(environ.get("HTTP_UPLOAD_OFFSET", -1)), len(body)))
+        environ["wsgi.input"] = io.BytesIO(body)
+        if number != self.lose_answer_of:
+            return self.app(environ, start_response)
+        response = self.app(environ, lambda *args, **kwargs: (lambda data: None))
+        b"".join(response)
+        getattr(response, "close", lambda: None)()
+        _cut(environ)
+        return []
+
+    def delivered(self, photo_id: str) -> int:
+        return sum(n for pid, _, n in self.chunks if pid == photo_id)
+
+
+def _cut(environ):
+    sock = environ.get("werkzeug.socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+    raise ConnectionAbortedError("test: connection cut")
+
+
+def wire(live_server) -> PhotoWire:
+    """Put a PhotoWire in front of the live server's app (behind its push Recorder)."""
+    middleware = PhotoWire(live_server.recorder.app)
+    live_server.recorder.app = middleware
+    return middleware

@@ -32,7 +32,7 @@ function reason(entry) {
 function photosOf(visit, local) {
   const mine = local.get(visit.id) || [];
   const known = new Set(mine.map((p) => p.id));
-  const server = (visit.photos || []).filter((p) => !known.has(p.id)).map((p) => ({...p, state: 'server'}));
+  const server = (visit.photos || []).filter((p) => !known.has(p.id)).map((p) => ({...p, state: p.complete === false ? 'partial' : 'server'}));
   return [...mine, ...server];
 }
 
