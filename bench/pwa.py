@@ -3,6 +3,7 @@
     .venv/bin/python bench/pwa.py weight      [--runs 5]
     .venv/bin/python bench/pwa.py gprs        [--runs 5]
     .venv/bin/python bench/pwa.py lighthouse  [--runs 3] [--lighthouse PATH]
+    .venv/bin/python bench/pwa.py photos      [--runs 3]
 
 Each starts the app (threaded werkzeug on a loopback port) on a temporary SQLite database with the
 demo data, signs in as the demo cadre ``canbo`` and measures; medians of ``--runs`` runs are printed.
@@ -14,6 +15,12 @@ demo data, signs in as the demo cadre ``canbo`` and measures; medians of ``--run
   slowdown. "Form from the cache": navigation start to the form ready, with the service worker
   answering from its cache (the device offline). "Sync 20": from pressing "Sync now" to the
   waiting count reaching 0, with 20 visits waiting, throttled link.
+- photos: a visit with 3 photos (3000 × 2000 camera-like JPEGs, shrunk on the phone) from "Lưu" to
+  the visit and every photo acknowledged, over GPRS (50 kbps down, 20 kbps up, 500 ms RTT) with 4x
+  CPU. The link is bench/gprs_link.py, a throttling TCP proxy on 127.0.0.1 that the browser talks
+  to, so the page's and the service worker's requests are all slowed (CDP emulation would not slow
+  the worker's). Bytes on the wire are counted at the proxy; a visit without photos is measured in
+  the same run and subtracted, so "per photo" is what a photo costs over what its visit costs.
 - lighthouse: Lighthouse 12 (mobile defaults) on the sign-in page and the visit form; install it
   outside the repo or in bench/node_modules (ignored by git):
   ``npm i -E --prefix bench lighthouse@12.2.3``, or pass ``--lighthouse /path/to/bin/lighthouse``.
@@ -38,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from bench.gprs_link import GprsLink  # noqa: E402
 from server import create_app  # noqa: E402
 from server.demo.data import DEMO_PASSWORD  # noqa: E402
 from server.demo.loader import load_demo_data  # noqa: E402
@@ -168,6 +176,93 @@ def measure_gprs(playwright, base: str, profile: str) -> dict[str, float]:
     return {"open_form_ms": open_ms, "sync_20_ms": sync_ms}
 
 
+# Resolves once the outbox is empty and every photo on the device is acknowledged (or refused):
+# {visit_ms, done_ms} from the moment "Lưu" is clicked, polling IndexedDB every 100 ms.
+_UNTIL_ACKNOWLEDGED = """() => new Promise((resolve) => {
+    const count = (db, store, keep) => new Promise((done) => {
+        const request = db.transaction(store).objectStore(store).getAll();
+        request.onsuccess = () => done(request.result.filter(keep).length);
+    });
+    const open = indexedDB.open('dicoso');
+    open.onsuccess = () => {
+        const db = open.result;
+        let visitMs = null;
+        const start = performance.now();
+        const poll = async () => {
+            const waiting = await count(db, 'outbox', () => true);
+            const owed = await count(db, 'photos', (p) => !['done', 'refused', 'locked'].includes(p.state));
+            if (!waiting && visitMs === null) visitMs = performance.now() - start;
+            if (waiting || owed) { setTimeout(poll, 100); return; }
+            db.close();
+            resolve({visit_ms: visitMs, done_ms: performance.now() - start});
+        };
+        document.querySelector('#visit-form button[type=submit]').click();
+        setTimeout(poll, 100);
+    };
+})"""
+
+
+def _save_over_gprs(page, link: GprsLink, photos: list[Path]) -> dict[str, float]:
+    """Fill a visit (with photos), then over the shaped link: "Lưu" → everything acknowledged."""
+    from datetime import date, timedelta
+
+    page.goto(f"{link.url}/visits/new")
+    page.wait_for_selector("#visit-form[data-ready='true']")
+    page.wait_for_selector("#photos-block[data-ready='true']")
+    day = (date.today() - timedelta(days=1)).isoformat()
+    page.select_option("#unit_id", index=1)
+    page.fill("#start_date", day)
+    page.fill("#end_date", day)
+    page.check("input[name=form][value=survey]")
+    page.fill("#summary", "Dự sinh hoạt chi đoàn, kiểm tra sổ sách, trao đổi với đoàn viên về việc làm.")
+    if photos:
+        page.set_input_files("#photo-pick", [str(p) for p in photos])
+        page.wait_for_selector(f"#photos-block[data-count='{len(photos)}']")
+        page.wait_for_selector("#photos-block[data-added]")
+    page.wait_for_selector("[data-sync-now]:not([disabled])")
+    link.shape = True
+    up, down = link.bytes_up, link.bytes_down
+    timings = page.evaluate(_UNTIL_ACKNOWLEDGED)
+    link.wait_idle()  # the sync's last calls (pull) and closing bytes
+    link.shape = False
+    sizes = page.evaluate("""() => new Promise((resolve) => {
+        const open = indexedDB.open('dicoso');
+        open.onsuccess = () => {
+            const request = open.result.transaction('photos').objectStore('photos').getAll();
+            request.onsuccess = () => { open.result.close(); resolve(request.result.map((p) => p.size)); };
+        };
+    })""")
+    return {**timings, "up": link.bytes_up - up, "down": link.bytes_down - down, "sizes": sizes}
+
+
+def measure_photos(playwright, base: str, profile: str, tmp: str) -> dict[str, float]:
+    from tests.browser.photos import jpeg
+
+    photos = [jpeg(Path(tmp) / f"photo-{n}.jpg", seed=n) for n in range(3)]
+    with GprsLink(int(base.rsplit(":", 1)[1])) as link:
+        context = launch(playwright, profile)
+        page = context.new_page()
+        sign_in(page, link.url)
+        page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+        page.wait_for_selector("[data-last-sync]:has-text('Gửi lần cuối')")
+        cdp = context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        plain = _save_over_gprs(page, link, [])
+        with_photos = _save_over_gprs(page, link, photos)
+        context.close()
+    sizes = with_photos["sizes"][-3:]
+    return {
+        "visit alone ms": plain["done_ms"],
+        "visit of 3 photos acknowledged ms": with_photos["visit_ms"],
+        "3 photos all acknowledged ms": with_photos["done_ms"],
+        "JPEG bytes per photo": statistics.mean(sizes),
+        "wire bytes up per photo": (with_photos["up"] - plain["up"]) / 3,
+        "wire bytes down per photo": (with_photos["down"] - plain["down"]) / 3,
+        "visit alone wire bytes up": plain["up"],
+        "visit alone wire bytes down": plain["down"],
+    }
+
+
 def run_lighthouse(binary: str, url: str, cookie: str | None, out: Path) -> dict[str, float]:
     command = [binary, url, "--quiet", "--only-categories=performance,accessibility",
                "--output=json", f"--output-path={out}",
@@ -186,7 +281,7 @@ def run_lighthouse(binary: str, url: str, cookie: str | None, out: Path) -> dict
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["weight", "gprs", "lighthouse"])
+    parser.add_argument("what", choices=["weight", "gprs", "lighthouse", "photos"])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--lighthouse", default=str(ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"))
     args = parser.parse_args()
@@ -197,6 +292,8 @@ def main() -> None:
                 result = measure_weight(playwright, base)
             elif args.what == "gprs":
                 result = measure_gprs(playwright, base, f"{tmp}/profile-{run}")
+            elif args.what == "photos":
+                result = measure_photos(playwright, base, f"{tmp}/profile-{run}", tmp)
             else:
                 signer = launch(playwright)
                 sign_in(signer.new_page(), base)
