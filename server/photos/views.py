@@ -122,11 +122,22 @@ def _read_chunk() -> bytes:
         raise ApiError(415, "unsupported_encoding", _("Send the bytes of a photo as they are, not encoded."))
     if request.content_length is not None and request.content_length > MAX_CHUNK:
         raise ApiError(413, "too_large", _("Send at most 1 MiB at a time."))
-    # a connection cut before Content-Length bytes arrived raises here (400): nothing is appended
-    chunk = request.stream.read(MAX_CHUNK + 1)
-    if len(chunk) > MAX_CHUNK:
+    # One read may return fewer bytes than sent so far: read to the end of the body. A connection
+    # cut before Content-Length bytes arrived must append nothing (the phone resends that chunk),
+    # so a short body is refused, never kept.
+    parts: list[bytes] = []
+    received = 0
+    while received <= MAX_CHUNK:
+        part = request.stream.read(MAX_CHUNK + 1 - received)
+        if not part:
+            break
+        parts.append(part)
+        received += len(part)
+    if received > MAX_CHUNK:
         raise ApiError(413, "too_large", _("Send at most 1 MiB at a time."))
-    return chunk
+    if request.content_length is not None and received != request.content_length:
+        raise ApiError(400, "incomplete", _("The chunk did not arrive whole. Send it again."))
+    return b"".join(parts)
 
 
 def _upload_offset() -> int:
