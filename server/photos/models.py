@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.auth.models import User
 from server.db import Base, UTCDateTime, utcnow
+from server.photos.images import THUMBNAIL_SIDE
 from server.visits.models import Visit
 
 
@@ -43,3 +44,10 @@ class Photo(Base):
 
     visit: Mapped[Visit] = relationship()
     uploader: Mapped[User] = relationship()
+
+    @property
+    def thumbnail_size(self) -> tuple[int, int]:
+        """About the thumbnail's size (longest side 320 px), for the page to keep its place."""
+        width, height = self.width or THUMBNAIL_SIDE, self.height or THUMBNAIL_SIDE
+        scale = min(1.0, THUMBNAIL_SIDE / max(width, height))
+        return max(1, round(width * scale)), max(1, round(height * scale))
