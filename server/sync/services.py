@@ -18,6 +18,7 @@ from server.extensions import db
 from server.hearings import directions as hearing_directions
 from server.hearings.queries import recent_accounts
 from server.hearings.wire import account_wire, direction_wire
+from server.photos.services import briefs_for
 from server.planning.models import Assignment, Placement
 from server.planning.services import minimum_days_for
 from server.time import today
@@ -60,7 +61,8 @@ def pull_changes(user: User, since: int, limit: int, directions_since: int = 0) 
     cursor = visits[-1].change_seq if visits else since
     changed, directions_cursor, directions_more = hearing_directions.changed_since(
         user.id, directions_since, limit)
-    return PullPage([to_wire(snapshot(v)) for v in visits], cursor, more,
+    photos = briefs_for(v.id for v in visits)
+    return PullPage([{**to_wire(snapshot(v)), "photos": photos[v.id]} for v in visits], cursor, more,
                     [direction_wire(d) for d in changed], directions_cursor, directions_more)
 
 

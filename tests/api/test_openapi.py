@@ -20,7 +20,9 @@ def test_the_document_lists_every_endpoint(client):
     assert spec["openapi"].startswith("3.")
     assert set(spec["paths"]) == {"/api/v1/bootstrap", "/api/v1/openapi.json", "/api/v1/sync/pull",
                                   "/api/v1/sync/push", "/api/v1/tokens", "/api/v1/tokens/{token_id}",
-                                  "/api/v1/visits/{visit_id}"} - {"/api/v1/openapi.json"}
+                                  "/api/v1/visits/{visit_id}", "/api/v1/visits/{visit_id}/photos",
+                                  "/api/v1/photos/{photo_id}", "/api/v1/photos/{photo_id}/file",
+                                  "/api/v1/photos/{photo_id}/thumbnail"} - {"/api/v1/openapi.json"}
     visit_in = spec["components"]["schemas"]["VisitIn"]
     assert visit_in["additionalProperties"] is False
     assert visit_in["properties"]["form"]["enum"] == ["survey", "activity", "inspection", "meeting"]
@@ -31,7 +33,10 @@ def test_the_document_lists_every_endpoint(client):
 OPERATIONS = [
     ("GET", "/api/v1/bootstrap"), ("GET", "/api/v1/sync/pull"), ("POST", "/api/v1/sync/push"),
     ("GET", "/api/v1/visits/{visit_id}"), ("GET", "/api/v1/tokens"), ("POST", "/api/v1/tokens"),
-    ("DELETE", "/api/v1/tokens/{token_id}"),
+    ("DELETE", "/api/v1/tokens/{token_id}"), ("POST", "/api/v1/visits/{visit_id}/photos"),
+    ("GET", "/api/v1/photos/{photo_id}"), ("PATCH", "/api/v1/photos/{photo_id}"),
+    ("DELETE", "/api/v1/photos/{photo_id}"), ("GET", "/api/v1/photos/{photo_id}/file"),
+    ("GET", "/api/v1/photos/{photo_id}/thumbnail"),
 ]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
