@@ -145,6 +145,8 @@ class BootstrapRules(Schema):
     earliest_date = fields.Date(required=True)
     report_due_days = fields.Integer(required=True)
     max_directions = fields.Integer(required=True)
+    max_photos = fields.Integer(required=True, metadata={"description": "photos per visit"})
+    max_photo_bytes = fields.Integer(required=True, metadata={"description": "bytes per photo"})
 
 
 class BootstrapResponse(Schema):

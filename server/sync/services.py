@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -102,7 +103,9 @@ def bootstrap(user: User) -> dict[str, Any]:
             topics, key=lambda t: (t.position, t.name(user.locale).casefold(), t.id))],
         "forms": [{"code": code, "label": str(label)} for code, label in FORM_LABELS.items()],
         "plan": {"year": on.year, "minimum_days": minimum_days_for(user, on.year)},
-        "rules": rules.for_devices(),
+        # the photo limits too (server/photos checks them), so the phone refuses extra photos first
+        "rules": {**rules.for_devices(), "max_photos": current_app.config["MAX_PHOTOS_PER_VISIT"],
+                  "max_photo_bytes": current_app.config["MAX_PHOTO_BYTES"]},
         "directions": [direction_wire(d) for d in hearing_directions.open_for(user.id)],
         "accounts": [account_wire(a) for a in recent_accounts(user.id, on)],
     }

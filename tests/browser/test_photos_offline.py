@@ -140,3 +140,28 @@ def test_the_export_file_carries_waiting_photos_and_imports_them(live_server, op
     fresh.wait_for_selector("#settings-message:has-text('1 ảnh mới')")
     [imported] = photo_records(fresh)
     assert imported["state"] == "waiting" and photo_bytes(fresh, imported["id"]) == stored
+
+
+def test_the_limits_are_the_servers_from_bootstrap(make_app, world, open_browser, tmp_path):
+    from tests.browser.conftest import LiveServer
+
+    server = LiveServer(make_app(MAX_PHOTOS_PER_VISIT=2, MAX_PHOTO_BYTES=100_000))
+    server.start()
+    try:
+        context = open_browser()
+        page = context.new_page()
+        sign_in(page, server.url)
+        page.wait_for_selector("[data-last-sync]:has-text('Gửi lần cuối')")  # bootstrap is on the device
+        page.reload()
+        page.wait_for_selector("#photos-block[data-ready='true']")
+        assert "Tối đa 2 ảnh" in page.inner_text("#photo-hint")
+        # a camera photo still over 100 000 bytes once shrunk is refused, with its size
+        add_photos(page, [jpeg(tmp_path / "to.jpg")])
+        assert "Ảnh “to.jpg” vẫn quá lớn sau khi thu nhỏ" in page.inner_text("#photo-error")
+        assert "tối đa 0.1 MB" in page.inner_text("#photo-error")
+        small = [jpeg(tmp_path / f"{n}.jpg", 300, 200, seed=n, noise=0) for n in range(3)]
+        add_photos(page, small)
+        assert page.locator("#photo-list li").count() == 2
+        assert "Mỗi lượt có tối đa 2 ảnh" in page.inner_text("#photo-error")
+    finally:
+        server.stop()

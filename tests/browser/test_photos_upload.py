@@ -24,10 +24,9 @@ SETTLED = """async () => {{
 
 def _server_photo(app, photo_id: str):
     """(the Photo row or None, the stored file's bytes or None)."""
+    from server.extensions import db
     from server.photos.models import Photo
     from server.photos.storage import photo_store
-
-    from server.extensions import db
 
     with app.app_context():
         photo = db.session.get(Photo, uuid.UUID(photo_id))
