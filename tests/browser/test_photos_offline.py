@@ -165,3 +165,60 @@ def test_the_limits_are_the_servers_from_bootstrap(make_app, world, open_browser
         assert "Mỗi lượt có tối đa 2 ảnh" in page.inner_text("#photo-error")
     finally:
         server.stop()
+
+
+V1_DEVICE = """async ([userId, day, unitId]) => {
+    const db = await new Promise((resolve, reject) => {
+        const open = indexedDB.open('dicoso', 1);
+        open.onupgradeneeded = () => {
+            const stores = [['outbox', 'id'], ['drafts', 'key'], ['visits', 'id'], ['meta', 'key']];
+            for (const [name, key] of stores) {
+                open.result.createObjectStore(name, {keyPath: key});
+            }
+        };
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+    });
+    const visit = {id: crypto.randomUUID(), base_version: null, unit_id: unitId, start_date: day,
+        end_date: day, form: 'survey', topics: [], summary: 'Từ phiên bản cũ', findings: '',
+        recommendations: '', participants: 0, placement_id: null, location: null,
+        client_updated_at: new Date().toISOString()};
+    await new Promise((resolve) => {
+        const tx = db.transaction('outbox', 'readwrite');
+        tx.objectStore('outbox').put({id: visit.id, user_id: userId, visit, state: 'waiting', errors: null,
+            server: null, saved_at: visit.client_updated_at, rev: 'r1'});
+        tx.oncomplete = resolve;
+    });
+    db.close();
+}"""
+
+DATABASE_SHAPE = """async () => {
+    const db = await new Promise((resolve) => {
+        const open = indexedDB.open('dicoso');
+        open.onsuccess = () => resolve(open.result);
+    });
+    const shape = {version: db.version, stores: [...db.objectStoreNames].sort()};
+    db.close();
+    return shape;
+}"""
+
+
+def test_a_device_on_database_version_1_keeps_its_outbox_through_the_upgrade(live_server, open_browser,
+                                                                            world):
+    """The photos store arrives with database version 2; what a version-1 device holds stays."""
+    from datetime import date, timedelta
+
+    from tests.browser.helpers_db import summaries
+
+    context = open_browser()
+    page = context.new_page()
+    page.goto(f"{live_server.url}/auth/sign-in")  # the app's origin; this page opens no database
+    day = (date.today() - timedelta(days=1)).isoformat()
+    page.evaluate(V1_DEVICE, [world.cadre, day, world.commune_a1])
+    assert page.evaluate(DATABASE_SHAPE)["version"] == 1
+    sign_in(page, live_server.url)
+    page.wait_for_selector("#photos-block[data-ready='true']")
+    assert page.evaluate(DATABASE_SHAPE) == {"version": 2,
+                                             "stores": ["drafts", "meta", "outbox", "photos", "visits"]}
+    wait_waiting(page, 0)  # the version-1 entry was kept, then delivered
+    assert "Từ phiên bản cũ" in summaries(live_server.app)
