@@ -14,16 +14,25 @@ switched on and off while the browser runs (set up fast, measure slow).
         link.shape = True
         ... browser on link.url ...
         link.bytes_up, link.bytes_down
+        link.by_kind["photo"]  # [up, down] of the requests classify() called "photo"
+
+Bytes are payload bytes (HTTP headers and bodies as sent), not counting TCP/IP headers. Each
+connection's bytes are put down to the request it is carrying: a request line starting a read on
+the way up starts a new request (browsers do not pipeline HTTP/1.1, so it always starts a read).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import threading
 import time
+from collections import defaultdict
+from collections.abc import Callable
 
 PACKET = 1460  # bytes of payload per TCP segment on a typical link
+REQUEST_LINE = re.compile(rb"^([A-Z]+) (\S+) HTTP/1\.[01]\r\n")
 
 
 class _Direction:
@@ -45,8 +54,11 @@ class _Direction:
 
 
 class GprsLink:
-    def __init__(self, upstream_port: int, down_kbps: float = 50, up_kbps: float = 20, rtt_ms: float = 500):
+    def __init__(self, upstream_port: int, down_kbps: float = 50, up_kbps: float = 20, rtt_ms: float = 500,
+                 classify: Callable[[str, str], str] = lambda method, path: "other"):
         self.upstream_port = upstream_port
+        self.classify = classify
+        self.by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         self.rtt = rtt_ms / 1000
         self.down = _Direction(down_kbps)
         self.up = _Direction(up_kbps)
@@ -87,6 +99,7 @@ class GprsLink:
 
     def _run(self) -> None:
         self._loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self._loop)
         server = self._loop.run_until_complete(asyncio.start_server(self._connection, "127.0.0.1", 0))
         self.port = server.sockets[0].getsockname()[1]
         self._ready.set()
@@ -109,13 +122,15 @@ class GprsLink:
         except OSError:
             client_writer.close()
             return
-        await asyncio.gather(self._pipe(client_reader, server_writer, self.up),
-                             self._pipe(server_reader, client_writer, self.down))
+        request = {"kind": "other"}  # what this connection is carrying now
+        with contextlib.suppress(asyncio.CancelledError):  # the link shutting down
+            await asyncio.gather(self._pipe(client_reader, server_writer, self.up, request, 0),
+                                 self._pipe(server_reader, client_writer, self.down, request, 1))
         for writer in (client_writer, server_writer):
             with contextlib.suppress(OSError, RuntimeError):
                 writer.close()
 
-    async def _pipe(self, reader, writer, direction: _Direction) -> None:
+    async def _pipe(self, reader, writer, direction: _Direction, request: dict, side: int) -> None:
         """Forward one direction: read, wait until the link has carried it, write, in order."""
         queue: asyncio.Queue = asyncio.Queue(maxsize=64)  # ~90 KB in flight, then TCP pushes back
 
@@ -140,6 +155,10 @@ class GprsLink:
         sender = asyncio.ensure_future(deliver())
         try:
             while data := await reader.read(PACKET):
+                line = REQUEST_LINE.match(data) if side == 0 else None
+                if line:
+                    request["kind"] = self.classify(line[1].decode(), line[2].decode())
+                self.by_kind[request["kind"]][side] += len(data)
                 due = direction.schedule(len(data), time.monotonic(), self.shape, self.rtt / 2)
                 await queue.put((due, data))
         except (ConnectionError, OSError):

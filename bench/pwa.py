@@ -222,6 +222,7 @@ def _save_over_gprs(page, link: GprsLink, photos: list[Path]) -> dict[str, float
     page.wait_for_selector("[data-sync-now]:not([disabled])")
     link.shape = True
     up, down = link.bytes_up, link.bytes_down
+    link.by_kind.clear()
     timings = page.evaluate(_UNTIL_ACKNOWLEDGED)
     link.wait_idle()  # the sync's last calls (pull) and closing bytes
     link.shape = False
@@ -232,14 +233,25 @@ def _save_over_gprs(page, link: GprsLink, photos: list[Path]) -> dict[str, float
             request.onsuccess = () => { open.result.close(); resolve(request.result.map((p) => p.size)); };
         };
     })""")
-    return {**timings, "up": link.bytes_up - up, "down": link.bytes_down - down, "sizes": sizes}
+    return {**timings, "up": link.bytes_up - up, "down": link.bytes_down - down, "sizes": sizes,
+            "by_kind": {kind: list(counts) for kind, counts in link.by_kind.items()}}
+
+
+def _kind(method: str, path: str) -> str:
+    """Which requests a benchmark's bytes go to: the photo protocol's, the sync's, the rest."""
+    declare = path.startswith("/api/v1/visits/") and path.endswith("/photos")
+    if declare or path.startswith("/api/v1/photos/"):
+        return "photo"
+    if path.startswith("/api/v1/sync/"):
+        return "sync"
+    return "other"
 
 
 def measure_photos(playwright, base: str, profile: str, tmp: str) -> dict[str, float]:
     from tests.browser.photos import jpeg
 
     photos = [jpeg(Path(tmp) / f"photo-{n}.jpg", seed=n) for n in range(3)]
-    with GprsLink(int(base.rsplit(":", 1)[1])) as link:
+    with GprsLink(int(base.rsplit(":", 1)[1]), classify=_kind) as link:
         context = launch(playwright, profile)
         page = context.new_page()
         sign_in(page, link.url)
@@ -251,15 +263,18 @@ def measure_photos(playwright, base: str, profile: str, tmp: str) -> dict[str, f
         with_photos = _save_over_gprs(page, link, photos)
         context.close()
     sizes = with_photos["sizes"][-3:]
+    photo_up, photo_down = with_photos["by_kind"].get("photo", [0, 0])
+    sync_up, sync_down = plain["by_kind"].get("sync", [0, 0])
     return {
         "visit alone ms": plain["done_ms"],
         "visit of 3 photos acknowledged ms": with_photos["visit_ms"],
         "3 photos all acknowledged ms": with_photos["done_ms"],
         "JPEG bytes per photo": statistics.mean(sizes),
-        "wire bytes up per photo": (with_photos["up"] - plain["up"]) / 3,
-        "wire bytes down per photo": (with_photos["down"] - plain["down"]) / 3,
-        "visit alone wire bytes up": plain["up"],
-        "visit alone wire bytes down": plain["down"],
+        # the photo protocol's requests only (declare, GET, PATCH): headers and bodies both ways
+        "wire bytes up per photo": photo_up / 3,
+        "wire bytes down per photo": photo_down / 3,
+        "visit alone sync bytes up": sync_up,
+        "visit alone sync bytes down": sync_down,
     }
 
 
