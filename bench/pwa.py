@@ -4,6 +4,7 @@
     .venv/bin/python bench/pwa.py gprs        [--runs 5]
     .venv/bin/python bench/pwa.py lighthouse  [--runs 3] [--lighthouse PATH]
     .venv/bin/python bench/pwa.py photos      [--runs 3]
+    .venv/bin/python bench/pwa.py my-visits   [--runs 5]
 
 Each starts the app (threaded werkzeug on a loopback port) on a temporary SQLite database with the
 demo data, signs in as the demo cadre ``canbo`` and measures; medians of ``--runs`` runs are printed.
@@ -21,6 +22,9 @@ demo data, signs in as the demo cadre ``canbo`` and measures; medians of ``--run
   to, so the page's and the service worker's requests are all slowed (CDP emulation would not slow
   the worker's). Bytes on the wire are counted at the proxy; a visit without photos is measured in
   the same run and subtracted, so "per photo" is what a photo costs over what its visit costs.
+- my-visits: a phone holding 500 waiting visits and 100 photos (2 on each of 50 visits: a 170 KB
+  JPEG and a 240 px thumbnail each), offline, 4x CPU: navigation start to "Các lượt của tôi"
+  rendered (the list's first render done, photos and thumbnails included).
 - lighthouse: Lighthouse 12 (mobile defaults) on the sign-in page and the visit form; install it
   outside the repo or in bench/node_modules (ignored by git):
   ``npm i -E --prefix bench lighthouse@12.2.3``, or pass ``--lighthouse /path/to/bin/lighthouse``.
@@ -278,6 +282,105 @@ def measure_photos(playwright, base: str, profile: str, tmp: str) -> dict[str, f
     }
 
 
+_SEED_VISITS = """async (visits) => {
+    const base = document.querySelector('script[type=module]').src;
+    const outbox = await import(base.replace('app.js', 'outbox.js'));
+    const {tx} = await import(base.replace('app.js', 'db.js'));
+    const data = await (await import(base.replace('app.js', 'sync.js'))).bootstrapData();
+    const userId = Number(document.body.dataset.userId);
+    const words = ['đoàn viên', 'chi đoàn', 'thanh niên', 'sinh hoạt', 'việc làm', 'khởi nghiệp',
+        'an toàn giao thông', 'môi trường', 'chuyển đổi số', 'tình nguyện'];
+    const ids = [];
+    for (let i = 0; i < visits; i++) {
+        const day = new Date(Date.now() - (1 + (i % 300)) * 86400000).toISOString().slice(0, 10);
+        const visit = {id: outbox.newId(), base_version: null, unit_id: data.units[i % data.units.length].id,
+            start_date: day, end_date: day, form: 'survey', topics: [data.topics[i % data.topics.length].id],
+            summary: `Khảo sát ${words[i % 10]} và ${words[(i * 7) % 10]} tại cơ sở, lượt ${i}`,
+            findings: '', recommendations: '', participants: 10 + i, placement_id: null, location: null,
+            client_updated_at: new Date().toISOString()};
+        await outbox.save(visit, userId);
+        ids.push(visit.id);
+    }
+    return ids;
+}"""
+
+_SEED_PHOTOS = """async ([ids, perVisit]) => {
+    const base = document.querySelector('script[type=module]').src;
+    const {newId} = await import(base.replace('app.js', 'outbox.js'));
+    const {tx} = await import(base.replace('app.js', 'db.js'));
+    const userId = Number(document.body.dataset.userId);
+    const canvas = new OffscreenCanvas(240, 160);
+    const context = canvas.getContext('2d');
+    context.fillStyle = '#7a9'; context.fillRect(0, 0, 240, 160);
+    context.fillStyle = '#345'; context.fillRect(40, 30, 120, 90);
+    const thumb = await canvas.convertToBlob({type: 'image/jpeg', quality: 0.6});
+    const thumbnail = await new Promise((resolve) => {
+        const reader = new FileReader();
+        reader.onload = () => resolve(reader.result);
+        reader.readAsDataURL(thumb);
+    });
+    const jpeg = new Uint8Array(170000);
+    for (let i = 0; i < jpeg.length; i += 65536) crypto.getRandomValues(jpeg.subarray(i, i + 65536));
+    await tx('photos', 'readwrite', async ({photos}) => {
+        for (const visitId of ids) {
+            for (let n = 0; n < perVisit; n++) {
+                photos.put({id: newId(), user_id: userId, visit_id: visitId, draft_key: null,
+                    state: 'waiting', blob: new Blob([jpeg], {type: 'image/jpeg'}), size: jpeg.length,
+                    sha256: '0'.repeat(64), content_type: 'image/jpeg', taken_at: new Date().toISOString(),
+                    caption: '', width: 1600, height: 1067, thumbnail, added_at: new Date().toISOString(),
+                    declared: false, offset: 0, error: null});
+            }
+        }
+    });
+}"""
+
+# When #visit-list gets data-ready (its first render is done), in the page's clock.
+_LIST_READY = """document.addEventListener('DOMContentLoaded', () => {
+    const list = document.getElementById('visit-list');
+    if (!list) return;
+    new MutationObserver(() => {
+        if (list.dataset.ready && !window.__listReadyAt) window.__listReadyAt = performance.now();
+    }).observe(list, {attributes: true});
+});"""
+
+
+def _open_my_visits(page, base: str) -> tuple[float, int, int]:
+    """(ms from navigation start to the list rendered, rows, rows with photos)."""
+    page.goto(f"{base}/visits/", wait_until="commit")
+    while not page.evaluate("() => window.__listReadyAt"):
+        page.wait_for_timeout(100)
+    ready = page.evaluate("window.__listReadyAt - performance.getEntriesByType('navigation')[0].startTime")
+    rows = page.locator("#visit-list > li")
+    return ready, rows.count(), page.locator("#visit-list > li[data-photos]").count()
+
+
+def measure_my_visits(playwright, base: str, profile: str) -> dict[str, float]:
+    context = launch(playwright, profile)
+    context.add_init_script(_LIST_READY)
+    page = context.new_page()
+    sign_in(page, base)
+    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_selector("[data-last-sync]:has-text('Gửi lần cuối')")
+    # (not wait_for_function: it takes an async predicate's promise for a truthy answer)
+    cached = "async () => Boolean(await (await caches.open('dicoso-pages')).match('/visits/'))"
+    while not page.evaluate(cached):
+        page.wait_for_timeout(100)
+    context.set_offline(True)  # the visits stay waiting; the worker serves the page
+    ids = page.evaluate(_SEED_VISITS, 500)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    without, rows, _ = _open_my_visits(page, base)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
+    page.evaluate(_SEED_PHOTOS, [ids[:50], 2])
+    cdp = context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    ready, rows, with_photos = _open_my_visits(page, base)
+    context.close()
+    if rows < 500 or with_photos != 50:  # the demo cadre's own visits from the server come on top
+        raise SystemExit(f"the list shows {rows} visits, {with_photos} with photos")
+    return {"ready ms, 500 waiting visits": without, "ready ms, and 100 photos": ready, "rows": rows}
+
+
 def run_lighthouse(binary: str, url: str, cookie: str | None, out: Path) -> dict[str, float]:
     command = [binary, url, "--quiet", "--only-categories=performance,accessibility",
                "--output=json", f"--output-path={out}",
@@ -296,7 +399,7 @@ def run_lighthouse(binary: str, url: str, cookie: str | None, out: Path) -> dict
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["weight", "gprs", "lighthouse", "photos"])
+    parser.add_argument("what", choices=["weight", "gprs", "lighthouse", "photos", "my-visits"])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--lighthouse", default=str(ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"))
     args = parser.parse_args()
@@ -307,6 +410,8 @@ def main() -> None:
                 result = measure_weight(playwright, base)
             elif args.what == "gprs":
                 result = measure_gprs(playwright, base, f"{tmp}/profile-{run}")
+            elif args.what == "my-visits":
+                result = measure_my_visits(playwright, base, f"{tmp}/profile-{run}")
             elif args.what == "photos":
                 result = measure_photos(playwright, base, f"{tmp}/profile-{run}", tmp)
             else:

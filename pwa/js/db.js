@@ -22,6 +22,7 @@ function upgrade(db, oldVersion) {
     // photos of visits (photo-store.js): the JPEG until the server has every byte, then a thumbnail
     const photos = db.createObjectStore('photos', {keyPath: 'id'});
     photos.createIndex('visit_id', 'visit_id');
+    photos.createIndex('user_state', ['user_id', 'state']); // "n photos waiting" without reading them
   }
 }
 

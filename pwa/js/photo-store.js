@@ -91,7 +91,12 @@ export function discardDraft(userId, draftKey) {
 export const acknowledged = (id) => change(id, (photo) => ({...photo, state: 'done', blob: null,
   offset: photo.size, error: null}));
 
-export const owedCount = async (userId) => (await forUser(userId)).filter((p) => OWED.includes(p.state)).length;
+// Counted in the index, without reading the photos (the status bar asks after every change).
+export const owedCount = (userId) => tx(STORE, 'readonly', async (s) => {
+  const counts = await Promise.all(OWED.map((state) =>
+    promised(s[STORE].index('user_state').count(IDBKeyRange.only([userId, state])))));
+  return counts.reduce((a, b) => a + b, 0);
+});
 
 // What the photos take on this device: all of them, and those still owed to the server.
 export async function usage(userId) {
