@@ -30,6 +30,7 @@ from server.db import utcnow
 from server.extensions import db
 from server.photos.images import NotAnImage, check_image
 from server.photos.models import Photo
+from server.photos.schemas import MAX_CAPTION
 from server.photos.storage import photo_store
 from server.visits import store as visit_store
 from server.visits.models import Visit, VisitStatus
@@ -150,6 +151,13 @@ def summaries_for(visit_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, PhotoSummar
         summaries[visit_id] = PhotoSummary(1, photo_id) if known is None else \
             PhotoSummary(known.count + 1, known.first_id)
     return summaries
+
+
+def rules_for_devices() -> dict[str, int]:
+    """The photo limits the server checks, for the phone to check the same (bootstrap rules)."""
+    config = current_app.config
+    return {"max_photo_bytes": config["MAX_PHOTO_BYTES"],
+            "max_photos_per_visit": config["MAX_PHOTOS_PER_VISIT"], "max_photo_caption": MAX_CAPTION}
 
 
 # -- declaring ----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from server.extensions import db
 from server.hearings import directions as hearing_directions
 from server.hearings.queries import recent_accounts
 from server.hearings.wire import account_wire, direction_wire
-from server.photos.services import briefs_for
+from server.photos.services import briefs_for, rules_for_devices
 from server.planning.models import Assignment, Placement
 from server.planning.services import minimum_days_for
 from server.time import today
@@ -102,7 +102,7 @@ def bootstrap(user: User) -> dict[str, Any]:
             topics, key=lambda t: (t.position, t.name(user.locale).casefold(), t.id))],
         "forms": [{"code": code, "label": str(label)} for code, label in FORM_LABELS.items()],
         "plan": {"year": on.year, "minimum_days": minimum_days_for(user, on.year)},
-        "rules": rules.for_devices(),
+        "rules": {**rules.for_devices(), **rules_for_devices()},
         "directions": [direction_wire(d) for d in hearing_directions.open_for(user.id)],
         "accounts": [account_wire(a) for a in recent_accounts(user.id, on)],
     }
