@@ -16,6 +16,7 @@ import hashlib
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app, url_for
@@ -261,6 +262,18 @@ def remove(user: User, photo_id: uuid.UUID) -> None:
     db.session.delete(photo)
     db.session.flush()
     _delete_files_after_commit(photo.id)
+
+
+def prune_pending(older_than: timedelta) -> int:
+    """Remove the photos still uploading that were declared more than ``older_than`` ago; a phone
+    that comes back later finds them gone (404) and declares them again."""
+    stale = list(db.session.scalars(select(Photo).where(
+        Photo.complete.is_(False), Photo.created_at < utcnow() - older_than).with_for_update()))
+    for photo in stale:
+        db.session.delete(photo)
+        _delete_files_after_commit(photo.id)
+    db.session.flush()
+    return len(stale)
 
 
 _PENDING = "photos_to_delete"
