@@ -8,7 +8,7 @@ import {NotAnImage, resize} from './photo-resize.js';
 import * as store from './photo-store.js';
 
 // The server's limits (bootstrap `rules`); these only until the device has fetched one.
-const FALLBACK = {max_photos: 10, max_photo_bytes: 5 * 1024 * 1024};
+const FALLBACK = {max_photos_per_visit: 10, max_photo_bytes: 5 * 1024 * 1024};
 
 let block;
 let ctx = null; // {userId, draftKey, visitId, limits, locked, serverPhotos}
@@ -57,8 +57,8 @@ async function addFiles(files) {
   const problems = [];
   for (const file of files) {
     const photos = await shown();
-    if (store.counted(photos) >= ctx.limits.max_photos) {
-      problems.push(t('photoTooMany', {max: ctx.limits.max_photos}));
+    if (store.counted(photos) >= ctx.limits.max_photos_per_visit) {
+      problems.push(t('photoTooMany', {max: ctx.limits.max_photos_per_visit}));
       break;
     }
     say('state', t('photoWorking'));
@@ -98,7 +98,7 @@ export async function setUp(form, {userId, draftKey, visitId = null, rules = {},
   ctx = {userId, draftKey, visitId, locked, serverPhotos, onChange,
     limits: {...FALLBACK, ...Object.fromEntries(Object.entries(rules).filter(([k]) => k in FALLBACK))}};
   block.querySelector('#photo-hint').textContent =
-    t('photoHint', {max: ctx.limits.max_photos});
+    t('photoHint', {max: ctx.limits.max_photos_per_visit});
   for (const input of block.querySelectorAll('input[type=file]')) {
     input.disabled = locked;
     input.addEventListener('change', picked);

@@ -90,7 +90,7 @@ class OffsetMismatchError(Schema):
     code = fields.String(required=True)
     message = fields.String(required=True)
     fields_ = fields.Dict(required=True, data_key="fields")
-    offset = fields.Integer(required=True, metadata={"description": "continue from here"})
+    offset = fields.Integer(metadata={"description": "offset_mismatch: continue from here"})
 
 
 class OffsetMismatchBody(Schema):

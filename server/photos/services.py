@@ -16,6 +16,7 @@ import hashlib
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app, url_for
@@ -30,6 +31,7 @@ from server.db import utcnow
 from server.extensions import db
 from server.photos.images import NotAnImage, check_image
 from server.photos.models import Photo
+from server.photos.schemas import MAX_CAPTION
 from server.photos.storage import photo_store
 from server.visits import store as visit_store
 from server.visits.models import Visit, VisitStatus
@@ -152,6 +154,13 @@ def summaries_for(visit_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, PhotoSummar
     return summaries
 
 
+def rules_for_devices() -> dict[str, int]:
+    """The photo limits the server checks, for the phone to check the same (bootstrap rules)."""
+    config = current_app.config
+    return {"max_photo_bytes": config["MAX_PHOTO_BYTES"],
+            "max_photos_per_visit": config["MAX_PHOTOS_PER_VISIT"], "max_photo_caption": MAX_CAPTION}
+
+
 # -- declaring ----------------------------------------------------------------------------------
 
 def declare(user: User, visit_id: uuid.UUID, data: dict[str, Any]) -> tuple[Photo, bool]:
@@ -253,6 +262,18 @@ def remove(user: User, photo_id: uuid.UUID) -> None:
     db.session.delete(photo)
     db.session.flush()
     _delete_files_after_commit(photo.id)
+
+
+def prune_pending(older_than: timedelta) -> int:
+    """Remove the photos still uploading that were declared more than ``older_than`` ago; a phone
+    that comes back later finds them gone (404) and declares them again."""
+    stale = list(db.session.scalars(select(Photo).where(
+        Photo.complete.is_(False), Photo.created_at < utcnow() - older_than).with_for_update()))
+    for photo in stale:
+        db.session.delete(photo)
+        _delete_files_after_commit(photo.id)
+    db.session.flush()
+    return len(stale)
 
 
 _PENDING = "photos_to_delete"

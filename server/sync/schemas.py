@@ -145,8 +145,9 @@ class BootstrapRules(Schema):
     earliest_date = fields.Date(required=True)
     report_due_days = fields.Integer(required=True)
     max_directions = fields.Integer(required=True)
-    max_photos = fields.Integer(required=True, metadata={"description": "photos per visit"})
-    max_photo_bytes = fields.Integer(required=True, metadata={"description": "bytes per photo"})
+    max_photo_bytes = fields.Integer(required=True, metadata={"description": "a photo's size at most"})
+    max_photos_per_visit = fields.Integer(required=True)
+    max_photo_caption = fields.Integer(required=True)
 
 
 class BootstrapResponse(Schema):

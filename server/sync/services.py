@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -19,7 +18,7 @@ from server.extensions import db
 from server.hearings import directions as hearing_directions
 from server.hearings.queries import recent_accounts
 from server.hearings.wire import account_wire, direction_wire
-from server.photos.services import briefs_for
+from server.photos.services import briefs_for, rules_for_devices
 from server.planning.models import Assignment, Placement
 from server.planning.services import minimum_days_for
 from server.time import today
@@ -103,9 +102,7 @@ def bootstrap(user: User) -> dict[str, Any]:
             topics, key=lambda t: (t.position, t.name(user.locale).casefold(), t.id))],
         "forms": [{"code": code, "label": str(label)} for code, label in FORM_LABELS.items()],
         "plan": {"year": on.year, "minimum_days": minimum_days_for(user, on.year)},
-        # the photo limits too (server/photos checks them), so the phone refuses extra photos first
-        "rules": {**rules.for_devices(), "max_photos": current_app.config["MAX_PHOTOS_PER_VISIT"],
-                  "max_photo_bytes": current_app.config["MAX_PHOTO_BYTES"]},
+        "rules": {**rules.for_devices(), **rules_for_devices()},
         "directions": [direction_wire(d) for d in hearing_directions.open_for(user.id)],
         "accounts": [account_wire(a) for a in recent_accounts(user.id, on)],
     }

@@ -83,7 +83,11 @@ def test_files_are_served_inline_with_their_type_and_no_shared_cache(client, tok
 
 
 def test_an_approved_visit_refuses_photo_changes_like_a_push(app, client, token, visit_id, world):
-    kept = add_photo(client, token, visit_id)
+    kept_data = jpeg(300, 200)
+    kept_body = declaration(kept_data)
+    declare(client, token, visit_id, kept_body)
+    assert upload(client, token, kept_body["id"], kept_data).get_json()["complete"]
+    kept = kept_body["id"]
     data = jpeg(600, 400)
     pending = declaration(data)
     declare(client, token, visit_id, pending)
@@ -97,8 +101,12 @@ def test_an_approved_visit_refuses_photo_changes_like_a_push(app, client, token,
     assert rest.status_code == 409 and rest.get_json()["error"]["code"] == "locked"
     gone = client.delete(f"/api/v1/photos/{kept}", headers=bearer(token))
     assert gone.status_code == 409 and gone.get_json()["error"]["code"] == "locked"
-    # the kept photo stays visible; the retry of its declaration answers its state
+    again = declare(client, token, visit_id, pending)
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "locked"
+    # the kept photo stays visible; a retry of its declaration answers its state
     assert client.get(f"/api/v1/photos/{kept}/file", headers=bearer(token)).status_code == 200
+    retry = declare(client, token, visit_id, kept_body)
+    assert retry.status_code == 200 and retry.get_json()["complete"]
 
 
 def test_a_photo_finished_after_approval_is_refused(app, client, token, visit_id, world):

@@ -14,7 +14,7 @@ from server.extensions import db
 from server.photos.models import Photo
 from tests.api.live import threaded_server
 from tests.api.support import bearer
-from tests.photos.support import CHUNK, declaration, declare, jpeg, send, upload
+from tests.photos.support import CHUNK, add_photo, declaration, declare, jpeg, send, upload
 
 
 def _partial(app, photo_id: str) -> Path:
@@ -111,3 +111,26 @@ def test_the_same_declaration_at_once_makes_one_photo(app, client, token, visit_
         with ThreadPoolExecutor(8) as pool:
             statuses = sorted(pool.map(post, range(8)))
     assert statuses == [200] * 7 + [201]
+
+
+def test_prune_forgets_old_unfinished_uploads_only(app, client, runner, token, visit_id):
+    from datetime import timedelta
+
+    from server.db import utcnow
+
+    done = add_photo(client, token, visit_id)
+    old, recent = declaration(jpeg(300, 200)), declaration(jpeg(200, 100))
+    for body in (old, recent):
+        declare(client, token, visit_id, body)
+        send(client, token, body["id"], 0, b"\xff\xd8\xff")
+    with app.app_context():
+        db.session.get(Photo, uuid.UUID(old["id"])).created_at = utcnow() - timedelta(days=31)
+        db.session.commit()
+    result = runner.invoke(args=["photos", "prune", "--days", "30"])
+    assert result.exit_code == 0 and result.output.startswith("1 unfinished"), result.output
+    assert not _partial(app, old["id"]).exists() and _partial(app, recent["id"]).exists()
+    assert client.get(f"/api/v1/photos/{old['id']}", headers=bearer(token)).status_code == 404
+    assert _state(client, token, recent["id"])["offset"] == 3
+    assert _state(client, token, done)["complete"]
+    # the phone that comes back declares it again and starts over
+    assert declare(client, token, visit_id, old).status_code == 201

@@ -32,7 +32,8 @@ def test_bootstrap_content(app, client, world, token):
     assert body["rules"] == {"max_text": 5000, "max_topics": 20, "max_trip_days": 31,
                              "max_participants": 100000, "earliest_date": "2000-01-01",
                              "report_due_days": 10, "max_directions": 20,
-                             "max_photos": 10, "max_photo_bytes": 5 * 1024 * 1024}
+                             "max_photo_bytes": 5 * 1024 * 1024, "max_photos_per_visit": 10,
+                             "max_photo_caption": 500}
 
 
 def test_bootstrap_in_english(app, client, world, token):
