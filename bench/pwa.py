@@ -4,7 +4,6 @@
     .venv/bin/python bench/pwa.py gprs        [--runs 5]
     .venv/bin/python bench/pwa.py lighthouse  [--runs 3] [--lighthouse PATH]
     .venv/bin/python bench/pwa.py photos      [--runs 3]
-    .venv/bin/python bench/pwa.py my-visits   [--runs 5]
 
 Each starts the app (threaded werkzeug on a loopback port) on a temporary SQLite database with the
 demo data, signs in as the demo cadre ``canbo`` and measures; medians of ``--runs`` runs are printed.
@@ -17,14 +16,11 @@ demo data, signs in as the demo cadre ``canbo`` and measures; medians of ``--run
   answering from its cache (the device offline). "Sync 20": from pressing "Sync now" to the
   waiting count reaching 0, with 20 visits waiting, throttled link.
 - photos: a visit with 3 photos (3000 × 2000 camera-like JPEGs, shrunk on the phone) from "Lưu" to
-  the visit and every photo acknowledged, over GPRS (50 kbps down, 20 kbps up, 500 ms RTT) with 4x
-  CPU. The link is bench/gprs_link.py, a throttling TCP proxy on 127.0.0.1 that the browser talks
-  to, so the page's and the service worker's requests are all slowed (CDP emulation would not slow
-  the worker's). Bytes on the wire are counted at the proxy; a visit without photos is measured in
-  the same run and subtracted, so "per photo" is what a photo costs over what its visit costs.
-- my-visits: a phone holding 500 waiting visits and 100 photos (2 on each of 50 visits: a 170 KB
-  JPEG and a 240 px thumbnail each), offline, 4x CPU: navigation start to "Các lượt của tôi"
-  rendered (the list's first render done, photos and thumbnails included).
+  the visit and every photo acknowledged, over the GPRS link (bench/slow_link.py) with 4x CPU, and
+  what a photo costs on the wire (the link counts the bytes of the photo protocol's requests).
+  A visit without photos is measured first in the same run.
+- many also opens "My visits" (warm) with the 500 waiting visits, then again once 100 photos are
+  on the device (2 on each of 50 visits, a 170 KB JPEG and a thumbnail each).
 - lighthouse: Lighthouse 12 (mobile defaults) on the sign-in page and the visit form; install it
   outside the repo or in bench/node_modules (ignored by git):
   ``npm i -E --prefix bench lighthouse@12.2.3``, or pass ``--lighthouse /path/to/bin/lighthouse``.
@@ -49,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from bench.gprs_link import GprsLink  # noqa: E402
+from bench.slow_link import slow_link  # noqa: E402
 from server import create_app  # noqa: E402
 from server.demo.data import DEMO_PASSWORD  # noqa: E402
 from server.demo.loader import load_demo_data  # noqa: E402
@@ -59,7 +55,6 @@ from tests.api.live import threaded_server  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync"]
-GPRS = {"offline": False, "latency": 500, "downloadThroughput": 50_000 / 8, "uploadThroughput": 20_000 / 8}
 USER = "canbo"
 
 
@@ -123,66 +118,166 @@ def measure_weight(playwright, base: str) -> dict[str, int]:
             "requests": sum(1 for rid in sizes if "/api/" not in urls.get(rid, ""))}
 
 
-def measure_gprs(playwright, base: str, profile: str) -> dict[str, float]:
+# Records, in the page, when a view is ready (its script sets data-ready): no polling delay added.
+READY_MARKS = """
+new MutationObserver((changes) => {
+  for (const change of changes) {
+    const id = change.target.getAttribute('id');  // not .id: a form's control named "id" hides it
+    if (change.target.dataset.ready !== 'true') continue;
+    window.__ready = window.__ready || {};
+    if (!(id in window.__ready)) window.__ready[id] = performance.now();
+  }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-ready']});
+"""
+
+
+def open_timed(page, url: str, element_id: str, extra: str | None = None) -> float:
+    """Milliseconds from the navigation's start to the view ``element_id`` being ready."""
+    page.goto(url, wait_until="commit")
+    page.wait_for_selector(f"#{element_id}[data-ready='true']{extra or ''}", timeout=60_000)
+    return page.evaluate(f"""() => {{
+        const nav = performance.getEntriesByType('navigation')[0];
+        return window.__ready['{element_id}'] - nav.startTime;
+    }}""")
+
+
+def set_up(playwright, link, profile: str):
+    """A signed-in phone with the worker, its cached pages and the bootstrap data, over a fast link."""
+    link.slow, link.hang = False, False
     context = launch(playwright, profile)
+    context.add_init_script(READY_MARKS)
     page = context.new_page()
-    sign_in(page, base)
+    sign_in(page, link.url)
     page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
     page.wait_for_function("""async () => {
         const cache = await caches.open('dicoso-pages');
         return Boolean(await cache.match('/visits/new')) && Boolean(await cache.match('/visits/'));
     }""")
-    page.wait_for_selector("[data-last-sync]:has-text('Gửi lần cuối')")  # bootstrap data is on the device
+    page.wait_for_selector("[data-last-sync]:has-text('Gửi lần cuối')", state="attached")  # bootstrap is here
+    page.goto(f"{link.url}/visits/new")  # a page the worker controls
+    page.wait_for_selector("#visit-form[data-ready='true']")
     cdp = context.new_cdp_session(page)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-    # The form from the cache: the device is offline, the worker answers.
-    context.set_offline(True)
-    page.goto(f"{base}/visits/new", wait_until="commit")
-    page.wait_for_selector("#visit-form[data-ready='true']")
-    open_ms = page.evaluate("""() => {
-        const nav = performance.getEntriesByType('navigation')[0];
-        return performance.now() - nav.startTime;
-    }""")
-    context.set_offline(False)
-    # 20 visits waiting (the API held back meanwhile), then sync them over GPRS.
-    page.route("**/api/**", lambda route: route.abort())
-    page.evaluate("""async () => {
-        const base = document.querySelector('script[type=module]').src;
-        const outbox = await import(base.replace('app.js', 'outbox.js'));
-        const data = await (await import(base.replace('app.js', 'sync.js'))).bootstrapData();
-        const userId = Number(document.body.dataset.userId);
-        const day = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
-        for (let i = 0; i < 20; i++) {
-          await outbox.save({id: outbox.newId(), base_version: null,
-            unit_id: data.units[i % data.units.length].id, start_date: day, end_date: day,
-            form: 'survey', topics: [data.topics[0].id],
-            summary: `Khảo sát tình hình đoàn viên, thanh niên tại cơ sở, lượt ${i}`,
-            findings: 'Chi đoàn hoạt động đều, đoàn viên tham gia đông.', recommendations: '',
-            participants: 20 + i, placement_id: null, location: null,
-            client_updated_at: new Date().toISOString()}, userId);
+    return context, page
+
+
+SEED = """async ({count, text}) => {
+    const base = document.querySelector('script[type=module]').src;
+    const outbox = await import(base.replace('app.js', 'outbox.js'));
+    const data = await (await import(base.replace('app.js', 'sync.js'))).bootstrapData();
+    const userId = Number(document.body.dataset.userId);
+    for (let i = 0; i < count; i++) {
+      const day = new Date(Date.now() - (1 + i % 300) * 86400000).toISOString().slice(0, 10);
+      await outbox.save({id: outbox.newId(), base_version: null,
+        unit_id: data.units[i % data.units.length].id, start_date: day, end_date: day,
+        form: 'survey', topics: [data.topics[0].id],
+        summary: `${text} ${i}`,
+        findings: 'Chi đoàn hoạt động đều, đoàn viên tham gia đông.', recommendations: '',
+        participants: 20 + i % 50, placement_id: null, location: null,
+        client_updated_at: new Date().toISOString()}, userId);
+    }
+}"""
+
+
+def measure_gprs(playwright, base: str, profile: str) -> dict[str, float]:
+    with slow_link(base) as link:
+        context, page = set_up(playwright, link, profile)
+        result = {}
+        # The form from the cache, the device offline.
+        context.set_offline(True)
+        result["form_offline_ms"] = open_timed(page, f"{link.url}/visits/new", "visit-form")
+        context.set_offline(False)
+        # Online over GPRS: everything the page and its worker fetch crosses the slow link.
+        link.slow = True
+        result["form_gprs_ms"] = open_timed(page, f"{link.url}/visits/new", "visit-form")
+        # A link that connects and never answers (the browser believes it is online).
+        link.hang = True
+        result["form_hung_ms"] = open_timed(page, f"{link.url}/visits/new", "visit-form")
+        context.close()
+    return result
+
+
+def measure_sync(playwright, base: str, profile: str) -> dict[str, float]:
+    """20 visits waiting, then "Sync now" over the GPRS link until every one is acknowledged."""
+    with slow_link(base) as link:
+        context, page = set_up(playwright, link, profile)
+        page.route("**/api/**", lambda route: route.abort())  # they wait while being written
+        page.evaluate(SEED, {"count": 20, "text": "Khảo sát tình hình đoàn viên, thanh niên tại cơ sở, lượt"})
+        page.reload()
+        page.wait_for_selector("[data-waiting='20']", state="attached")
+        page.wait_for_selector("[data-sync-now]:not([disabled])")
+        page.unroute_all()
+        link.slow = True
+        sent_before = link.bytes_up
+        sync_ms = page.evaluate("""() => new Promise((resolve) => {
+            const start = performance.now();
+            const waiting = document.querySelector('[data-waiting]');
+            new MutationObserver(() => {
+              if (waiting.dataset.waiting === '0') resolve(performance.now() - start);
+            }).observe(waiting, {attributes: true});
+            document.querySelector('[data-sync-now]').click();
+        })""")
+        result = {"sync_20_ms": sync_ms, "sync_20_bytes_up": link.bytes_up - sent_before}
+        context.close()
+    return result
+
+
+# Photos as the phone keeps them (photo-store.js), on the visits waiting in the outbox: a 170 KB
+# JPEG Blob and a 240 px thumbnail data: URL each, ``per_visit`` on each of the first ``visits``.
+SEED_PHOTOS = """async ({visits, perVisit}) => {
+    const base = document.querySelector('script[type=module]').src;
+    const outbox = await import(base.replace('app.js', 'outbox.js'));
+    const {tx} = await import(base.replace('app.js', 'db.js'));
+    const userId = Number(document.body.dataset.userId);
+    const ids = (await outbox.visitEntries(userId)).slice(0, visits).map((e) => e.id);
+    const canvas = new OffscreenCanvas(240, 160);
+    const context = canvas.getContext('2d');
+    context.fillStyle = '#7a9'; context.fillRect(0, 0, 240, 160);
+    context.fillStyle = '#345'; context.fillRect(40, 30, 120, 90);
+    const thumb = await canvas.convertToBlob({type: 'image/jpeg', quality: 0.6});
+    const thumbnail = await new Promise((resolve) => {
+        const reader = new FileReader();
+        reader.onload = () => resolve(reader.result);
+        reader.readAsDataURL(thumb);
+    });
+    const jpeg = new Uint8Array(170000);
+    for (let i = 0; i < jpeg.length; i += 65536) crypto.getRandomValues(jpeg.subarray(i, i + 65536));
+    await tx('photos', 'readwrite', async ({photos}) => {
+        for (const visitId of ids) {
+            for (let n = 0; n < perVisit; n++) {
+                photos.put({id: outbox.newId(), user_id: userId, visit_id: visitId, draft_key: null,
+                    state: 'waiting', blob: new Blob([jpeg], {type: 'image/jpeg'}), size: jpeg.length,
+                    sha256: '0'.repeat(64), content_type: 'image/jpeg', taken_at: new Date().toISOString(),
+                    caption: '', width: 1600, height: 1067, thumbnail, added_at: new Date().toISOString(),
+                    declared: false, offset: 0, error: null});
+            }
         }
-    }""")
-    page.reload()
-    page.wait_for_selector("[data-waiting='20']")
-    page.wait_for_selector("[data-sync-now]:not([disabled])")
-    cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions", GPRS)
-    page.unroute_all()
-    sync_ms = page.evaluate("""() => new Promise((resolve) => {
-        const start = performance.now();
-        const waiting = document.querySelector('[data-waiting]');
-        new MutationObserver(() => {
-          if (waiting.dataset.waiting === '0') resolve(performance.now() - start);
-        }).observe(waiting, {attributes: true});
-        document.querySelector('[data-sync-now]').click();
-    })""")
-    context.close()
-    return {"open_form_ms": open_ms, "sync_20_ms": sync_ms}
+    });
+}"""
+
+
+def measure_many(playwright, base: str, profile: str, count: int = 500) -> dict[str, float]:
+    """A phone holding ``count`` waiting visits opens "My visits" (4x CPU, link hung: they stay);
+    then, warm, without and with 100 photos on the device."""
+    with slow_link(base) as link:
+        context, page = set_up(playwright, link, profile)
+        link.hang = True  # nothing leaves: the visits keep waiting
+        page.evaluate(SEED, {"count": count, "text": "Dự sinh hoạt chi đoàn, trao đổi với đoàn viên về"})
+        url, last = f"{link.url}/visits/", f" li:nth-child({count})"
+        result = {f"my_visits_{count}_ms": open_timed(page, url, "visit-list", last)}
+        result[f"my_visits_{count}_warm_ms"] = open_timed(page, url, "visit-list", last)
+        page.evaluate(SEED_PHOTOS, {"visits": 50, "perVisit": 2})
+        open_timed(page, url, "visit-list", last)  # as warm as the one before
+        result[f"my_visits_{count}_100_photos_ms"] = open_timed(page, url, "visit-list", last)
+        if page.locator("#visit-list > li[data-photos]").count() != 50:
+            raise SystemExit("My visits does not show the 50 visits with photos")
+        context.close()
+    return result
 
 
 # Resolves once the outbox is empty and every photo on the device is acknowledged (or refused):
-# {visit_ms, done_ms} from the moment "Lưu" is clicked, polling IndexedDB every 100 ms.
-_UNTIL_ACKNOWLEDGED = """() => new Promise((resolve) => {
+# {visit_ms, done_ms} from the click on "Lưu", polling IndexedDB every 100 ms.
+UNTIL_ACKNOWLEDGED = """() => new Promise((resolve) => {
     const count = (db, store, keep) => new Promise((done) => {
         const request = db.transaction(store).objectStore(store).getAll();
         request.onsuccess = () => done(request.result.filter(keep).length);
@@ -206,43 +301,8 @@ _UNTIL_ACKNOWLEDGED = """() => new Promise((resolve) => {
 })"""
 
 
-def _save_over_gprs(page, link: GprsLink, photos: list[Path]) -> dict[str, float]:
-    """Fill a visit (with photos), then over the shaped link: "Lưu" → everything acknowledged."""
-    from datetime import date, timedelta
-
-    page.goto(f"{link.url}/visits/new")
-    page.wait_for_selector("#visit-form[data-ready='true']")
-    page.wait_for_selector("#photos-block[data-ready='true']")
-    day = (date.today() - timedelta(days=1)).isoformat()
-    page.select_option("#unit_id", index=1)
-    page.fill("#start_date", day)
-    page.fill("#end_date", day)
-    page.check("input[name=form][value=survey]")
-    page.fill("#summary", "Dự sinh hoạt chi đoàn, kiểm tra sổ sách, trao đổi với đoàn viên về việc làm.")
-    if photos:
-        page.set_input_files("#photo-pick", [str(p) for p in photos])
-        page.wait_for_selector(f"#photos-block[data-count='{len(photos)}']")
-        page.wait_for_selector("#photos-block[data-added]")
-    page.wait_for_selector("[data-sync-now]:not([disabled])")
-    link.shape = True
-    up, down = link.bytes_up, link.bytes_down
-    link.by_kind.clear()
-    timings = page.evaluate(_UNTIL_ACKNOWLEDGED)
-    link.wait_idle()  # the sync's last calls (pull) and closing bytes
-    link.shape = False
-    sizes = page.evaluate("""() => new Promise((resolve) => {
-        const open = indexedDB.open('dicoso');
-        open.onsuccess = () => {
-            const request = open.result.transaction('photos').objectStore('photos').getAll();
-            request.onsuccess = () => { open.result.close(); resolve(request.result.map((p) => p.size)); };
-        };
-    })""")
-    return {**timings, "up": link.bytes_up - up, "down": link.bytes_down - down, "sizes": sizes,
-            "by_kind": {kind: list(counts) for kind, counts in link.by_kind.items()}}
-
-
 def _kind(method: str, path: str) -> str:
-    """Which requests a benchmark's bytes go to: the photo protocol's, the sync's, the rest."""
+    """Which requests the link's bytes go to: the photo protocol's, the sync's, the rest."""
     declare = path.startswith("/api/v1/visits/") and path.endswith("/photos")
     if declare or path.startswith("/api/v1/photos/"):
         return "photo"
@@ -251,135 +311,60 @@ def _kind(method: str, path: str) -> str:
     return "other"
 
 
+def _save_over_gprs(page, link, photos: list[Path]) -> dict:
+    """Fill a visit (with photos) over a fast link, then "Lưu" → all acknowledged over GPRS."""
+    from datetime import date, timedelta
+
+    link.slow = False
+    page.goto(f"{link.url}/visits/new")
+    page.wait_for_selector("#photos-block[data-ready='true']")
+    day = (date.today() - timedelta(days=1)).isoformat()
+    page.select_option("#unit_id", index=1)
+    page.fill("#start_date", day)
+    page.fill("#end_date", day)
+    page.check("input[name=form][value=survey]", force=True)
+    page.fill("#summary", "Dự sinh hoạt chi đoàn, kiểm tra sổ sách, trao đổi với đoàn viên về việc làm.")
+    if photos:
+        page.set_input_files("#photo-pick", [str(p) for p in photos])
+        page.wait_for_selector(f"#photos-block[data-count='{len(photos)}'][data-added]")
+    page.wait_for_selector("[data-sync-now]:not([disabled])", state="attached")
+    link.slow = True
+    link.by_kind.clear()
+    timings = page.evaluate(UNTIL_ACKNOWLEDGED)
+    page.wait_for_selector("[data-sync-now]:not([disabled])", state="attached")  # the sync's pull too
+    sizes = page.evaluate("""() => new Promise((resolve) => {
+        const open = indexedDB.open('dicoso');
+        open.onsuccess = () => {
+            const request = open.result.transaction('photos').objectStore('photos').getAll();
+            request.onsuccess = () => { open.result.close(); resolve(request.result.map((p) => p.size)); };
+        };
+    })""")
+    return {**timings, "sizes": sizes, "by_kind": {kind: list(n) for kind, n in link.by_kind.items()}}
+
+
 def measure_photos(playwright, base: str, profile: str, tmp: str) -> dict[str, float]:
+    """A visit, then a visit with 3 photos: "Lưu" → acknowledged over GPRS (4x CPU)."""
     from tests.browser.photos import jpeg
 
     photos = [jpeg(Path(tmp) / f"photo-{n}.jpg", seed=n) for n in range(3)]
-    with GprsLink(int(base.rsplit(":", 1)[1]), classify=_kind) as link:
-        context = launch(playwright, profile)
-        page = context.new_page()
-        sign_in(page, link.url)
-        page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
-        page.wait_for_selector("[data-last-sync]:has-text('Gửi lần cuối')")
-        cdp = context.new_cdp_session(page)
-        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    with slow_link(base, classify=_kind) as link:
+        context, page = set_up(playwright, link, profile)
         plain = _save_over_gprs(page, link, [])
         with_photos = _save_over_gprs(page, link, photos)
         context.close()
-    sizes = with_photos["sizes"][-3:]
     photo_up, photo_down = with_photos["by_kind"].get("photo", [0, 0])
     sync_up, sync_down = plain["by_kind"].get("sync", [0, 0])
     return {
-        "visit alone ms": plain["done_ms"],
-        "visit of 3 photos acknowledged ms": with_photos["visit_ms"],
-        "3 photos all acknowledged ms": with_photos["done_ms"],
-        "JPEG bytes per photo": statistics.mean(sizes),
-        # the photo protocol's requests only (declare, GET, PATCH): headers and bodies both ways
-        "wire bytes up per photo": photo_up / 3,
-        "wire bytes down per photo": photo_down / 3,
-        "visit alone sync bytes up": sync_up,
-        "visit alone sync bytes down": sync_down,
+        "visit_alone_ms": plain["done_ms"],
+        "visit_of_3_photos_ms": with_photos["visit_ms"],
+        "3_photos_acknowledged_ms": with_photos["done_ms"],
+        "jpeg_bytes_per_photo": statistics.mean(with_photos["sizes"]),
+        # the photo protocol's requests (declare, PATCH …): headers and bodies, each way
+        "wire_bytes_up_per_photo": photo_up / 3,
+        "wire_bytes_down_per_photo": photo_down / 3,
+        "visit_sync_bytes_up": sync_up,
+        "visit_sync_bytes_down": sync_down,
     }
-
-
-_SEED_VISITS = """async (visits) => {
-    const base = document.querySelector('script[type=module]').src;
-    const outbox = await import(base.replace('app.js', 'outbox.js'));
-    const {tx} = await import(base.replace('app.js', 'db.js'));
-    const data = await (await import(base.replace('app.js', 'sync.js'))).bootstrapData();
-    const userId = Number(document.body.dataset.userId);
-    const words = ['đoàn viên', 'chi đoàn', 'thanh niên', 'sinh hoạt', 'việc làm', 'khởi nghiệp',
-        'an toàn giao thông', 'môi trường', 'chuyển đổi số', 'tình nguyện'];
-    const ids = [];
-    for (let i = 0; i < visits; i++) {
-        const day = new Date(Date.now() - (1 + (i % 300)) * 86400000).toISOString().slice(0, 10);
-        const visit = {id: outbox.newId(), base_version: null, unit_id: data.units[i % data.units.length].id,
-            start_date: day, end_date: day, form: 'survey', topics: [data.topics[i % data.topics.length].id],
-            summary: `Khảo sát ${words[i % 10]} và ${words[(i * 7) % 10]} tại cơ sở, lượt ${i}`,
-            findings: '', recommendations: '', participants: 10 + i, placement_id: null, location: null,
-            client_updated_at: new Date().toISOString()};
-        await outbox.save(visit, userId);
-        ids.push(visit.id);
-    }
-    return ids;
-}"""
-
-_SEED_PHOTOS = """async ([ids, perVisit]) => {
-    const base = document.querySelector('script[type=module]').src;
-    const {newId} = await import(base.replace('app.js', 'outbox.js'));
-    const {tx} = await import(base.replace('app.js', 'db.js'));
-    const userId = Number(document.body.dataset.userId);
-    const canvas = new OffscreenCanvas(240, 160);
-    const context = canvas.getContext('2d');
-    context.fillStyle = '#7a9'; context.fillRect(0, 0, 240, 160);
-    context.fillStyle = '#345'; context.fillRect(40, 30, 120, 90);
-    const thumb = await canvas.convertToBlob({type: 'image/jpeg', quality: 0.6});
-    const thumbnail = await new Promise((resolve) => {
-        const reader = new FileReader();
-        reader.onload = () => resolve(reader.result);
-        reader.readAsDataURL(thumb);
-    });
-    const jpeg = new Uint8Array(170000);
-    for (let i = 0; i < jpeg.length; i += 65536) crypto.getRandomValues(jpeg.subarray(i, i + 65536));
-    await tx('photos', 'readwrite', async ({photos}) => {
-        for (const visitId of ids) {
-            for (let n = 0; n < perVisit; n++) {
-                photos.put({id: newId(), user_id: userId, visit_id: visitId, draft_key: null,
-                    state: 'waiting', blob: new Blob([jpeg], {type: 'image/jpeg'}), size: jpeg.length,
-                    sha256: '0'.repeat(64), content_type: 'image/jpeg', taken_at: new Date().toISOString(),
-                    caption: '', width: 1600, height: 1067, thumbnail, added_at: new Date().toISOString(),
-                    declared: false, offset: 0, error: null});
-            }
-        }
-    });
-}"""
-
-# When #visit-list gets data-ready (its first render is done), in the page's clock.
-_LIST_READY = """document.addEventListener('DOMContentLoaded', () => {
-    const list = document.getElementById('visit-list');
-    if (!list) return;
-    new MutationObserver(() => {
-        if (list.dataset.ready && !window.__listReadyAt) window.__listReadyAt = performance.now();
-    }).observe(list, {attributes: true});
-});"""
-
-
-def _open_my_visits(page, base: str) -> tuple[float, int, int]:
-    """(ms from navigation start to the list rendered, rows, rows with photos)."""
-    page.goto(f"{base}/visits/", wait_until="commit")
-    while not page.evaluate("() => window.__listReadyAt"):
-        page.wait_for_timeout(100)
-    ready = page.evaluate("window.__listReadyAt - performance.getEntriesByType('navigation')[0].startTime")
-    rows = page.locator("#visit-list > li")
-    return ready, rows.count(), page.locator("#visit-list > li[data-photos]").count()
-
-
-def measure_my_visits(playwright, base: str, profile: str) -> dict[str, float]:
-    context = launch(playwright, profile)
-    context.add_init_script(_LIST_READY)
-    page = context.new_page()
-    sign_in(page, base)
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_selector("[data-last-sync]:has-text('Gửi lần cuối')")
-    # (not wait_for_function: it takes an async predicate's promise for a truthy answer)
-    cached = "async () => Boolean(await (await caches.open('dicoso-pages')).match('/visits/'))"
-    while not page.evaluate(cached):
-        page.wait_for_timeout(100)
-    context.set_offline(True)  # the visits stay waiting; the worker serves the page
-    ids = page.evaluate(_SEED_VISITS, 500)
-    cdp = context.new_cdp_session(page)
-    _open_my_visits(page, base)  # warm (code cache, database) as for the measured openings
-    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-    without, rows, _ = _open_my_visits(page, base)
-    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
-    page.evaluate(_SEED_PHOTOS, [ids[:50], 2])
-    _open_my_visits(page, base)
-    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-    ready, rows, with_photos = _open_my_visits(page, base)
-    context.close()
-    if rows < 500 or with_photos != 50:  # the demo cadre's own visits from the server come on top
-        raise SystemExit(f"the list shows {rows} visits, {with_photos} with photos")
-    return {"ready ms, 500 waiting visits": without, "ready ms, and 100 photos": ready, "rows": rows}
 
 
 def run_lighthouse(binary: str, url: str, cookie: str | None, out: Path) -> dict[str, float]:
@@ -400,7 +385,7 @@ def run_lighthouse(binary: str, url: str, cookie: str | None, out: Path) -> dict
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["weight", "gprs", "lighthouse", "photos", "my-visits"])
+    parser.add_argument("what", choices=["weight", "gprs", "sync", "many", "photos", "lighthouse"])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--lighthouse", default=str(ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"))
     args = parser.parse_args()
@@ -411,8 +396,10 @@ def main() -> None:
                 result = measure_weight(playwright, base)
             elif args.what == "gprs":
                 result = measure_gprs(playwright, base, f"{tmp}/profile-{run}")
-            elif args.what == "my-visits":
-                result = measure_my_visits(playwright, base, f"{tmp}/profile-{run}")
+            elif args.what == "sync":
+                result = measure_sync(playwright, base, f"{tmp}/profile-{run}")
+            elif args.what == "many":
+                result = measure_many(playwright, base, f"{tmp}/profile-{run}")
             elif args.what == "photos":
                 result = measure_photos(playwright, base, f"{tmp}/profile-{run}", tmp)
             else:

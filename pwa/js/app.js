@@ -6,32 +6,49 @@ const beforeUpdate = new Set();
 // Views register what must be saved before a new version reloads the page (half-filled forms).
 export const onBeforeUpdate = (fn) => beforeUpdate.add(fn);
 
+// The status chip: the network and what waits on this device, in words and in colour; the last
+// sync and a failure next to it (on a phone, when the chip is tapped).
 function renderStatus(s) {
   const bar = document.getElementById('status-bar');
   if (!bar) return;
   bar.hidden = false;
+  const failed = s.phase === 'failed' && s.online;
   const net = bar.querySelector('[data-net]');
-  net.textContent = s.online ? t('online') : t('offline');
+  net.textContent = !s.online ? t('offline') : failed ? t('syncFailedShort') : t('online');
   net.dataset.net = s.online ? 'online' : 'offline';
   const waiting = bar.querySelector('[data-waiting]');
-  waiting.textContent = t('waiting', {n: s.waiting}) + (s.photosWaiting ? `, ${t('photosWaiting', {n: s.photosWaiting})}` : '');
+  waiting.textContent = s.photosWaiting
+    ? t('waitingWithPhotosShort', {n: s.waiting, p: s.photosWaiting}) : t('waitingShort', {n: s.waiting});
   waiting.dataset.waiting = String(s.waiting);
   waiting.dataset.photosWaiting = String(s.photosWaiting || 0);
+  const chip = bar.querySelector('[data-chip]');
+  chip.dataset.state = !s.online ? 'offline' : failed ? 'failed' : (s.waiting || s.photosWaiting) ? 'waiting' : 'sent';
+  const photosNote = s.photosWaiting ? `, ${t('photosWaiting', {n: s.photosWaiting})}` : '';
+  chip.setAttribute('aria-label', `${net.textContent}, ${t('waiting', {n: s.waiting})}${photosNote}`);
   bar.querySelector('[data-last-sync]').textContent =
     s.lastSync ? t('lastSync', {time: dmyTime(s.lastSync)}) : t('neverSynced');
   const button = bar.querySelector('[data-sync-now]');
-  button.textContent = s.phase === 'syncing' ? t('syncing') : t('syncNow');
+  const label = s.phase === 'syncing' ? t('syncing') : t('syncNow');
+  button.querySelector('[data-label]').textContent = label;
+  button.title = label;
   button.disabled = s.phase === 'syncing' || !s.online;
+  button.dataset.phase = s.phase;
   const note = bar.querySelector('[data-sync-note]');
   const auth = document.getElementById('auth-banner');
   auth.hidden = !s.authNeeded;
-  note.textContent = s.phase === 'failed' && s.online ? t('syncFailed') : '';
+  note.textContent = failed ? t('syncFailed') : '';
 }
 
 function setUpStatusBar() {
   const bar = document.getElementById('status-bar');
   if (!bar || !sync.userId) return;
   bar.querySelector('[data-sync-now]').addEventListener('click', () => sync.syncNow());
+  const chip = bar.querySelector('[data-chip]');
+  chip.addEventListener('click', () => {
+    const open = chip.getAttribute('aria-expanded') !== 'true';
+    chip.setAttribute('aria-expanded', String(open));
+    bar.classList.toggle('expanded', open);
+  });
   const auth = document.getElementById('auth-banner');
   auth.querySelector('[data-text]').textContent = t('signInAgain');
   const link = auth.querySelector('a');
@@ -40,6 +57,21 @@ function setUpStatusBar() {
   sync.onStatus(renderStatus);
   addEventListener('online', () => sync.changed(true));
   addEventListener('offline', () => sync.changed(true));
+}
+
+// The phone's "More" sheet closes when the person taps elsewhere or presses Escape.
+function setUpMenu() {
+  const more = document.querySelector('.tabbar details.more');
+  if (!more) return;
+  document.addEventListener('click', (event) => {
+    if (more.open && !more.contains(event.target) && !event.target.closest('form[data-sign-out]')) more.open = false;
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && more.open) {
+      more.open = false;
+      more.querySelector('summary').focus();
+    }
+  });
 }
 
 function showUpdateBanner(worker) {
@@ -77,8 +109,9 @@ async function registerWorker() {
   });
   if (sync.userId) {
     await navigator.serviceWorker.ready;
-    // cache the offline pages for this person
-    (registration.active || navigator.serviceWorker.controller)?.postMessage({type: 'warm', user: sync.userId});
+    // cache the offline pages for this person in this language (another's are thrown away)
+    (registration.active || navigator.serviceWorker.controller)
+      ?.postMessage({type: 'warm', owner: document.body.dataset.owner});
   }
 }
 
@@ -121,7 +154,18 @@ function setUpSignOut() {
   });
 }
 
+// A redirect after a form post adds ?fresh=1 so that the worker asks the server for this page
+// (server/pwa_shell/views.py); once here, drop it, so that a reload opens from the cache again.
+function dropFreshMarker() {
+  const url = new URL(location.href);
+  if (!url.searchParams.has('fresh')) return;
+  url.searchParams.delete('fresh');
+  history.replaceState(history.state, '', url.pathname + url.search + url.hash);
+}
+
 async function main() {
+  dropFreshMarker();
+  setUpMenu();
   setUpSignOut();
   setUpStatusBar();
   registerWorker().catch((error) => console.warn('dicoso: service worker', error));

@@ -13,6 +13,9 @@ SHELL_GLOBS = ("css/*.css", "js/*.js", "js/views/*.js", "icons/*.png")
 # without a redirect (i.e. the person is signed in), never as a condition of installing.
 OFFLINE_PAGES = ("/", "/visits/new", "/visits/", "/visits/placement", "/visits/settings",
                  "/hearings/mine", "/hearings/account")
+# A redirect after a form post to one of those pages carries this query parameter: the worker then
+# asks the server instead of answering from its cache (see views.fresh_location).
+FRESH_PARAM = "fresh"
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ def service_worker_source(pwa_dir: Path, shell_: Shell, static_prefix: str, extr
         "staticPrefix": static_prefix,
         "precache": [f"{static_prefix}{f}" for f in shell_.files] + extra,
         "pages": list(OFFLINE_PAGES),
+        "freshParam": FRESH_PARAM,
     }
     head = f"self.DICOSO_SHELL = {json.dumps(config, ensure_ascii=False)};\n"
     return head + (pwa_dir / "sw.js").read_text(encoding="utf-8")

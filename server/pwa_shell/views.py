@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import (
     Blueprint,
@@ -15,6 +16,8 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import get_locale
+from flask_login import current_user
 
 from server.pwa_shell import services
 
@@ -82,9 +85,54 @@ def page_flashes() -> list[tuple[str, str]]:
     """
     if request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate":
         return []
-    return get_flashed_messages(with_categories=True)
+    messages = get_flashed_messages(with_categories=True)
+    if messages:
+        g.page_flashed = True
+    return messages
+
+
+def page_owner() -> str:
+    """Whose page this is, as the service worker keys its copies: the person and the language."""
+    return f"{current_user.id}:{get_locale()}" if current_user.is_authenticated else ""
+
+
+@bp.after_app_request
+def _describe_page(response: Response) -> Response:
+    """Tell the service worker what it needs before it keeps a copy of a page (see pwa/sw.js).
+
+    X-Dicoso-Owner: whose page (a different person or language empties the worker's page cache);
+    X-Dicoso-Shell: the shell version the page's links point to (an older worker keeps no page of a
+    newer shell); X-Dicoso-Flashes: the page shows one-time messages (never kept).
+    """
+    if response.mimetype == "text/html":
+        owner = page_owner()
+        if owner:
+            response.headers["X-Dicoso-Owner"] = owner
+        response.headers["X-Dicoso-Shell"] = current_shell().version
+        if g.get("page_flashed"):
+            response.headers["X-Dicoso-Flashes"] = "1"
+    if request.method == "POST" and response.status_code in (302, 303) and response.location:
+        response.location = fresh_location(response.location)
+    return response
+
+
+def fresh_location(location: str) -> str:
+    """A redirect after a form post to one of the app's offline pages asks for the server's page.
+
+    The worker answers those pages from its cache at once; right after a post (signing in, a new
+    language, a saved form with its message) the person must see what the server says now, so the
+    redirect carries ``fresh=1`` and the worker goes to the network for it (the page drops it again).
+    """
+    parts = urlsplit(location)
+    if parts.netloc and parts.netloc != request.host:
+        return location
+    if parts.path not in services.OFFLINE_PAGES:
+        return location
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != services.FRESH_PARAM]
+    query.append((services.FRESH_PARAM, "1"))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
 
 
 @bp.app_context_processor
 def _asset_helpers() -> dict:
-    return {"asset_url": asset_url, "page_flashes": page_flashes}
+    return {"asset_url": asset_url, "page_flashes": page_flashes, "page_owner": page_owner}

@@ -94,7 +94,7 @@ def test_next_only_follows_local_paths(client, auth, world):
     token = csrf_token(client, "/auth/sign-in")
     response = client.post("/auth/sign-in?next=//evil.example/x", data={
         "username": "cadre", "password": PASSWORD, "csrf_token": token})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/?fresh=1"  # fresh: the worker asks the server (sw.js)
 
 
 def test_passwords_are_hashed_with_scrypt(app, world):

@@ -94,3 +94,21 @@ def test_account_and_done_travel_offline_and_arrive_once(live_server, open_brows
     assert cadre.locator("[data-account-field=went_well]").inner_text() == "Nắm chắc tình hình 3 xã"
     assert cadre.locator(f"li[data-direction='{first}'][data-state='done']").count() == 1
     assert "Đã khảo sát 2 mô hình" in cadre.inner_text()
+
+
+def test_a_note_being_typed_survives_the_syncs_that_redraw_my_directions(live_server, open_browser, world):
+    with live_server.app.app_context():
+        [first] = open_directions(world, count=1, hearing_id=make_hearing(world, unit_id=world.district_a))
+        db.session.commit()
+    context = open_browser()
+    page = context.new_page()
+    sign_in(page, live_server.url, next_path="/hearings/mine")
+    wait_for_worker(page)
+    page.reload()  # the first sync brought the direction onto the device
+    page.wait_for_selector(f"#directions-list li[data-direction='{first}']")
+    page.fill(f"#done-note-{first}", "Đang viết dở")
+    # a sync's status change (this happens every minute, and on every reconnection)
+    page.evaluate("async () => { await (await import('/static/js/sync.js')).changed(); }")
+    page.evaluate("async () => { await (await import('/static/js/sync.js')).syncNow(); }")
+    assert page.input_value(f"#done-note-{first}") == "Đang viết dở"
+    assert page.evaluate("document.activeElement.id") == f"done-note-{first}"

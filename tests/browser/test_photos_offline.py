@@ -54,7 +54,8 @@ def test_a_photo_added_offline_survives_reload_and_browser_restart(live_server, 
     wait_waiting(page, 1)
     page.wait_for_selector("#photos-block[data-count='0']")  # the next visit starts without photos
     page.wait_for_selector("[data-waiting][data-photos-waiting='1']")
-    assert "1 ảnh đang chờ gửi" in page.inner_text("[data-waiting]")
+    assert page.inner_text("[data-waiting]") == "1 lượt, 1 ảnh chờ gửi"  # the status chip
+    assert "1 ảnh đang chờ gửi" in page.get_attribute("[data-chip]", "aria-label")
     [record] = photo_records(page)
     assert record["state"] == "waiting" and record["visit_id"]
     live_server.recorder.wait_idle()

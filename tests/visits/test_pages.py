@@ -64,7 +64,7 @@ def test_form_offers_the_units_the_cadre_may_record_for(client, auth, world):
 def test_valid_post_saves_the_visit(app, client, auth, world):
     auth.sign_in("cadre")
     response = _post(client, _form(world))
-    assert response.status_code == 302 and response.headers["Location"].endswith("/visits/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/visits/?fresh=1")
     with app.app_context():
         visit = db.session.scalar(select(Visit))
         assert visit.cadre_id == world.cadre and visit.participants == 12

@@ -18,8 +18,18 @@ async function markDone(direction, note) {
   sync.syncNow();
 }
 
+let drawn = null;
+
+// Drawn again only when the directions changed (a sync runs often), and then keeping any note being
+// typed: a status change must never wipe what the cadre is writing.
 async function render() {
   const shown = await directions.all();
+  const key = JSON.stringify(shown);
+  if (key === drawn) return;
+  drawn = key;
+  const typed = new Map([...list.querySelectorAll('textarea')].map((area) => [area.id, area.value]));
+  const focused = list.contains(document.activeElement) ? document.activeElement : null;
+  const caret = focused && focused.tagName === 'TEXTAREA' ? [focused.selectionStart, focused.selectionEnd] : null;
   list.replaceChildren(...shown.flatMap((direction) => {
     const li = directions.item(direction);
     if (direction.state !== 'open') return [li];
@@ -27,7 +37,8 @@ async function render() {
     form.className = 'done-form';
     const id = `done-note-${direction.id}`;
     const label = Object.assign(document.createElement('label'), {htmlFor: id, textContent: t('doneNote')});
-    const note = Object.assign(document.createElement('textarea'), {id, name: 'note', rows: 2, maxLength: 5000});
+    const note = Object.assign(document.createElement('textarea'),
+      {id, name: 'note', rows: 2, maxLength: 5000, value: typed.get(id) || ''});
     const button = Object.assign(document.createElement('button'), {type: 'submit', className: 'secondary', textContent: t('markDone')});
     form.append(label, note, button);
     form.addEventListener('submit', async (event) => {
@@ -41,6 +52,11 @@ async function render() {
     return [li, holder];
   }));
   if (!shown.length) list.replaceChildren(Object.assign(document.createElement('li'), {className: 'muted', textContent: t('noDirections')}));
+  const again = focused?.id && document.getElementById(focused.id);
+  if (again) {
+    again.focus();
+    if (caret) again.setSelectionRange(...caret);
+  }
   list.dataset.ready = 'true';
 }
 

@@ -8,6 +8,7 @@ import {fillForm, readForm} from '../form-values.js';
 import {rulesFrom, validate} from '../form-rules.js';
 import {t} from '../i18n.js';
 import * as where from '../location.js';
+import * as multiChoice from '../multi-choice.js';
 import * as outbox from '../outbox.js';
 import * as photos from '../photo-form.js';
 import * as sync from '../sync.js';
@@ -15,6 +16,7 @@ import * as sync from '../sync.js';
 let form;
 let draft;
 let rules;
+let choices = {refresh() {}, openInvalid() {}};
 
 const field = (name) => form.elements.namedItem(name);
 
@@ -31,6 +33,7 @@ function showErrors(errors) {
       else input.removeAttribute('aria-invalid');
     }
   });
+  choices.openInvalid();
   form.querySelector('.has-error input, .has-error select, .has-error textarea')?.focus();
 }
 
@@ -98,6 +101,7 @@ async function showDirections(carried = []) {
 function fill(values) {
   fillForm(form, values);
   where.refresh(form);
+  choices.refresh();
 }
 
 // Editing: the device's waiting copy wins over the server's copy it was made from.
@@ -189,6 +193,7 @@ async function submit(event) {
   field('base_version').value = '';
   where.show(form, null); // hidden inputs keep their value through reset()
   await photos.reset();
+  choices.refresh();
   message(t('savedWaiting'));
   field('unit_id').focus();
   const outcome = await sync.syncNow();
@@ -214,6 +219,7 @@ export async function init({onBeforeUpdate}) {
     onDiscard: () => photos.discard(),
   });
   applyBootstrap(data);
+  choices = multiChoice.setUp(form);
   await showDirections();
   where.setUp(form, draft.schedule);
   if (editId) {
@@ -225,6 +231,7 @@ export async function init({onBeforeUpdate}) {
   } else if (!field('id').value) {
     // A page cached while editing must not carry that visit into a new one.
     form.reset();
+    choices.refresh();
   }
   await draft.restore();
   await photos.setUp(form, {userId: sync.userId, draftKey: drafting.keyFor(params), visitId: editId, rules,

@@ -1,0 +1,114 @@
+"""The app's own pages open from the cache at once whatever the network does, and refresh behind.
+
+A "link that connects and never answers" is a route on the browser context that holds every
+request (the service worker's own fetches included) until the test ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from datetime import date, timedelta
+
+from sqlalchemy import update
+
+from server.auth.models import User
+from server.extensions import db
+from server.planning.models import Placement
+from tests.browser.conftest import PASSWORD, sign_in, wait_for_worker, wait_until
+
+
+def _ready(live_server, open_browser, path="/visits/new"):
+    context = open_browser()
+    page = context.new_page()
+    sign_in(page, live_server.url, next_path=path)
+    wait_for_worker(page)
+    return context, page
+
+
+def test_an_app_page_opens_from_the_cache_while_the_link_hangs(live_server, open_browser):
+    context, page = _ready(live_server, open_browser)
+    held = []
+    context.route("**/*", lambda route: held.append(route))  # every request connects, no answer
+    try:
+        started = time.monotonic()
+        page.goto(f"{live_server.url}/visits/", wait_until="commit")
+        page.wait_for_selector("#visit-list[data-ready='true']")
+        page.goto(f"{live_server.url}/visits/new", wait_until="commit")
+        page.wait_for_selector("#visit-form[data-ready='true']")
+        page.fill("#summary", "Gõ được ngay")  # interactive
+        elapsed = time.monotonic() - started
+        # The worker did ask the server (to refresh its copies) and is still waiting for it.
+        assert any(route.request.url == f"{live_server.url}/visits/new" for route in held)
+    finally:
+        context.unroute_all(behavior="ignoreErrors")
+        for route in held:
+            with contextlib.suppress(Exception):  # the page may be gone already
+                route.abort()
+    # Two pages, both well before a 30 s hang would have ended (no tight bound: a noisy machine).
+    assert elapsed < 20
+
+
+def test_a_page_changed_on_the_server_shows_at_the_next_navigation(live_server, open_browser, world):
+    _context, page = _ready(live_server, open_browser)
+    page.goto(f"{live_server.url}/")
+    before = page.inner_text("h1")
+    with live_server.app.app_context():
+        db.session.execute(update(User).where(User.id == world.cadre).values(full_name="Tên Mới Đổi"))
+        db.session.commit()
+
+    page.goto(f"{live_server.url}/")  # the network works, yet the copy answers at once …
+    assert page.inner_text("h1") == before
+    # … and the worker refreshes it behind; the next navigation shows the server's page.
+    wait_until(page, """async () => {
+        const copy = await (await caches.open('dicoso-pages')).match('/');
+        return copy && (await copy.text()).includes('Tên Mới Đổi');
+    }""")
+    page.goto(f"{live_server.url}/")
+    assert "Tên Mới Đổi" in page.inner_text("h1")
+
+
+def test_a_fresh_form_page_keeps_what_was_typed(live_server, open_browser, world):
+    _context, page = _ready(live_server, open_browser)
+    assert page.locator("#placement_id").count() == 0
+    start = date.today() - timedelta(days=1)
+    with live_server.app.app_context():  # the server's form gains a field (a placement now exists)
+        db.session.add(Placement(cadre_id=world.cadre, unit_id=world.commune_a2, start_date=start,
+                                 end_date=start + timedelta(days=6), tasks=["Dự sinh hoạt"]))
+        db.session.commit()
+    page.goto(f"{live_server.url}/visits/new")  # the cached form, refreshed behind
+    page.wait_for_selector("#visit-form[data-ready='true']")
+    page.fill("#summary", "Đang gõ dở trên trang cũ")
+    wait_until(page, "async () => (await (await import('/static/js/db.js')).get('drafts', 'new'))"
+                     "?.fields?.summary")
+    wait_until(page, """async () => {
+        const copy = await (await caches.open('dicoso-pages')).match('/visits/new');
+        return copy && (await copy.text()).includes('id="placement_id"');
+    }""")
+    page.goto(f"{live_server.url}/visits/")
+    page.goto(f"{live_server.url}/visits/new")
+    page.wait_for_selector("#visit-form[data-ready='true']")
+    assert page.locator("#placement_id").count() == 1  # the new page …
+    assert page.input_value("#summary") == "Đang gõ dở trên trang cũ"  # … with what was typed
+
+
+def test_after_a_form_post_the_page_comes_from_the_server_with_its_message(live_server, open_browser):
+    _context, page = _ready(live_server, open_browser)
+    # Choosing English posts a form; the page it returns to is the server's, in English, at once.
+    page.goto(f"{live_server.url}/visits/")
+    page.click("button[name=lang][value=en]")
+    page.wait_for_url(f"{live_server.url}/visits/")  # the ?fresh=1 marker is dropped again
+    assert page.inner_text("h1") == "My visits"
+    page.goto(f"{live_server.url}/")  # the other cached pages were Vietnamese: thrown away
+    assert page.get_attribute("html", "lang") == "en"
+    # A saved password is confirmed on the home page (a cached copy would have no message).
+    page.goto(f"{live_server.url}/auth/password")
+    page.fill("#current", PASSWORD)
+    page.fill("#new", PASSWORD + "-new-1")
+    page.fill("#confirm", PASSWORD + "-new-1")
+    page.click("form button[type=submit].primary")
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.locator(".flash-success").count() == 1
+    page.goto(f"{live_server.url}/visits/")
+    page.goto(f"{live_server.url}/")
+    assert page.locator(".flash-success").count() == 0  # shown once, never kept in a copy
