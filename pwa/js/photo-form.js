@@ -8,7 +8,7 @@ import {NotAnImage, resize} from './photo-resize.js';
 import * as store from './photo-store.js';
 
 // The server's limits (bootstrap `rules`); these only until the device has fetched one.
-const FALLBACK = {max_photos_per_visit: 10, max_photo_bytes: 5 * 1024 * 1024};
+const FALLBACK = {max_photos_per_visit: 10, max_photo_bytes: 5 * 1024 * 1024, max_photo_caption: 500};
 
 let block;
 let ctx = null; // {userId, draftKey, visitId, limits, locked, serverPhotos}
@@ -39,10 +39,21 @@ async function shown() {
 export async function refresh() {
   if (!ctx) return;
   const photos = await shown();
-  const list = photoList(photos, {onRemove: ctx.locked ? null : remove});
+  const list = photoList(photos, {onRemove: ctx.locked ? null : remove, onCaption: ctx.locked ? null : caption,
+    maxCaption: ctx.limits.max_photo_caption});
   list.id = 'photo-list';
   block.querySelector('#photo-list').replaceWith(list);
   block.dataset.count = String(photos.length);
+}
+
+// A caption is kept as it is typed (on change); it goes with the photo's declaration.
+// In the same queue as the photos being shrunk: "Lưu" waits for both (settled()).
+function caption(photo, text) {
+  busy = busy.then(async () => {
+    await store.change(photo.id, (p) => ({...p, caption: text.slice(0, ctx.limits.max_photo_caption)}));
+    await ctx.onChange();
+  });
+  return busy;
 }
 
 async function remove(photo) {

@@ -54,8 +54,10 @@ def test_a_photo_added_offline_survives_reload_and_browser_restart(live_server, 
     wait_waiting(page, 1)
     page.wait_for_selector("#photos-block[data-count='0']")  # the next visit starts without photos
     page.wait_for_selector("[data-waiting][data-photos-waiting='1']")
-    assert page.inner_text("[data-waiting]") == "1 lượt, 1 ảnh chờ gửi"  # the status chip
-    assert "1 ảnh đang chờ gửi" in page.get_attribute("[data-chip]", "aria-label")
+    assert page.inner_text("[data-waiting]") == "2 chờ gửi"  # the chip: the visit and its photo
+    assert page.get_attribute("[data-chip]", "aria-label") == \
+        "Không có mạng, 1 lượt đang chờ gửi, 1 ảnh đang chờ gửi"
+    assert page.text_content("[data-photos-note]") == "1 ảnh đang chờ gửi."  # shown when the chip is tapped
     [record] = photo_records(page)
     assert record["state"] == "waiting" and record["visit_id"]
     live_server.recorder.wait_idle()

@@ -40,7 +40,8 @@ def _server_photo(app, photo_id: str):
         return photo, data
 
 
-def _offline_with_photos(live_server, open_browser, tmp_path, n: int = 1, summary: str = "Có ảnh"):
+def _offline_with_photos(live_server, open_browser, tmp_path, n: int = 1, summary: str = "Có ảnh",
+                         caption: str | None = None):
     context = open_browser()
     page = context.new_page()
     sign_in(page, live_server.url)
@@ -48,6 +49,8 @@ def _offline_with_photos(live_server, open_browser, tmp_path, n: int = 1, summar
     page.wait_for_selector("[data-last-sync]:has-text('Gửi lần cuối')")  # a device token exists
     context.set_offline(True)
     add_photos(page, [jpeg(tmp_path / f"p{i}.jpg", seed=i) for i in range(n)])
+    if caption:
+        page.fill("#photo-list li >> nth=0 >> input.photo-caption", caption)  # then "Lưu" at once
     save_visit(page, summary=summary)
     wait_waiting(page, 1)
     records = photo_records(page)
@@ -58,13 +61,15 @@ def _offline_with_photos(live_server, open_browser, tmp_path, n: int = 1, summar
 def test_a_photo_uploads_after_its_visit_syncs_and_only_the_thumbnail_stays(live_server, open_browser,
                                                                            tmp_path):
     line = wire(live_server)
-    context, page, [record], stored = _offline_with_photos(live_server, open_browser, tmp_path)
-    assert record["state"] == "waiting"
+    context, page, [record], stored = _offline_with_photos(live_server, open_browser, tmp_path,
+                                                           caption="Biên bản sinh hoạt chi đoàn")
+    assert record["state"] == "waiting" and record["caption"] == "Biên bản sinh hoạt chi đoàn"
     context.set_offline(False)
     wait_until(page, SETTLED.format(n=1), timeout=60)
 
     photo, data = _server_photo(live_server.app, record["id"])
     assert photo.complete and str(photo.visit_id) == record["visit_id"]
+    assert photo.caption == "Biên bản sinh hoạt chi đoàn"
     assert data == stored[record["id"]]
     assert hashlib.sha256(data).hexdigest() == record["sha256"] == photo.sha256
     # 64 KiB chunks, each byte sent once, in order
@@ -75,7 +80,7 @@ def test_a_photo_uploads_after_its_visit_syncs_and_only_the_thumbnail_stays(live
     [done] = photo_records(page)
     assert done["state"] == "done" and not done["has_blob"] and done["has_thumbnail"]
     page.wait_for_selector("[data-waiting][data-photos-waiting='0']")
-    assert "ảnh" not in page.inner_text("[data-waiting]")
+    assert page.text_content("[data-photos-note]") == ""
     page.goto(f"{live_server.url}/visits/")
     assert "1 ảnh: 1 đã gửi" in page.locator("#visit-list li[data-photos='1']").inner_text()
 
