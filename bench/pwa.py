@@ -84,9 +84,9 @@ def launch(playwright, profile: str | None = None, **options):
     return browser.new_context(**options)
 
 
-def sign_in(page, base: str, next_path: str = "/visits/new") -> None:
+def sign_in(page, base: str, next_path: str = "/visits/new", user: str = USER) -> None:
     page.goto(f"{base}/auth/sign-in?next={next_path}")
-    page.fill("#username", USER)
+    page.fill("#username", user)
     page.fill("#password", DEMO_PASSWORD)
     page.click("button[type=submit].primary")
     page.wait_for_url(f"{base}{next_path}")
@@ -382,6 +382,34 @@ def run_lighthouse(binary: str, url: str, cookie: str | None, out: Path) -> dict
     return {name: round(cat["score"] * 100) for name, cat in report["categories"].items()}
 
 
+def session_cookie(playwright, base: str, user: str) -> tuple[str, str | None]:
+    """The session cookie of ``user`` (and, for a supervisor, a visit in their queue)."""
+    signer = launch(playwright)
+    page = signer.new_page()
+    sign_in(page, base, "/", user)
+    visit = None
+    if user != USER:
+        page.goto(f"{base}/review/")
+        visit = page.get_attribute(".queue li a", "href")
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in signer.cookies())
+    signer.close()
+    return cookie, visit
+
+
+def measure_lighthouse(playwright, base: str, binary: str, out: Path) -> dict[str, float]:
+    """The pages a cadre opens on the phone, and a supervisor's review pages."""
+    cadre, _ = session_cookie(playwright, base, USER)
+    supervisor, visit = session_cookie(playwright, base, "giamsat")
+    pages = [("sign-in", "/auth/sign-in", None), ("home", "/", cadre), ("visit form", "/visits/new", cadre),
+             ("my visits", "/visits/", cadre), ("review queue", "/review/", supervisor),
+             ("review visit", visit, supervisor)]
+    result = {}
+    for name, path, jar in pages:
+        scores = run_lighthouse(binary, base + path, jar, out)
+        result.update({f"{name} {k}": v for k, v in scores.items()})
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -403,15 +431,7 @@ def main() -> None:
             elif args.what == "photos":
                 result = measure_photos(playwright, base, f"{tmp}/profile-{run}", tmp)
             else:
-                signer = launch(playwright)
-                sign_in(signer.new_page(), base)
-                cookie = "; ".join(f"{c['name']}={c['value']}" for c in signer.cookies())
-                signer.close()
-                result = {}
-                pages = [("sign-in", "/auth/sign-in", None), ("visit form", "/visits/new", cookie)]
-                for name, path, jar in pages:
-                    scores = run_lighthouse(args.lighthouse, base + path, jar, Path(tmp) / f"lh-{run}.json")
-                    result.update({f"{name} {k}": v for k, v in scores.items()})
+                result = measure_lighthouse(playwright, base, args.lighthouse, Path(tmp) / f"lh-{run}.json")
             print(f"run {run + 1}: {result}", flush=True)
             results.append(result)
     print("median:", {key: statistics.median(r[key] for r in results) for key in results[0]})

@@ -52,6 +52,11 @@ def from_environment(instance_path: Path = INSTANCE_PATH) -> dict:
         "SESSION_COOKIE_NAME": "__Host-session" if https else "session",
         "REMEMBER_COOKIE_NAME": "__Host-remember_token" if https else "remember_token",
         "PREFERRED_URL_SCHEME": "https" if https else "http",
+        # The cookie is sent again only when the session changes. Sent on every answer, an answer to
+        # a request that began before signing out (a page the service worker refreshes, a sync)
+        # put the signed-in cookie back and took the sign-out's message with it; the session's life
+        # is kept on the server (auth.services.load_web_session), not in the cookie's expiry.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "PERMANENT_SESSION_LIFETIME": timedelta(days=int(os.environ.get("DICOSO_SESSION_DAYS", "14"))),
         "DEVICE_TOKEN_DAYS": int(os.environ.get("DICOSO_DEVICE_TOKEN_DAYS", "180")),
         # unused for this long, a web session or a device token ends before its lifetime is up

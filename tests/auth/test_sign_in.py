@@ -120,3 +120,12 @@ def test_sign_in_puts_the_csrf_secret_in_the_new_session(client, auth, world):
     auth.sign_in("cadre")
     with client.session_transaction() as session:
         assert "csrf_token" in session
+
+
+def test_answers_do_not_send_the_session_cookie_again(client, auth, world):
+    """An answer to a request begun before signing out must not put the signed-in cookie back
+    (with the sign-out's message lost): the cookie goes out only when the session changes."""
+    auth.sign_in("cadre")
+    client.get("/")
+    for path in ("/visits/", "/api/v1/openapi.json", "/visits/settings"):
+        assert "Set-Cookie" not in client.get(path).headers, path

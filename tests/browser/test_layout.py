@@ -193,3 +193,24 @@ def test_visit_states_read_apart_in_words_and_colours(live_server, open_browser)
     for style in styles:
         assert style["contrast"] >= 4.5, style
     assert len({style["look"] for style in styles}) == len(styles)  # no two look alike
+
+
+def test_my_visits_keeps_the_servers_list_until_the_device_has_pulled(live_server, open_browser, world):
+    """No "no visits yet" drawn over the server's list (and no jump when the pull lands)."""
+    from server.extensions import db
+    from tests.factories import make_visit
+
+    with live_server.app.app_context():
+        make_visit(world.cadre, world.commune_a1)
+        db.session.commit()
+    context = open_browser()
+    context.route("**/api/**", lambda route: route.abort())  # the device cannot pull yet
+    page = context.new_page()
+    sign_in(page, live_server.url, next_path="/visits/")
+    page.wait_for_selector("[data-chip]:not(:empty)")  # the page's script has run its first round
+    page.evaluate("async () => { await (await import('/static/js/sync.js')).changed(); }")
+    assert page.locator("#visit-list li[data-id]").count() == 1
+    context.unroute_all()
+    page.evaluate("async () => { await (await import('/static/js/sync.js')).syncNow(); }")
+    page.wait_for_selector("#visit-list[data-ready='true'] li[data-state='submitted']")
+    assert page.locator("#visit-list li[data-id]").count() == 1

@@ -1,5 +1,5 @@
 // My visits: what waits on this device merged with the server's copies, each with its state.
-import {getAll} from '../db.js';
+import {getAll, getMeta} from '../db.js';
 import {dmy, t} from '../i18n.js';
 import * as outbox from '../outbox.js';
 import {photoList, stateText, summary} from '../photo-list.js';
@@ -51,6 +51,9 @@ async function render(list) {
   (data?.placements || []).forEach((p) => units.set(p.unit_id, p.unit_name));
   const forms = new Map((data?.forms || []).map((f) => [f.code, f.label]));
   const entries = await outbox.visitEntries(sync.userId);
+  // Until this device has pulled the server's visits once, the server's list stays: an empty or
+  // partial list drawn over it would say "no visits" and then jump when the pull lands.
+  if (!entries.length && (await getMeta(`cursor:${sync.userId}`)) == null && list.children.length) return;
   const pending = new Map(entries.map((e) => [e.id, e]));
   const pulled = (await getAll('visits')).filter((v) => v.user_id === sync.userId);
   const server = pulled.filter((v) => !pending.has(v.id));
