@@ -63,6 +63,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.auth.views import bp as auth_bp
     from server.hearings.views import bp as hearings_bp
     from server.home.views import bp as home_bp
+    from server.photos.views import bp as photos_bp
     from server.pwa_shell.views import bp as pwa_shell_bp
     from server.reports.views import bp as reports_bp
     from server.review.views import bp as review_bp
@@ -77,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(tokens_bp)
     app.register_blueprint(sync_bp)
+    app.register_blueprint(photos_bp)
     app.register_blueprint(pwa_shell_bp)
     app.register_blueprint(visits_bp)
     app.register_blueprint(review_bp)

@@ -79,6 +79,13 @@ def from_environment(instance_path: Path = INSTANCE_PATH) -> dict:
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Photos on a visit (server/photos): where the files live, and the limits a photo and a
+        # visit must respect. An S3-compatible store can replace the folder later (PhotoStore).
+        "PHOTOS_DIR": os.environ.get("DICOSO_PHOTOS_DIR") or str(instance_path / "photos"),
+        "MAX_PHOTO_BYTES": int(os.environ.get("DICOSO_MAX_PHOTO_BYTES", str(5 * 1024 * 1024))),
+        "MAX_PHOTOS_PER_VISIT": int(os.environ.get("DICOSO_MAX_PHOTOS_PER_VISIT", "10")),
+        # a decompression bomb is a small file of huge dimensions: refused before it is decoded
+        "MAX_PHOTO_PIXELS": int(os.environ.get("DICOSO_MAX_PHOTO_PIXELS", str(40_000_000))),
         # Pages, scripts and JSON are sent compressed: the visit form must load over GPRS.
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_MIN_SIZE": 500,

@@ -19,9 +19,10 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def api_error(status: int, code: str, message: str, fields: dict | None = None):
-    """Build the /api error response: ``{"error": {"code", "message", "fields"}}``."""
-    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+def api_error(status: int, code: str, message: str, fields: dict | None = None, **extra):
+    """Build the /api error response: ``{"error": {"code", "message", "fields"}}``; ``extra``
+    adds members a client acts on (a photo upload's ``offset``)."""
+    body = {"error": {"code": code, "message": message, "fields": fields or {}, **extra}}
     return jsonify(body), status
 
 

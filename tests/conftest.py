@@ -94,12 +94,14 @@ def database_url(database_template: str, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def make_app(database_url: str):
-    """Build apps on this test's database with extra config (e.g. rate limits on)."""
+def make_app(database_url: str, tmp_path: Path):
+    """Build apps on this test's database with extra config (e.g. rate limits on). Photos go to
+    the test's own folder, never to instance/."""
     apps: list[Flask] = []
 
     def factory(**config) -> Flask:
-        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **config})
+        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
+                          "PHOTOS_DIR": str(tmp_path / "photos"), **config})
         if app.config["RATELIMIT_ENABLED"]:
             limiter.reset()  # counts kept in memory must not leak from one test into another
         apps.append(app)

@@ -6,6 +6,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = error.code || 'http';
     this.fields = error.fields || {};
+    this.details = error; // the whole error object (e.g. the server's `offset` on offset_mismatch)
   }
 }
 
@@ -23,10 +24,11 @@ async function encode(body) {
   return {data: await new Response(stream).blob(), headers: {'Content-Encoding': 'gzip'}};
 }
 
-async function request(path, {method = 'GET', token, body, headers = {}} = {}) {
-  const encoded = await encode(body);
+// `raw`: a Blob sent as it is (a photo's chunk), instead of a JSON `body`.
+export async function request(path, {method = 'GET', token, body, raw, headers = {}, timeout = TIMEOUT_MS} = {}) {
+  const encoded = raw !== undefined ? {data: raw, headers: {}} : await encode(body);
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  const timer = setTimeout(() => controller.abort(), timeout);
   let response;
   try {
     response = await fetch(path, {

@@ -18,11 +18,16 @@ function renderStatus(s) {
   net.textContent = !s.online ? t('offline') : failed ? t('syncFailedShort') : t('online');
   net.dataset.net = s.online ? 'online' : 'offline';
   const waiting = bar.querySelector('[data-waiting]');
-  waiting.textContent = t('waitingShort', {n: s.waiting});
+  // The chip counts visits and photos together (one line on a phone); the details say which.
+  const photos = s.photosWaiting || 0;
+  waiting.textContent = t('waitingShort', {n: s.waiting + photos});
   waiting.dataset.waiting = String(s.waiting);
+  waiting.dataset.photosWaiting = String(photos);
+  const photosNote = photos ? t('photosWaiting', {n: photos}) : '';
+  bar.querySelector('[data-photos-note]').textContent = photosNote ? `${photosNote}.` : '';
   const chip = bar.querySelector('[data-chip]');
-  chip.dataset.state = !s.online ? 'offline' : failed ? 'failed' : s.waiting ? 'waiting' : 'sent';
-  chip.setAttribute('aria-label', `${net.textContent}, ${t('waiting', {n: s.waiting})}`);
+  chip.dataset.state = !s.online ? 'offline' : failed ? 'failed' : (s.waiting || photos) ? 'waiting' : 'sent';
+  chip.setAttribute('aria-label', `${net.textContent}, ${t('waiting', {n: s.waiting})}${photosNote ? `, ${photosNote}` : ''}`);
   bar.querySelector('[data-last-sync]').textContent =
     s.lastSync ? t('lastSync', {time: dmyTime(s.lastSync)}) : t('neverSynced');
   const button = bar.querySelector('[data-sync-now]');

@@ -20,8 +20,8 @@ export function keyFor(params) {
 // The store's key: per person, so one cadre's draft never replaces another's on a shared phone.
 export const storeKey = (userId, key) => `${userId}:${key}`;
 
-// read() gives what to keep; fill(draft) puts it back.
-export function drafts({key, userId, read, fill}) {
+// read() gives what to keep; fill(draft) puts it back; onDiscard() drops what goes with it (photos).
+export function drafts({key, userId, read, fill, onDiscard = async () => {}}) {
   const id = storeKey(userId, key);
   let timer;
   let touched = false;
@@ -54,6 +54,7 @@ export function drafts({key, userId, read, fill}) {
       button.textContent = t('discardDraft');
       button.onclick = async () => {
         await discard();
+        await onDiscard();
         location.href = location.pathname + location.search;
       };
       box.hidden = false;

@@ -1,8 +1,10 @@
-// Sync: push the outbox, pull the server's changes; one run at a time across tabs (Web Locks).
+// Sync: push the outbox, pull the server's changes, send the photos; one run at a time across tabs (Web Locks).
 import * as api from './api.js';
 import {del, getMeta, promised, setMeta, tx} from './db.js';
 import {handOver, revokeQueued} from './device-data.js';
 import * as outbox from './outbox.js';
+import * as photos from './photo-store.js';
+import {uploadAll} from './photo-upload.js';
 
 const LOCK = 'dicoso-sync';
 const BOOTSTRAP_MAX_AGE_MS = 60 * 60 * 1000;
@@ -31,6 +33,7 @@ export async function status() {
     ...state,
     online: navigator.onLine,
     waiting: list.length,
+    photosWaiting: userId ? await photos.owedCount(userId) : 0,
     lastSync: userId ? await getMeta(`last_sync:${userId}`) : null,
     authNeeded: userId ? Boolean(await getMeta(`auth_needed:${userId}`)) : false,
   };
@@ -179,6 +182,9 @@ async function run() {
     await setMeta(`auth_needed:${userId}`, false); // the token works: hide the sign-in prompt
     await refreshBootstrap(secret);
     await pullAll(secret);
+    // Photos last (they are the slow part on GPRS), once their visits are acknowledged; visits
+    // saved while a photo was on its way are pushed between two photos.
+    await uploadAll(secret, userId, {between: () => pushAll(secret), progress: () => changed()});
   } catch (error) {
     if (error instanceof api.ApiError && error.status === 401) {
       // The token was revoked or expired: keep every entry, forget the token, ask to sign in.

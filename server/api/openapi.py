@@ -23,8 +23,10 @@ _DESCRIPTIONS = {
     "401": "No, unknown, revoked, idle or expired device token (or a wrong password)",
     "403": "Not allowed",
     "404": "Not found (also someone else's)",
+    "409": "The server's state forbids it (see the code)",
     "413": "Body too large (over its limit after decompression) or too many items",
     "415": "Not JSON, or an unsupported Content-Encoding",
+    "422": "Refused content (see the code and fields)",
     "429": "Too many requests (or too many wrong passwords)",
     "503": "Busy, retry",
 }

@@ -33,6 +33,7 @@ FIELD_LABELS = {
 ACTION_LABELS = {
     "visit_created": _l("Sent by the cadre"), "visit_updated": _l("Changed by the cadre"),
     "visit_approve": _l("Approved"), "visit_return": _l("Returned"),
+    "photo_added": _l("Photo added"), "photo_removed": _l("Photo removed"),
 }
 
 

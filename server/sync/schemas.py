@@ -169,6 +169,9 @@ class BootstrapRules(Schema):
     report_due_days = fields.Integer(required=True)
     max_directions = fields.Integer(required=True)
     max_placement_tasks = fields.Integer(required=True)
+    max_photo_bytes = fields.Integer(required=True, metadata={"description": "a photo's size at most"})
+    max_photos_per_visit = fields.Integer(required=True)
+    max_photo_caption = fields.Integer(required=True)
 
 
 class BootstrapResponse(Schema):

@@ -18,6 +18,7 @@ from server.extensions import db
 from server.hearings import directions as hearing_directions
 from server.hearings.queries import recent_accounts
 from server.hearings.wire import account_wire, direction_wire
+from server.photos.services import briefs_for, rules_for_devices
 from server.planning.closing import report_window
 from server.planning.models import Assignment, Placement
 from server.planning.services import minimum_days_for
@@ -62,7 +63,8 @@ def pull_changes(user: User, since: int, limit: int, directions_since: int = 0) 
     cursor = visits[-1].change_seq if visits else since
     changed, directions_cursor, directions_more = hearing_directions.changed_since(
         user.id, directions_since, limit)
-    return PullPage([to_wire(snapshot(v)) for v in visits], cursor, more,
+    photos = briefs_for(v.id for v in visits)
+    return PullPage([{**to_wire(snapshot(v)), "photos": photos[v.id]} for v in visits], cursor, more,
                     [direction_wire(d) for d in changed], directions_cursor, directions_more)
 
 
@@ -109,7 +111,7 @@ def bootstrap(user: User) -> dict[str, Any]:
             topics, key=lambda t: (t.position, t.name(user.locale).casefold(), t.id))],
         "forms": [{"code": code, "label": str(label)} for code, label in FORM_LABELS.items()],
         "plan": {"year": on.year, "minimum_days": minimum_days_for(user, on.year)},
-        "rules": rules.for_devices(),
+        "rules": {**rules.for_devices(), **rules_for_devices()},
         "directions": [direction_wire(d) for d in hearing_directions.open_for(user.id)],
         "accounts": [account_wire(a) for a in recent_accounts(user.id, on)],
     }

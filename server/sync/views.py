@@ -19,6 +19,7 @@ from server.api.validation import translate_errors
 from server.db import utcnow
 from server.extensions import limiter
 from server.hearings import push as hearing_push
+from server.photos.services import briefs_for
 from server.planning.closing import push_placement_reports
 from server.sync import services
 from server.sync.schemas import (
@@ -140,5 +141,5 @@ def visit(visit_id: str):
     found = own_visit(api_user(), key)
     if found is None:
         raise not_found()
-    body = to_wire(snapshot(found))
+    body = {**to_wire(snapshot(found)), "photos": briefs_for([found.id])[found.id]}
     return jsonify(body)

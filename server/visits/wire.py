@@ -14,6 +14,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from server.api.validation import Length, ListLength, OneOf, Range, Text, UtcDateTime, id_field
+from server.photos.schemas import PhotoBrief
 from server.visits import rules
 from server.visits.models import VisitForm, VisitStatus
 
@@ -90,6 +91,9 @@ class VisitOut(VisitContent):
     review_comment = fields.String(required=True, allow_none=True)
     reviewed_at = fields.AwareDateTime(required=True, allow_none=True)
     received_at = fields.AwareDateTime(required=True)
+    photos = fields.List(fields.Nested(PhotoBrief),
+                         metadata={"description": "its photos on the server, pending ones too (pull and "
+                                                  "GET /visits/{id}; absent in a conflict's copy)"})
 
 
 def texts(values: Any) -> list[str]:

@@ -9,7 +9,9 @@ def test_the_document_lists_every_endpoint(client):
     assert set(spec["paths"]) == {"/api/v1/bootstrap", "/api/v1/openapi.json", "/api/v1/sync/pull",
                                   "/api/v1/sync/push", "/api/v1/tokens", "/api/v1/tokens/{token_id}",
                                   "/api/v1/tokens/current",
-                                  "/api/v1/visits/{visit_id}"} - {"/api/v1/openapi.json"}
+                                  "/api/v1/visits/{visit_id}", "/api/v1/visits/{visit_id}/photos",
+                                  "/api/v1/photos/{photo_id}", "/api/v1/photos/{photo_id}/file",
+                                  "/api/v1/photos/{photo_id}/thumbnail"} - {"/api/v1/openapi.json"}
     visit_in = spec["components"]["schemas"]["VisitIn"]
     assert visit_in["additionalProperties"] is False
     assert visit_in["properties"]["form"]["enum"] == ["survey", "activity", "inspection", "meeting"]

@@ -21,8 +21,9 @@ from server.extensions import db
 from server.planning.models import Placement, Plan
 from server.tokens.services import issue_token
 from server.units.models import Unit
-from tests.factories import PASSWORD, make_hearing, make_visit, open_directions
+from tests.factories import PASSWORD, make_hearing, make_visit, open_directions, review_visit
 from tests.helpers import csrf_token
+from tests.photos.support import make_photo
 
 ACTORS = ("anonymous", "cadre", "cadre2", "tapsu", "supa", "supb", "admin")
 
@@ -75,6 +76,14 @@ EXPECTED: dict[str, dict[str, str]] = {
     "hearings.report": {"GET": "LFFFPNP"},
     "hearings.show": {"GET": "LFFFPNP"},
     "home.index": {"GET": "LPPPPPP"},
+    # cadre A's photo, on an approved visit: its cadre's changes answer 409 locked ("P"); reviewers
+    # of cadre A and admins see it; nobody else learns it exists
+    "photos.declare": {"POST": "LPNNNNN"},  # on cadre A's visit
+    "photos.file": {"GET": "LPNNPNP"},
+    "photos.remove": {"DELETE": "LPNNNNN"},
+    "photos.state": {"GET": "LPNNPNP"},
+    "photos.thumbnail": {"GET": "LPNNPNP"},
+    "photos.upload": {"PATCH": "LPNNNNN"},
     "pwa_shell.asset": {"GET": "PPPPPPP"},
     "pwa_shell.manifest": {"GET": "PPPPPPP"},
     "pwa_shell.offline": {"GET": "PPPPPPP"},
@@ -119,7 +128,7 @@ def _route_args(endpoint: str, ids: dict) -> dict:
             "exemption_id": 10**6, "topic_id": ids["topic"], "assignment_id": 10**6,
             "filename": "css/app.css", "version": "0", "hearing_id": ids["hearing"],
             "cadre_id": ids["cadre"], "direction_id": ids["direction"],
-            "month": date.today().strftime("%Y-%m")}
+            "month": date.today().strftime("%Y-%m"), "photo_id": ids["photo"]}
 
 
 @pytest.fixture
@@ -140,9 +149,13 @@ def matrix_world(app, world):
         db.session.add(Plan(year=date.today().year, title="Kế hoạch thử", minimum_days=30))
         hearing = make_hearing(world, unit_id=world.district_a)
         [direction] = open_directions(world, hearing_id=hearing)
+        approved = make_visit(world.cadre, world.commune_a2, start=date.today() - timedelta(days=6))
+        photo = make_photo(world.cadre, approved.id)
+        review_visit(approved.id, world.supervisor, "approved")
         ids = {"visit": visit.id, "victim": victim.id, "unit": world.commune_a1, "token": token.id,
                "topic": world.topic, "hearing": hearing, "cadre": world.cadre, "direction": direction,
-               "placement": placement.id}
+               "placement": placement.id,
+               "photo": photo}
         db.session.commit()
     return ids
 

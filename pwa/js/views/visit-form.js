@@ -10,6 +10,7 @@ import {t} from '../i18n.js';
 import * as where from '../location.js';
 import * as multiChoice from '../multi-choice.js';
 import * as outbox from '../outbox.js';
+import * as photos from '../photo-form.js';
 import * as sync from '../sync.js';
 
 let form;
@@ -178,6 +179,8 @@ async function refused(visit, error) {
   data.entries = [...data.entries.filter((e) => e.id !== visit.id),
     {id: visit.id, user_id: sync.userId, visit, state: 'waiting', errors: null, server: null,
       saved_at: visit.client_updated_at}];
+  data.photos = await photos.exportable(visit.id).catch(() => []);
+  data.version = 2;
   const button = Object.assign(document.createElement('button'),
     {type: 'button', className: 'secondary small', id: 'export-unsaved', textContent: t('exportUnsaved')});
   button.addEventListener('click', () => download(data));
@@ -193,8 +196,10 @@ async function submit(event) {
   if (Object.keys(errors).length) { message(t('fixErrors'), 'error'); return; }
   const editing = Boolean(field('id').value);
   const visit = toVisit(values);
+  await photos.settled();
   try {
     await outbox.save(visit, sync.userId);
+    await photos.attach(visit.id);
   } catch (error) {
     await refused(visit, error);
     return;
@@ -213,6 +218,7 @@ async function submit(event) {
   field('base_version').value = '';
   showPlacementTasks(field('placement_id')?.value);
   where.show(form, null); // hidden inputs keep their value through reset()
+  await photos.reset();
   choices.refresh();
   message(t('savedWaiting'));
   field('unit_id').focus();
@@ -237,6 +243,7 @@ export async function init({onBeforeUpdate}) {
       if (saved.id) field('id').value = saved.id;
       if (saved.base_version) field('base_version').value = saved.base_version;
     },
+    onDiscard: () => photos.discard(),
   });
   applyBootstrap(data);
   choices = multiChoice.setUp(form);
@@ -257,6 +264,9 @@ export async function init({onBeforeUpdate}) {
     choices.refresh();
   }
   await draft.restore();
+  await photos.setUp(form, {userId: sync.userId, draftKey: drafting.keyFor(params), visitId: editId, rules,
+    locked: form.dataset.locked === 'true', onChange: draft.save,
+    serverPhotos: (editId && (await get('visits', editId))?.photos) || []});
   form.addEventListener('input', draft.schedule);
   form.addEventListener('change', draft.schedule);
   document.addEventListener('visibilitychange', () => {
