@@ -18,27 +18,33 @@ const ownerOf = (key) => {
 
 // This person's unsent work: outbox entries in any state (waiting, invalid, conflict, locked)
 // and drafts of half-filled forms.
+// Photos the server does not have every byte of (a JPEG still on the device) are unsent work too.
+const unsentPhoto = (photo, userId) => photo.user_id === userId && Boolean(photo.blob);
+
 export async function waitingFor(userId) {
-  const [entries, drafts] = await Promise.all([getAll('outbox'), getAll('drafts')]);
-  return {entries: entries.filter((e) => e.user_id === userId), drafts: drafts.filter((d) => d.user_id === userId)};
+  const [entries, drafts, photos] = await Promise.all([getAll('outbox'), getAll('drafts'), getAll('photos')]);
+  return {entries: entries.filter((e) => e.user_id === userId), drafts: drafts.filter((d) => d.user_id === userId),
+    photos: photos.filter((p) => unsentPhoto(p, userId))};
 }
 
-export const countOf = ({entries, drafts}) => entries.length + drafts.length;
+export const countOf = ({entries, drafts, photos = []}) => entries.length + drafts.length + photos.length;
 
-export function countsOf({entries, drafts}) {
+export function countsOf({entries, drafts, photos = []}) {
   return {
     visits: entries.filter((e) => !e.kind).length,
     accounts: entries.filter((e) => e.kind === 'account').length,
     dones: entries.filter((e) => e.kind === 'direction_done').length,
     drafts: drafts.length,
+    photos: photos.length,
     refused: entries.filter((e) => e.state !== 'waiting').length, // a push will not take these
-    total: entries.length + drafts.length,
+    total: entries.length + drafts.length + photos.length,
   };
 }
 
 // Each entry at its revision, each draft at its save time: what the person saw when they chose.
-export const fingerprint = ({entries, drafts}) =>
-  new Set([...entries.map((e) => `e:${e.id}:${e.rev}`), ...drafts.map((d) => `d:${d.key}:${d.saved_at}`)]);
+export const fingerprint = ({entries, drafts, photos = []}) =>
+  new Set([...entries.map((e) => `e:${e.id}:${e.rev}`), ...drafts.map((d) => `d:${d.key}:${d.saved_at}`),
+    ...photos.map((p) => `p:${p.id}`)]);
 
 // Nothing waiting now that the person did not see (acknowledged meanwhile is fine: it is sent).
 export const within = (waiting, seen) => [...fingerprint(waiting)].every((item) => seen.has(item));
@@ -55,7 +61,7 @@ function queueRevocation(meta, list, secret) {
  * web session. One transaction: it all happens or nothing does. Resolves with how many of their
  * entries were kept. */
 export function removeUser(userId, seen, later = false) {
-  return tx(['outbox', 'drafts', 'visits', 'meta'], 'readwrite', async ({outbox, drafts, visits, meta}) => {
+  return tx(['outbox', 'drafts', 'visits', 'meta', 'photos'], 'readwrite', async ({outbox, drafts, visits, meta, photos}) => {
     const waiting = {
       entries: (await promised(outbox.getAll())).filter((e) => e.user_id === userId),
       drafts: (await promised(drafts.getAll())).filter((d) => d.user_id === userId),
@@ -66,6 +72,11 @@ export function removeUser(userId, seen, later = false) {
     }
     for (const draft of waiting.drafts) {
       if (seen.has(`d:${draft.key}:${draft.saved_at}`)) drafts.delete(draft.key); else kept += 1;
+    }
+    // Their photos: the sent ones (thumbnails only) go; an unsent one only if it was sent or exported.
+    for (const photo of await promised(photos.getAll())) {
+      if (photo.user_id !== userId) continue;
+      if (!photo.blob || seen.has(`p:${photo.id}`)) photos.delete(photo.id); else kept += 1;
     }
     visits.clear();
     const rows = await promised(meta.getAll());

@@ -21,7 +21,7 @@ function choiceButton(choice, label, hint, className) {
 // The lines of "what is waiting": only the kinds there are.
 function waitingList(counts) {
   const lines = [['visits', 'signOutVisits'], ['accounts', 'signOutAccounts'], ['dones', 'signOutDones'],
-    ['drafts', 'signOutDrafts']].filter(([kind]) => counts[kind]);
+    ['drafts', 'signOutDrafts'], ['photos', 'signOutPhotos']].filter(([kind]) => counts[kind]);
   return el('ul', {}, ...lines.map(([kind, key]) => {
     const li = el('li', {textContent: t(key, {n: counts[kind]})});
     li.dataset.kind = kind;

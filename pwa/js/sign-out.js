@@ -10,9 +10,8 @@ import * as api from './api.js';
 import {del, getMeta} from './db.js';
 import * as data from './device-data.js';
 import * as drafts from './drafts.js';
-import {download} from './export-file.js';
+import {download, exportData} from './export-file.js';
 import {t} from './i18n.js';
-import * as outbox from './outbox.js';
 import * as dialog from './sign-out-dialog.js';
 import * as sync from './sync.js';
 
@@ -145,7 +144,7 @@ async function start(form, flush, opener) {
       }
       seen = data.fingerprint(waiting);
     } else if (choice === 'export') {
-      const file = await outbox.exportFile(userId);
+      const file = await exportData(userId); // the entries, the drafts and the photos not yet sent
       seen = data.fingerprint(file); // exactly what the file holds
       download(file);
       ui.busy(true, t('signOutExported', {n: file.entries.length + file.drafts.length}));

@@ -272,3 +272,30 @@ def test_a_new_person_on_the_phone_revokes_the_last_ones_token_and_keeps_their_u
     assert all(v["user_id"] != world.cadre for v in data["visits"])  # their synced copies are gone
     assert not [row["key"] for row in data["meta"] if row["key"].split(":")[1:2] == [str(world.cadre)]]
     assert page.get_attribute("[data-waiting]", "data-waiting") == "0"  # not cadre2's to see
+
+
+def test_a_photo_not_sent_counts_as_waiting_goes_into_the_export_file_and_leaves_the_phone(
+        live_server, open_browser, tmp_path):
+    from tests.browser.photos import add_photos, jpeg, photo_records
+
+    context, page = _signed_in(live_server, open_browser)
+    context.set_offline(True)
+    add_photos(page, [jpeg(tmp_path / "p.jpg", seed=3)])
+    save_visit(page, summary="Có một ảnh")
+    wait_waiting(page, 1)
+    [photo] = photo_records(page)
+    live_server.recorder.fail_pushes.set()
+    context.set_offline(False)
+
+    page.click("form[data-sign-out] button")
+    dialog = _dialog(page)
+    assert "1 ảnh chưa gửi xong" in dialog.inner_text()
+    with page.expect_download() as download:
+        page.click("button[data-choice=export]")
+    path = tmp_path / "export.json"
+    download.value.save_as(path)
+    exported = json.loads(path.read_text())
+    assert [p["id"] for p in exported["photos"]] == [photo["id"]] and exported["photos"][0]["data"]
+
+    page.wait_for_url(f"{live_server.url}/auth/sign-in")
+    assert photo_records(page) == []  # another person signing in here finds none of it
