@@ -84,7 +84,13 @@ export function open(opener) {
       (send && !send.disabled ? send : actions.querySelector('[data-choice=cancel]')).focus();
     },
     choice() {
-      return new Promise((resolve) => { pick = resolve; });
+      return new Promise((resolve) => {
+        pick = (value) => { pick = null; resolve(value); };
+      });
+    },
+    // Answer the pending choice() with `reason` (the network changed), unless a choice is at work.
+    interrupt(reason) {
+      if (!busy) pick?.(reason);
     },
     busy(on, text = '') {
       busy = on;

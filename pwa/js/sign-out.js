@@ -124,11 +124,23 @@ async function start(form, flush, opener) {
     waiting = await data.waitingFor(userId);
   }
   const ui = dialog.open(opener);
+  // The network coming or going while the dialog is open changes what it can offer.
+  const network = () => ui.interrupt('network');
+  addEventListener('online', network);
+  addEventListener('offline', network);
   for (;;) {
     online = online && navigator.onLine;
     ui.render({counts: data.countsOf(waiting), online, note});
     const choice = await ui.choice();
+    if (choice === 'network') {
+      online = navigator.onLine;
+      note = '';
+      waiting = await data.waitingFor(userId);
+      continue;
+    }
     if (choice === 'cancel') {
+      removeEventListener('online', network);
+      removeEventListener('offline', network);
       ui.close();
       return;
     }

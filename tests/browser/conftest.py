@@ -52,8 +52,10 @@ class Recorder:
         self.hold_pushes = threading.Event()
         self.push_held = threading.Event()
         self.release_pushes = threading.Event()
-        # fail_pushes: pushes answer 503 (the server busy) without reaching the app
+        # fail_pushes: pushes answer 503 (the server busy) without reaching the app;
+        # delivered_ids: the visits of the pushes that did reach it
         self.fail_pushes = threading.Event()
+        self.delivered_ids: list[str] = []
         self.last_request_at = time.monotonic()
 
     def wait_idle(self, quiet: float = 0.5, timeout: float = 10) -> None:
@@ -69,15 +71,18 @@ class Recorder:
         self.last_request_at = time.monotonic()
         if environ["PATH_INFO"] != "/api/v1/sync/push" or environ["REQUEST_METHOD"] != "POST":
             return self.app(environ, start_response)
+        ids: list[str] = []
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length)
         environ["wsgi.input"] = io.BytesIO(body)
         with contextlib.suppress(ValueError, AttributeError, OSError):
             raw = gzip.decompress(body) if environ.get("HTTP_CONTENT_ENCODING") == "gzip" else body
-            self.pushed_ids.extend(v.get("id") for v in json.loads(raw).get("visits", []))
+            ids = [v.get("id") for v in json.loads(raw).get("visits", [])]
+        self.pushed_ids.extend(ids)
         if self.fail_pushes.is_set():
             start_response("503 Service Unavailable", [("Content-Type", "application/json")])
             return [b'{"error": {"code": "busy", "message": "busy", "fields": {}}}']
+        self.delivered_ids.extend(ids)
         if self.hold_pushes.is_set():
             self.push_held.set()
             self.release_pushes.wait(30)  # the request is in flight until the test lets it go

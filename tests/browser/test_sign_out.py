@@ -17,7 +17,7 @@ from tests.browser.conftest import (
     wait_until,
     wait_waiting,
 )
-from tests.browser.helpers_db import summaries, visit_count
+from tests.browser.helpers_db import only_visit, summaries, visit_count
 from tests.factories import make_visit
 
 # Everything the device holds in IndexedDB, store by store (meta: its keys only).
@@ -152,17 +152,19 @@ def test_send_then_sign_out_delivers_the_visit_once_then_signs_out(live_server, 
     save_visit(page, summary="Gửi trước khi đăng xuất")
     wait_waiting(page, 1)
     recorder = live_server.recorder
-    recorder.fail_pushes.set()
-    context.set_offline(False)
+    recorder.fail_pushes.set()  # until the test says so, the server is busy
     page.click("form[data-sign-out] button")
-    _dialog(page)
+    dialog = _dialog(page)
+    assert dialog.locator("button[data-choice=send]").is_disabled()  # offline: sending cannot be
+    context.set_offline(False)
+    dialog.locator("button[data-choice=send]:enabled").wait_for()  # the network is back
     recorder.fail_pushes.clear()
-    recorder.pushed_ids.clear()
 
     page.click("button[data-choice=send]")
     page.wait_for_url(f"{live_server.url}/auth/sign-in")
     assert summaries(live_server.app) == ["Gửi trước khi đăng xuất"]
-    assert len(recorder.pushed_ids) == 1  # delivered once, not again after the answer
+    visit = only_visit(live_server.app)
+    assert recorder.delivered_ids == [str(visit.id)]  # delivered once, not again after the answer
     assert _api_status(live_server, secret) == 401
     data = page.evaluate(DEVICE_DATA)
     assert data["outbox"] == [] and data["visits"] == []
