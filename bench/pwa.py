@@ -3,6 +3,7 @@
     .venv/bin/python bench/pwa.py weight      [--runs 5]
     .venv/bin/python bench/pwa.py gprs        [--runs 5]
     .venv/bin/python bench/pwa.py lighthouse  [--runs 3] [--lighthouse PATH]
+    .venv/bin/python bench/pwa.py photos      [--runs 3]
 
 Each starts the app (threaded werkzeug on a loopback port) on a temporary SQLite database with the
 demo data, signs in as the demo cadre ``canbo`` and measures; medians of ``--runs`` runs are printed.
@@ -14,6 +15,12 @@ demo data, signs in as the demo cadre ``canbo`` and measures; medians of ``--run
   slowdown. "Form from the cache": navigation start to the form ready, with the service worker
   answering from its cache (the device offline). "Sync 20": from pressing "Sync now" to the
   waiting count reaching 0, with 20 visits waiting, throttled link.
+- photos: a visit with 3 photos (3000 × 2000 camera-like JPEGs, shrunk on the phone) from "Lưu" to
+  the visit and every photo acknowledged, over the GPRS link (bench/slow_link.py) with 4x CPU, and
+  what a photo costs on the wire (the link counts the bytes of the photo protocol's requests).
+  A visit without photos is measured first in the same run.
+- many also opens "My visits" (warm) with the 500 waiting visits, then again once 100 photos are
+  on the device (2 on each of 50 visits, a 170 KB JPEG and a thumbnail each).
 - lighthouse: Lighthouse 12 (mobile defaults) on the sign-in page and the visit form; install it
   outside the repo or in bench/node_modules (ignored by git):
   ``npm i -E --prefix bench lighthouse@12.2.3``, or pass ``--lighthouse /path/to/bin/lighthouse``.
@@ -215,16 +222,149 @@ def measure_sync(playwright, base: str, profile: str) -> dict[str, float]:
     return result
 
 
+# Photos as the phone keeps them (photo-store.js), on the visits waiting in the outbox: a 170 KB
+# JPEG Blob and a 240 px thumbnail data: URL each, ``per_visit`` on each of the first ``visits``.
+SEED_PHOTOS = """async ({visits, perVisit}) => {
+    const base = document.querySelector('script[type=module]').src;
+    const outbox = await import(base.replace('app.js', 'outbox.js'));
+    const {tx} = await import(base.replace('app.js', 'db.js'));
+    const userId = Number(document.body.dataset.userId);
+    const ids = (await outbox.visitEntries(userId)).slice(0, visits).map((e) => e.id);
+    const canvas = new OffscreenCanvas(240, 160);
+    const context = canvas.getContext('2d');
+    context.fillStyle = '#7a9'; context.fillRect(0, 0, 240, 160);
+    context.fillStyle = '#345'; context.fillRect(40, 30, 120, 90);
+    const thumb = await canvas.convertToBlob({type: 'image/jpeg', quality: 0.6});
+    const thumbnail = await new Promise((resolve) => {
+        const reader = new FileReader();
+        reader.onload = () => resolve(reader.result);
+        reader.readAsDataURL(thumb);
+    });
+    const jpeg = new Uint8Array(170000);
+    for (let i = 0; i < jpeg.length; i += 65536) crypto.getRandomValues(jpeg.subarray(i, i + 65536));
+    await tx('photos', 'readwrite', async ({photos}) => {
+        for (const visitId of ids) {
+            for (let n = 0; n < perVisit; n++) {
+                photos.put({id: outbox.newId(), user_id: userId, visit_id: visitId, draft_key: null,
+                    state: 'waiting', blob: new Blob([jpeg], {type: 'image/jpeg'}), size: jpeg.length,
+                    sha256: '0'.repeat(64), content_type: 'image/jpeg', taken_at: new Date().toISOString(),
+                    caption: '', width: 1600, height: 1067, thumbnail, added_at: new Date().toISOString(),
+                    declared: false, offset: 0, error: null});
+            }
+        }
+    });
+}"""
+
+
 def measure_many(playwright, base: str, profile: str, count: int = 500) -> dict[str, float]:
-    """A phone holding ``count`` waiting visits opens "My visits" (4x CPU, link hung: they stay)."""
+    """A phone holding ``count`` waiting visits opens "My visits" (4x CPU, link hung: they stay);
+    then, warm, without and with 100 photos on the device."""
     with slow_link(base) as link:
         context, page = set_up(playwright, link, profile)
         link.hang = True  # nothing leaves: the visits keep waiting
         page.evaluate(SEED, {"count": count, "text": "Dự sinh hoạt chi đoàn, trao đổi với đoàn viên về"})
-        result = {f"my_visits_{count}_ms": open_timed(
-            page, f"{link.url}/visits/", "visit-list", f" li:nth-child({count})")}
+        url, last = f"{link.url}/visits/", f" li:nth-child({count})"
+        result = {f"my_visits_{count}_ms": open_timed(page, url, "visit-list", last)}
+        result[f"my_visits_{count}_warm_ms"] = open_timed(page, url, "visit-list", last)
+        page.evaluate(SEED_PHOTOS, {"visits": 50, "perVisit": 2})
+        open_timed(page, url, "visit-list", last)  # as warm as the one before
+        result[f"my_visits_{count}_100_photos_ms"] = open_timed(page, url, "visit-list", last)
+        if page.locator("#visit-list > li[data-photos]").count() != 50:
+            raise SystemExit("My visits does not show the 50 visits with photos")
         context.close()
     return result
+
+
+# Resolves once the outbox is empty and every photo on the device is acknowledged (or refused):
+# {visit_ms, done_ms} from the click on "Lưu", polling IndexedDB every 100 ms.
+UNTIL_ACKNOWLEDGED = """() => new Promise((resolve) => {
+    const count = (db, store, keep) => new Promise((done) => {
+        const request = db.transaction(store).objectStore(store).getAll();
+        request.onsuccess = () => done(request.result.filter(keep).length);
+    });
+    const open = indexedDB.open('dicoso');
+    open.onsuccess = () => {
+        const db = open.result;
+        let visitMs = null;
+        const start = performance.now();
+        const poll = async () => {
+            const waiting = await count(db, 'outbox', () => true);
+            const owed = await count(db, 'photos', (p) => !['done', 'refused', 'locked'].includes(p.state));
+            if (!waiting && visitMs === null) visitMs = performance.now() - start;
+            if (waiting || owed) { setTimeout(poll, 100); return; }
+            db.close();
+            resolve({visit_ms: visitMs, done_ms: performance.now() - start});
+        };
+        document.querySelector('#visit-form button[type=submit]').click();
+        setTimeout(poll, 100);
+    };
+})"""
+
+
+def _kind(method: str, path: str) -> str:
+    """Which requests the link's bytes go to: the photo protocol's, the sync's, the rest."""
+    declare = path.startswith("/api/v1/visits/") and path.endswith("/photos")
+    if declare or path.startswith("/api/v1/photos/"):
+        return "photo"
+    if path.startswith("/api/v1/sync/"):
+        return "sync"
+    return "other"
+
+
+def _save_over_gprs(page, link, photos: list[Path]) -> dict:
+    """Fill a visit (with photos) over a fast link, then "Lưu" → all acknowledged over GPRS."""
+    from datetime import date, timedelta
+
+    link.slow = False
+    page.goto(f"{link.url}/visits/new")
+    page.wait_for_selector("#photos-block[data-ready='true']")
+    day = (date.today() - timedelta(days=1)).isoformat()
+    page.select_option("#unit_id", index=1)
+    page.fill("#start_date", day)
+    page.fill("#end_date", day)
+    page.check("input[name=form][value=survey]", force=True)
+    page.fill("#summary", "Dự sinh hoạt chi đoàn, kiểm tra sổ sách, trao đổi với đoàn viên về việc làm.")
+    if photos:
+        page.set_input_files("#photo-pick", [str(p) for p in photos])
+        page.wait_for_selector(f"#photos-block[data-count='{len(photos)}'][data-added]")
+    page.wait_for_selector("[data-sync-now]:not([disabled])", state="attached")
+    link.slow = True
+    link.by_kind.clear()
+    timings = page.evaluate(UNTIL_ACKNOWLEDGED)
+    page.wait_for_selector("[data-sync-now]:not([disabled])", state="attached")  # the sync's pull too
+    sizes = page.evaluate("""() => new Promise((resolve) => {
+        const open = indexedDB.open('dicoso');
+        open.onsuccess = () => {
+            const request = open.result.transaction('photos').objectStore('photos').getAll();
+            request.onsuccess = () => { open.result.close(); resolve(request.result.map((p) => p.size)); };
+        };
+    })""")
+    return {**timings, "sizes": sizes, "by_kind": {kind: list(n) for kind, n in link.by_kind.items()}}
+
+
+def measure_photos(playwright, base: str, profile: str, tmp: str) -> dict[str, float]:
+    """A visit, then a visit with 3 photos: "Lưu" → acknowledged over GPRS (4x CPU)."""
+    from tests.browser.photos import jpeg
+
+    photos = [jpeg(Path(tmp) / f"photo-{n}.jpg", seed=n) for n in range(3)]
+    with slow_link(base, classify=_kind) as link:
+        context, page = set_up(playwright, link, profile)
+        plain = _save_over_gprs(page, link, [])
+        with_photos = _save_over_gprs(page, link, photos)
+        context.close()
+    photo_up, photo_down = with_photos["by_kind"].get("photo", [0, 0])
+    sync_up, sync_down = plain["by_kind"].get("sync", [0, 0])
+    return {
+        "visit_alone_ms": plain["done_ms"],
+        "visit_of_3_photos_ms": with_photos["visit_ms"],
+        "3_photos_acknowledged_ms": with_photos["done_ms"],
+        "jpeg_bytes_per_photo": statistics.mean(with_photos["sizes"]),
+        # the photo protocol's requests (declare, PATCH …): headers and bodies, each way
+        "wire_bytes_up_per_photo": photo_up / 3,
+        "wire_bytes_down_per_photo": photo_down / 3,
+        "visit_sync_bytes_up": sync_up,
+        "visit_sync_bytes_down": sync_down,
+    }
 
 
 def run_lighthouse(binary: str, url: str, cookie: str | None, out: Path) -> dict[str, float]:
@@ -273,7 +413,7 @@ def measure_lighthouse(playwright, base: str, binary: str, out: Path) -> dict[st
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["weight", "gprs", "sync", "many", "lighthouse"])
+    parser.add_argument("what", choices=["weight", "gprs", "sync", "many", "photos", "lighthouse"])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--lighthouse", default=str(ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"))
     args = parser.parse_args()
@@ -288,6 +428,8 @@ def main() -> None:
                 result = measure_sync(playwright, base, f"{tmp}/profile-{run}")
             elif args.what == "many":
                 result = measure_many(playwright, base, f"{tmp}/profile-{run}")
+            elif args.what == "photos":
+                result = measure_photos(playwright, base, f"{tmp}/profile-{run}", tmp)
             else:
                 result = measure_lighthouse(playwright, base, args.lighthouse, Path(tmp) / f"lh-{run}.json")
             print(f"run {run + 1}: {result}", flush=True)

@@ -18,6 +18,7 @@ one plan a year with 50 exemptions, one cadre in charge of each unit, and visits
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import time
@@ -47,6 +48,7 @@ PHRASES = (
     "Kiểm tra công tác chuẩn bị đại hội chi đoàn",
     "Phối hợp tổ chức trồng cây trên tuyến đường thanh niên tự quản",
 )
+PLACEMENT_TASKS = ("Dự sinh hoạt chi đoàn", "Khảo sát đoàn viên")
 #: visits.search_text of each phrase (the visit store keeps it; here it is written directly)
 SEARCH_TEXT = {phrase: plain(phrase) for phrase in PHRASES}
 VISIT_COLUMNS = (
@@ -68,7 +70,9 @@ VISIT_COLUMNS = (
     "change_seq",
     "search_text",
     "reported_late",
+    "placement_tasks",
 )
+NO_TASKS = "[]"
 
 
 def reset_database(url: str) -> None:
@@ -244,7 +248,7 @@ def build_planning(conn, cadre_ids, trainees, units, rng: random.Random) -> list
                 "unit_id": rng.randrange(33, 933),
                 "start_date": start,
                 "end_date": start + timedelta(days=6),
-                "tasks": ["Dự sinh hoạt chi đoàn", "Khảo sát đoàn viên"],
+                "tasks": list(PLACEMENT_TASKS),
                 "mentor_name": "Bí Thư Mẫu",
             }
         )
@@ -258,7 +262,7 @@ def visit_rows(count: int, cadre_ids, before, after, placements, rng: random.Ran
     seq = first_seq
     made = 0
     for placement_id, cadre, start in placements:
-        for day in range(5):
+        for day in range(5):  # each day carries out one of the placement's two tasks
             d = start + timedelta(days=day)
             received = datetime(d.year, d.month, d.day, 12, tzinfo=UTC)
             yield (
@@ -280,6 +284,7 @@ def visit_rows(count: int, cadre_ids, before, after, placements, rng: random.Ran
                 seq,
                 SEARCH_TEXT[PHRASES[1]],
                 False,
+                json.dumps([PLACEMENT_TASKS[day % 2]]),
             )
             seq += 1
             made += 1
@@ -312,6 +317,7 @@ def visit_rows(count: int, cadre_ids, before, after, placements, rng: random.Ran
             seq,
             SEARCH_TEXT[phrase],
             late,  # (received 11+ days after the end, whatever the hour in Vietnam)
+            NO_TASKS,
         )
         seq += 1
 
@@ -354,6 +360,7 @@ def insert_visits(engine, rows, backend: str, batch: int = 20_000) -> None:
             seq,
             search,
             late,
+            tasks,
         ) = row
         stamp = rec.strftime("%Y-%m-%d %H:%M:%S.%f")
         return (
@@ -375,6 +382,7 @@ def insert_visits(engine, rows, backend: str, batch: int = 20_000) -> None:
             seq,
             search,
             int(late),
+            tasks,
         )
 
     raw = engine.raw_connection()

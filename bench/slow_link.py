@@ -9,19 +9,27 @@ everything (pages, worker fetches, API calls) crosses the same slow link.
 The link is shared by every connection, as a radio link is: each direction sends one chunk at a time
 at its bandwidth (a chunk of n bytes occupies it n·8/bps seconds), then the chunk arrives half the
 round trip later. ``hang = True`` makes the link connect and then carry nothing, in either direction.
+
+``by_kind[kind]`` counts the bytes ``[up, down]`` of the requests that ``classify(method, path)``
+calls ``kind`` (HTTP headers and bodies, not TCP/IP headers): a connection's bytes belong to the
+request it carries, and a request line at the start of a read on the way up starts a new one
+(browsers do not pipeline HTTP/1.1, so a request always starts a read).
 """
 
 from __future__ import annotations
 
 import contextlib
 import queue
+import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 CHUNK = 1460  # one TCP segment's payload
+REQUEST_LINE = re.compile(rb"^([A-Z]+) (\S+) HTTP/1\.[01]\r\n")
 
 
 @dataclass
@@ -41,8 +49,11 @@ class Direction:
 
 class SlowLink:
     def __init__(self, target_port: int, down_bps: float = 50_000, up_bps: float = 20_000,
-                 rtt_s: float = 0.5):
+                 rtt_s: float = 0.5, classify: Callable[[str, str], str] = lambda method, path: "other"):
         self.target_port = target_port
+        self.classify = classify
+        self.by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        self._count_lock = threading.Lock()
         self.down = Direction(down_bps, rtt_s / 2)
         self.up = Direction(up_bps, rtt_s / 2)
         self.hang = False
@@ -80,11 +91,14 @@ class SlowLink:
                 continue  # connected; nothing will ever come back
             upstream = socket.create_connection(("127.0.0.1", self.target_port))
             self._sockets.append(upstream)
+            request = {"kind": "other"}  # what this connection carries now
             for source, sink, way, name in ((client, upstream, self.up, "up"),
                                             (upstream, client, self.down, "down")):
-                threading.Thread(target=self._pump, args=(source, sink, way, name), daemon=True).start()
+                threading.Thread(target=self._pump, args=(source, sink, way, name, request),
+                                 daemon=True).start()
 
-    def _pump(self, source: socket.socket, sink: socket.socket, way: Direction, name: str) -> None:
+    def _pump(self, source: socket.socket, sink: socket.socket, way: Direction, name: str,
+              request: dict) -> None:
         """Read as fast as the sender sends; hand each chunk to the link; a second thread delivers."""
         pending: queue.Queue = queue.Queue()
         threading.Thread(target=self._deliver, args=(pending, sink), daemon=True).start()
@@ -95,10 +109,15 @@ class SlowLink:
                     break
                 if self.hang:
                     continue  # swallowed: the link stays open and silent
-                if name == "down":
-                    self.bytes_down += len(data)
-                else:
-                    self.bytes_up += len(data)
+                line = REQUEST_LINE.match(data) if name == "up" else None
+                if line:
+                    request["kind"] = self.classify(line[1].decode(), line[2].decode())
+                with self._count_lock:
+                    if name == "down":
+                        self.bytes_down += len(data)
+                    else:
+                        self.bytes_up += len(data)
+                    self.by_kind[request["kind"]][name == "down"] += len(data)
                 pending.put((way.schedule(len(data)) if self.slow else 0.0, data))
         except OSError:
             pass

@@ -2,12 +2,15 @@
 
     .venv/bin/python bench/sync_push.py                      # SQLite (a temporary file)
     .venv/bin/python bench/sync_push.py --database postgresql+psycopg://postgres@127.0.0.1/postgres
+    .venv/bin/python bench/sync_push.py --text varied --batch 5 --visits 2000   # free text, small batches
 
 Pushes N visits in batches through the real HTTP endpoint (gunicorn on a loopback port, gzip
 request bodies) and, in the same run, inserts the same kind of rows with Core ``executemany``
 (one transaction per batch) into the same database. Prints visits/s for both, their ratio and the
 bytes on the wire per visit; repeats and reports medians (the machine is shared and noisy).
-For PostgreSQL, pass a server URL: a scratch database is created there and dropped afterwards.
+``--text varied`` writes free text that never repeats (bench/vi_text.py) instead of a few fixed
+phrases, which gzip compresses far better than real notes. For PostgreSQL, pass a server URL: a
+scratch database is created there and dropped afterwards.
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ from server.units.services import create_unit  # noqa: E402
 from server.visits.models import Topic, Visit, visit_topics  # noqa: E402
 from tests.api.live import gunicorn_server  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+import vi_text  # noqa: E402
+
 PASSWORD = "bench-password-123"
 PHRASES = [
     "Khảo sát tình hình tổ chức cơ sở đoàn và đoàn viên thanh niên",
@@ -69,18 +75,35 @@ def prepare(url: str) -> tuple[int, int]:
     return ids
 
 
-def make_visits(count: int, unit_id: int, topic_id: int, rng: random.Random) -> list[dict]:
+def phrase_texts(rng: random.Random) -> dict[str, str]:
+    """A few fixed phrases: what the first figures used (gzip finds them again and again)."""
+    return {"summary": f"{rng.choice(PHRASES)} (thôn {rng.randint(1, 60)})", "findings": rng.choice(PHRASES),
+            "recommendations": rng.choice(PHRASES)}
+
+
+def varied_texts(rng: random.Random, seen: set[str]) -> dict[str, str]:
+    """Free text that never repeats: varied sentences of a real report's length (bench/vi_text.py)."""
+    while True:
+        texts = vi_text.report(rng)
+        if not seen.intersection(texts.values()):
+            seen.update(texts.values())
+            return texts
+
+
+def make_visits(count: int, unit_id: int, topic_id: int, rng: random.Random, text: str = "phrases",
+                seen: set[str] | None = None) -> list[dict]:
     today = date.today()
+    seen = set() if seen is None else seen
     visits = []
     for _ in range(count):
         start = today - timedelta(days=rng.randint(3, 300))
+        texts = varied_texts(rng, seen) if text == "varied" else phrase_texts(rng)
         visits.append({
             "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "base_version": None,
             "unit_id": unit_id, "start_date": start.isoformat(),
             "end_date": (start + timedelta(days=rng.randint(0, 2))).isoformat(),
             "form": rng.choice(["survey", "activity", "inspection", "meeting"]), "topics": [topic_id],
-            "summary": f"{rng.choice(PHRASES)} (thôn {rng.randint(1, 60)})", "findings": rng.choice(PHRASES),
-            "recommendations": rng.choice(PHRASES), "participants": rng.randint(5, 80),
+            **texts, "participants": rng.randint(5, 80),
             "placement_id": None, "location": None, "client_updated_at": None,
         })
     return visits
@@ -143,6 +166,9 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--text", choices=["phrases", "varied"], default="phrases",
+                        help="phrases: a few fixed sentences (flatters gzip); "
+                             "varied: text that never repeats")
     args = parser.parse_args()
 
     scratch = None
@@ -159,7 +185,8 @@ def main() -> None:
     try:
         unit_id, topic_id = prepare(url)
         rng = random.Random(20250701)
-        endpoint, raw, wire = [], [], []
+        endpoint, raw, wire, plain = [], [], [], []
+        seen: set[str] = set()
         with gunicorn_server(url, workers=args.workers) as base:
             response = requests.post(base + "/api/v1/tokens", json={
                 "username": "bench", "password": PASSWORD, "device_name": "bench"}, timeout=30)
@@ -167,12 +194,14 @@ def main() -> None:
             cadre_id = requests.get(base + "/api/v1/bootstrap", timeout=30,
                                     headers={"Authorization": f"Bearer {token}"}).json()["user"]["id"]
             for run in range(1, args.runs + 1):
-                visits = make_visits(args.visits, unit_id, topic_id, rng)
+                visits = make_visits(args.visits, unit_id, topic_id, rng, args.text, seen)
                 seconds, sent, received = push_all(base, token, visits, args.batch)
                 raw_seconds = raw_insert(url, visits, cadre_id, args.batch)
                 endpoint.append(args.visits / seconds)
                 raw.append(args.visits / raw_seconds)
                 wire.append((sent / args.visits, received / args.visits))
+                plain.append(sum(len(json.dumps(v, separators=(",", ":")).encode()) for v in visits)
+                             / args.visits)
                 print(f"run {run}: endpoint {endpoint[-1]:,.0f} visits/s, "
                       f"raw insert {raw[-1]:,.0f} visits/s, "
                       f"ratio {endpoint[-1] / raw[-1]:.2f}, wire {wire[-1][0]:.0f} B up + "
@@ -180,13 +209,14 @@ def main() -> None:
         up = statistics.median(w[0] for w in wire)
         down = statistics.median(w[1] for w in wire)
         print(f"\n{make_url(url).get_backend_name()}: {args.visits} visits in batches of {args.batch}, "
-              f"{args.runs} runs, {args.workers} gunicorn workers, medians:")
+              f"{args.text} texts, {args.runs} runs, {args.workers} gunicorn workers, medians:")
         print(f"  endpoint   {statistics.median(endpoint):,.0f} visits/s")
         print(f"  raw insert {statistics.median(raw):,.0f} visits/s")
         print(f"  ratio      {statistics.median(e / r for e, r in zip(endpoint, raw, strict=True)):.2f} "
               f"(target ≥ 0.20)")
         print(f"  wire       {up:.0f} B/visit request (gzip) + {down:.0f} B/visit response "
               f"= {up + down:.0f} B/visit (target ≤ 250)")
+        print(f"  plain JSON {statistics.median(plain):.0f} B/visit before gzip")
     finally:
         if scratch:
             with admin.connect() as conn:

@@ -43,6 +43,10 @@ async function completeCopy(response) {
     {status: response.status, statusText: response.statusText, headers});
 }
 
+// From a sign-out until the next signed-in page asks to `warm`: no page is written, so a page
+// still being copied when the person signed out cannot bring their cache back.
+let signedOut = false;
+
 async function precacheShell() {
   const cache = await caches.open(PRECACHE);
   try {
@@ -94,10 +98,12 @@ async function keep(cacheName, path, response, claim) {
       self.registration.update().catch(() => {}); // a newer shell is out: install it
       return false;
     }
+    if (signedOut) return false;
     if (claim && cacheName === PAGES) await adopt(owner);
     else if (claim) await (await caches.open(cacheName)).put(OWNER_KEY, new Response(owner));
     if ((await ownerOf(cacheName)) !== owner) return false;
     const copy = await completeCopy(response);
+    if (signedOut) return false;
     await (await caches.open(cacheName)).put(path, copy);
     return true;
   } catch (error) {
@@ -186,8 +192,13 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('message', (event) => {
   const type = event.data && event.data.type;
   if (type === 'skip-waiting') self.skipWaiting(); // only when the page has saved its drafts
-  else if (type === 'warm') event.waitUntil(warm(event.data.owner));
-  else if (type === 'signed-out') event.waitUntil(Promise.all([caches.delete(PAGES), caches.delete(STAGING)]));
+  else if (type === 'warm') {
+    signedOut = false;
+    event.waitUntil(warm(event.data.owner));
+  } else if (type === 'signed-out') {
+    signedOut = true;
+    event.waitUntil(Promise.all([caches.delete(PAGES), caches.delete(STAGING)]));
+  }
 });
 
 async function offlinePage() {

@@ -47,8 +47,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from server import cli, errors, security, transaction
 
-    transaction.init_app(app)
     security.init_app(app)
+    # registered last, so it runs first (Flask runs after-request hooks in reverse): a commit that
+    # fails can still turn the answer into a 503, which then gets the security headers too
+    transaction.init_app(app)
     errors.register(app)
     cli.register(app)
     return app
@@ -61,18 +63,22 @@ def _register_blueprints(app: Flask) -> None:
     from server.auth.views import bp as auth_bp
     from server.hearings.views import bp as hearings_bp
     from server.home.views import bp as home_bp
+    from server.photos.views import bp as photos_bp
     from server.pwa_shell.views import bp as pwa_shell_bp
     from server.reports.views import bp as reports_bp
     from server.review.views import bp as review_bp
     from server.sync.views import bp as sync_bp
     from server.tokens.views import bp as tokens_bp
+    from server.twofactor.views import bp as twofactor_bp
     from server.visits.views import bp as visits_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(twofactor_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(tokens_bp)
     app.register_blueprint(sync_bp)
+    app.register_blueprint(photos_bp)
     app.register_blueprint(pwa_shell_bp)
     app.register_blueprint(visits_bp)
     app.register_blueprint(review_bp)

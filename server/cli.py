@@ -9,9 +9,11 @@ def register(app: Flask) -> None:
     from server.auth.cli import users_cli
     from server.backup import backup
     from server.demo.cli import demo_data
+    from server.photos.cli import photos_cli
     from server.reports.cli import report_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_data)
     app.cli.add_command(report_cli)
     app.cli.add_command(backup)
+    app.cli.add_command(photos_cli)

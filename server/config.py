@@ -43,6 +43,10 @@ def from_environment(instance_path: Path = INSTANCE_PATH) -> dict:
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # test a pooled connection before use: after a database restart (or connections the server
+        # or a firewall dropped) the next request of every worker drew a dead connection from its
+        # pool and answered 500, however long after the restart (found by bench/soak.py)
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": https,
@@ -65,6 +69,11 @@ def from_environment(instance_path: Path = INSTANCE_PATH) -> dict:
         # unused for this long, a web session or a device token ends before its lifetime is up
         "SESSION_IDLE": timedelta(hours=float(os.environ.get("DICOSO_SESSION_IDLE_HOURS", "72"))),
         "DEVICE_TOKEN_IDLE": timedelta(days=float(os.environ.get("DICOSO_DEVICE_TOKEN_IDLE_DAYS", "60"))),
+        # roles that must sign in with a second factor (TOTP); others may choose to
+        "TWO_FACTOR_ROLES": tuple(r.strip() for r in os.environ.get("DICOSO_TWO_FACTOR_ROLES", "admin")
+                                  .split(",") if r.strip()),
+        # between a right password and the code: after this long, start again with the password
+        "TWO_FACTOR_PENDING": timedelta(minutes=float(os.environ.get("DICOSO_TWO_FACTOR_MINUTES", "5"))),
         # how many reverse proxies stand in front of the app: X-Forwarded-For/-Proto are believed
         # from that many hops and no more (0: ignored, the peer's address is the client's)
         "PROXIES": int(os.environ.get("DICOSO_PROXIES", "0")),
@@ -73,6 +82,13 @@ def from_environment(instance_path: Path = INSTANCE_PATH) -> dict:
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Photos on a visit (server/photos): where the files live, and the limits a photo and a
+        # visit must respect. An S3-compatible store can replace the folder later (PhotoStore).
+        "PHOTOS_DIR": os.environ.get("DICOSO_PHOTOS_DIR") or str(instance_path / "photos"),
+        "MAX_PHOTO_BYTES": int(os.environ.get("DICOSO_MAX_PHOTO_BYTES", str(5 * 1024 * 1024))),
+        "MAX_PHOTOS_PER_VISIT": int(os.environ.get("DICOSO_MAX_PHOTOS_PER_VISIT", "10")),
+        # a decompression bomb is a small file of huge dimensions: refused before it is decoded
+        "MAX_PHOTO_PIXELS": int(os.environ.get("DICOSO_MAX_PHOTO_PIXELS", str(40_000_000))),
         # Pages, scripts and JSON are sent compressed: the visit form must load over GPRS.
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_MIN_SIZE": 500,

@@ -1,9 +1,10 @@
 """Import every model so Alembic and ``flask shell`` see the whole schema."""
 
 from server.audit.models import AuditEntry
-from server.auth.models import DeviceToken, Role, User, WebSession
+from server.auth.models import DeviceToken, RecoveryCode, Role, User, WebSession
 from server.hearings.models import Direction, DirectionState, Hearing, HearingCadre, MonthlyAccount
-from server.planning.models import Assignment, Placement, Plan, PlanExemption
+from server.photos.models import Photo
+from server.planning.models import Assignment, Placement, PlacementReport, Plan, PlanExemption
 from server.review.models import ReviewAction, ReviewEvent
 from server.units.models import Unit, UnitKind
 from server.visits.models import (
@@ -18,7 +19,8 @@ from server.visits.models import (
 
 __all__ = [
     "Assignment", "AuditEntry", "ChangeCounter", "DeviceToken", "Direction", "DirectionState",
-    "Hearing", "HearingCadre", "MonthlyAccount", "Placement", "Plan",
-    "PlanExemption", "ReviewAction", "ReviewEvent", "Role", "Topic", "Unit", "UnitKind", "User",
+    "Hearing", "HearingCadre", "MonthlyAccount", "Photo", "Placement", "PlacementReport", "Plan",
+    "PlanExemption", "RecoveryCode", "ReviewAction", "ReviewEvent", "Role", "Topic", "Unit", "UnitKind",
+    "User",
     "Visit", "VisitForm", "VisitStatus", "WebSession", "visit_directions", "visit_topics",
 ]

@@ -12,7 +12,9 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask, Response
+from sqlalchemy.exc import OperationalError
 
+from server.errors import database_unavailable
 from server.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -20,7 +22,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _finish_request(response: Response) -> Response:
     if response.status_code < 400:
-        db.session.commit()
+        try:
+            db.session.commit()
+        except OperationalError as error:
+            # the database went away during the commit: whether it kept the change is unknown, so
+            # the client is told to send it again (503), never that it was stored
+            return database_unavailable(error)
     else:
         db.session.rollback()
     return response

@@ -94,12 +94,14 @@ def database_url(database_template: str, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def make_app(database_url: str):
-    """Build apps on this test's database with extra config (e.g. rate limits on)."""
+def make_app(database_url: str, tmp_path: Path):
+    """Build apps on this test's database with extra config (e.g. rate limits on). Photos go to
+    the test's own folder, never to instance/."""
     apps: list[Flask] = []
 
     def factory(**config) -> Flask:
-        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **config})
+        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
+                          "PHOTOS_DIR": str(tmp_path / "photos"), **config})
         if app.config["RATELIMIT_ENABLED"]:
             limiter.reset()  # counts kept in memory must not leak from one test into another
         apps.append(app)
@@ -137,12 +139,20 @@ class AuthActions:
         self.client = client
 
     def sign_in(self, username: str, password: str = "password-123", follow: bool = False):
-        from tests.helpers import csrf_token
+        """The password, then (for a user with two-factor sign-in, like the world's admin) a code."""
+        from tests.helpers import csrf_token, next_code
 
         token = csrf_token(self.client, "/auth/sign-in")
-        return self.client.post("/auth/sign-in", data={
+        response = self.client.post("/auth/sign-in", data={
             "username": username, "password": password, "csrf_token": token,
-        }, follow_redirects=follow)
+        })
+        if response.headers.get("Location", "").endswith("/auth/two-factor/code"):
+            token = csrf_token(self.client, "/auth/two-factor/code")
+            response = self.client.post("/auth/two-factor/code", data={
+                "code": next_code(self.client.application, username), "csrf_token": token})
+        if follow and response.status_code in (301, 302, 303):
+            response = self.client.get(response.headers["Location"], follow_redirects=True)
+        return response
 
     def sign_out(self):
         from tests.helpers import csrf_token

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from server.auth.models import Role
 from server.auth.services import create_user
+from server.db import utcnow
 from server.extensions import db
 from server.planning.models import Assignment
 from server.units.models import UnitKind
@@ -16,6 +17,9 @@ from server.visits import store
 from server.visits.models import Topic, Visit, VisitStatus
 
 PASSWORD = "password-123"
+#: admins must sign in with a second factor: the world's admin has it set up with this TOTP secret
+#: (tests.helpers.next_code gives its codes; the sign-in helpers type them)
+ADMIN_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ def build_world() -> World:
     commune_a2 = create_unit("Đoàn xã A2", UnitKind.COMMUNE, district_a, code="T1-A2")
     commune_b1 = create_unit("Đoàn xã B1", UnitKind.COMMUNE, district_b, code="T1-B1")
     admin = create_user("admin", "Quản Trị Thử", PASSWORD, province, Role.ADMIN)
+    admin.totp_secret, admin.totp_enabled_at = ADMIN_TOTP_SECRET, utcnow()
     supervisor = create_user("sup", "Giám Sát Thử", PASSWORD, province, Role.SUPERVISOR)
     district_supervisor = create_user("supa", "Giám Sát Huyện A", PASSWORD, district_a, Role.SUPERVISOR)
     cadre = create_user("cadre", "Cán Bộ Thử", PASSWORD, district_a, Role.CADRE)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+import time
 
+import pyotp
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -15,3 +19,21 @@ def csrf_token(client: FlaskClient, path: str) -> str:
     match = _CSRF.search(page)
     assert match, f"no CSRF token on {path}"
     return match.group(1)
+
+
+def next_code(app: Flask, username: str) -> str:
+    """A TOTP code the server will accept now for ``username``: the current time step's, or the
+    next one's when the current step was used already (the server accepts one step of drift and
+    never a step twice). Never the previous step's: a step boundary passing before the server
+    checks it would put that one out of reach."""
+    from server.auth.models import User
+    from server.extensions import db
+
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        assert user is not None and user.totp_secret, f"{username} has no two-factor sign-in"
+        totp = pyotp.TOTP(user.totp_secret)
+        now = totp.timecode(int(time.time()))
+        step = max(now, (user.totp_last_step or 0) + 1)
+        assert step <= now + 1, f"{username} signed in with a code twice in this 30 s step already"
+        return totp.generate_otp(step)

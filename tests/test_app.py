@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from sqlalchemy.exc import OperationalError
+
 from server import create_app
 from server.config import from_environment
+from server.extensions import db
 
 
 def test_factory_takes_test_config(app):
@@ -75,3 +79,60 @@ def test_server_errors_never_show_a_traceback(database_url):
     assert api.status_code == 500
     assert api.get_json()["error"]["code"] == "internal_server_error"
     assert "secret internals" not in api.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("unreachable", ["sqlite:////no-such-directory/dicoso.sqlite3",
+                                         "postgresql+psycopg://postgres@127.0.0.1:1/dicoso"])
+def test_a_database_out_of_reach_answers_503_with_retry_after(unreachable):
+    """A restart or failover of the database is not a bug of the request: 503 and Retry-After (the
+    PWA keeps its outbox and tries again), in the API envelope and as a page."""
+    app = create_app({"TESTING": False, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": unreachable,
+                      "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    api = client.get("/api/v1/bootstrap", headers={"Authorization": "Bearer some-token"})
+    assert api.status_code == 503
+    assert api.headers["Retry-After"] == "5"
+    assert api.get_json()["error"]["code"] == "service_unavailable"
+    assert "cơ sở dữ liệu" in api.get_json()["error"]["message"]
+    page = client.post("/auth/sign-in", data={"username": "canbo", "password": "password-123"})
+    assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+    assert "cơ sở dữ liệu" in page.get_data(as_text=True)
+
+
+def test_a_commit_the_database_breaks_off_answers_503_never_success(app, monkeypatch):
+    """The connection drops during the commit: the change may or may not be stored, so the client
+    must not hear 200; a 503 (with the usual security headers) makes it send the change again."""
+
+    @app.get("/api/v1/test-write")  # (a GET: no CSRF token to fetch; every answer < 400 commits)
+    def write():
+        return {"stored": True}
+
+    def broken_commit():
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(db.session, "commit", broken_commit)
+    response = app.test_client().get("/api/v1/test-write")
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "service_unavailable"
+    assert "Content-Security-Policy" in response.headers
+
+
+def test_a_signed_in_page_while_the_database_is_gone_answers_503(app, client, auth, world):
+    """Loading the signed-in person for the page's menu would need the database: the 503 page
+    stands alone (it used to be a 500: the error page loaded the user for its menu)."""
+    from sqlalchemy import event
+
+    auth.sign_in("cadre")
+    with app.app_context():
+        engine = db.engine
+
+    def database_gone(conn, cursor, statement, parameters, context, executemany):
+        raise OperationalError(statement, parameters, Exception("server closed the connection"))
+
+    event.listen(engine, "before_cursor_execute", database_gone)
+    try:
+        page = client.get("/")
+    finally:
+        event.remove(engine, "before_cursor_execute", database_gone)
+    assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+    assert "cơ sở dữ liệu" in page.get_data(as_text=True)

@@ -120,3 +120,19 @@ def test_sqlite_read_then_write_transactions_do_not_deadlock(database_url):
     engine.dispose()
     assert errors == []
     assert final == 2
+
+
+@pytest.mark.postgres
+def test_requests_after_the_database_dropped_the_pooled_connections_succeed(app, client, database_url):
+    """A PostgreSQL restart ends every connection the app's pool holds: the next request must get
+    a live one, not a 500 (the pool tests a connection before handing it out)."""
+    bad_token = {"Authorization": "Bearer not-a-token"}  # looked up in the database: 401
+    assert client.get("/api/v1/bootstrap", headers=bad_token).status_code == 401
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        ended = conn.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar_one()
+    admin.dispose()
+    assert ended >= 1  # the app's pooled connection
+    assert client.get("/api/v1/bootstrap", headers=bad_token).status_code == 401

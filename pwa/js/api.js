@@ -6,6 +6,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = error.code || 'http';
     this.fields = error.fields || {};
+    this.details = error; // the whole error object (e.g. the server's `offset` on offset_mismatch)
   }
 }
 
@@ -23,10 +24,11 @@ async function encode(body) {
   return {data: await new Response(stream).blob(), headers: {'Content-Encoding': 'gzip'}};
 }
 
-async function request(path, {method = 'GET', token, body, headers = {}} = {}) {
-  const encoded = await encode(body);
+// `raw`: a Blob sent as it is (a photo's chunk), instead of a JSON `body`.
+export async function request(path, {method = 'GET', token, body, raw, headers = {}, timeout = TIMEOUT_MS} = {}) {
+  const encoded = raw !== undefined ? {data: raw, headers: {}} : await encode(body);
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  const timer = setTimeout(() => controller.abort(), timeout);
   let response;
   try {
     response = await fetch(path, {
@@ -48,7 +50,9 @@ async function request(path, {method = 'GET', token, body, headers = {}} = {}) {
   } finally {
     clearTimeout(timer);
   }
-  if (response.status === 304) return {status: 304, body: null, headers: response.headers};
+  if (response.status === 304 || response.status === 204) {
+    return {status: response.status, body: null, headers: response.headers};
+  }
   let data = null;
   try {
     data = await response.json();
@@ -66,6 +70,16 @@ export async function issueToken(csrfToken, deviceName) {
     method: 'POST', body: {device_name: deviceName}, headers: {'X-CSRFToken': csrfToken},
   });
   return body;
+}
+
+// Sign-out: revoke the token this device holds. A 401 means it no longer works anyway (revoked,
+// expired): for the device that is as good as done.
+export async function revokeCurrentToken(token) {
+  try {
+    await request('/api/v1/tokens/current', {method: 'DELETE', token});
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 401)) throw error;
+  }
 }
 
 export async function bootstrap(token, etag) {

@@ -1,5 +1,6 @@
 // The page's entry point: service worker and updates, the status bar, sync triggers, the page view.
 import {dmyTime, t} from './i18n.js';
+import * as signOut from './sign-out.js';
 import * as sync from './sync.js';
 
 const beforeUpdate = new Set();
@@ -17,11 +18,16 @@ function renderStatus(s) {
   net.textContent = !s.online ? t('offline') : failed ? t('syncFailedShort') : t('online');
   net.dataset.net = s.online ? 'online' : 'offline';
   const waiting = bar.querySelector('[data-waiting]');
-  waiting.textContent = t('waitingShort', {n: s.waiting});
+  // The chip counts visits and photos together (one line on a phone); the details say which.
+  const photos = s.photosWaiting || 0;
+  waiting.textContent = t('waitingShort', {n: s.waiting + photos});
   waiting.dataset.waiting = String(s.waiting);
+  waiting.dataset.photosWaiting = String(photos);
+  const photosNote = photos ? t('photosWaiting', {n: photos}) : '';
+  bar.querySelector('[data-photos-note]').textContent = photosNote ? `${photosNote}.` : '';
   const chip = bar.querySelector('[data-chip]');
-  chip.dataset.state = !s.online ? 'offline' : failed ? 'failed' : s.waiting ? 'waiting' : 'sent';
-  chip.setAttribute('aria-label', `${net.textContent}, ${t('waiting', {n: s.waiting})}`);
+  chip.dataset.state = !s.online ? 'offline' : failed ? 'failed' : (s.waiting || photos) ? 'waiting' : 'sent';
+  chip.setAttribute('aria-label', `${net.textContent}, ${t('waiting', {n: s.waiting})}${photosNote ? `, ${photosNote}` : ''}`);
   bar.querySelector('[data-last-sync]').textContent =
     s.lastSync ? t('lastSync', {time: dmyTime(s.lastSync)}) : t('neverSynced');
   const button = bar.querySelector('[data-sync-now]');
@@ -89,7 +95,7 @@ function showUpdateBanner(worker) {
 
 let updating = false;
 
-async function registerWorker() {
+async function registerWorker(warm) {
   if (!('serviceWorker' in navigator)) return;
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     if (updating) location.reload(); // the first install's claim must not reload the page
@@ -104,7 +110,7 @@ async function registerWorker() {
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible' && navigator.onLine) registration.update().catch(() => {});
   });
-  if (sync.userId) {
+  if (warm && sync.userId) {
     await navigator.serviceWorker.ready;
     // cache the offline pages for this person in this language (another's are thrown away)
     (registration.active || navigator.serviceWorker.controller)
@@ -112,43 +118,9 @@ async function registerWorker() {
   }
 }
 
-// Leaving the account. The per-user pages must not stay cached for the next person, but they are
-// deleted only once the server has confirmed the sign-out: with no network the sign-out cannot
-// happen, and deleting them first would leave the cadre with the browser's no-internet page.
-const SIGN_OUT_TIMEOUT_MS = 15000;
-
-function setUpSignOut() {
-  const form = document.querySelector('form[data-sign-out]');
-  form?.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const note = document.getElementById('sign-out-message');
-    const refuse = () => {
-      note.textContent = t('signOutNeedsNetwork');
-      note.hidden = false;
-    };
-    if (!navigator.onLine) { refuse(); return; }
-    let response;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), SIGN_OUT_TIMEOUT_MS);
-    try {
-      // The worker leaves POSTs alone: this goes to the server or fails here, nothing in between.
-      response = await fetch(form.action, {method: 'POST', body: new FormData(form),
-        credentials: 'same-origin', redirect: 'manual', signal: controller.signal});
-    } catch (error) {
-      refuse(); // no answer (a dead connection the browser still calls online): nothing changes here
-      return;
-    } finally {
-      clearTimeout(timer);
-    }
-    // Signed out, the server answers with a redirect to the sign-in page (which shows the notice).
-    if (response.type !== 'opaqueredirect') {
-      form.submit(); // the server refused (an expired form): its own page says why; nothing deleted
-      return;
-    }
-    note.hidden = true;
-    if ('caches' in self) await caches.delete('dicoso-pages');
-    location.href = '/auth/sign-in';
-  });
+// Save what views keep of half-typed input (drafts): before an update, before signing out.
+async function flushDrafts() {
+  for (const fn of beforeUpdate) await fn();
 }
 
 // A redirect after a form post adds ?fresh=1 so that the worker asks the server for this page
@@ -163,9 +135,27 @@ function dropFreshMarker() {
 async function main() {
   dropFreshMarker();
   setUpMenu();
-  setUpSignOut();
+  // A sign-out made with no network is finished first: until the server has ended that
+  // person's session, no page runs as theirs (no sync, no cached pages, no view).
+  const pending = await signOut.finishPending().catch((error) => {
+    console.warn('dicoso: pending sign-out', error);
+    return 'none';
+  });
+  if (pending === 'left') return;
+  const blocked = pending === 'blocked';
+  registerWorker(!blocked).catch((error) => console.warn('dicoso: service worker', error));
+  if (blocked) {
+    const note = document.getElementById('sign-out-message');
+    if (note) {
+      note.textContent = t('signOutPendingBanner');
+      note.hidden = false;
+    }
+    addEventListener('online', () => signOut.finishPending());
+    return;
+  }
+  signOut.setUp(document.querySelector('form[data-sign-out]'), {flush: flushDrafts});
   setUpStatusBar();
-  registerWorker().catch((error) => console.warn('dicoso: service worker', error));
+  addEventListener('online', () => signOut.finishPending());
   const view = document.body.dataset.view;
   if (view) {
     const module = await import(`./views/${view}.js`);

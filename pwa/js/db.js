@@ -1,6 +1,7 @@
 // A tiny promise wrapper over IndexedDB, shaped like the idb library's openDB(name, version, upgrade).
+// The service worker opens the same database without a version (it never upgrades it).
 const NAME = 'dicoso';
-const VERSION = 1;
+const VERSION = 2;
 
 function promised(request) {
   return new Promise((resolve, reject) => {
@@ -16,6 +17,12 @@ function upgrade(db, oldVersion) {
     db.createObjectStore('drafts', {keyPath: 'key'}); // half-filled forms
     db.createObjectStore('visits', {keyPath: 'id'}); // the server's copies, from pull
     db.createObjectStore('meta', {keyPath: 'key'}); // token, device id, bootstrap, cursor …
+  }
+  if (oldVersion < 2) {
+    // photos of visits (photo-store.js): the JPEG until the server has every byte, then a thumbnail
+    const photos = db.createObjectStore('photos', {keyPath: 'id'});
+    photos.createIndex('visit_id', 'visit_id');
+    photos.createIndex('user_state', ['user_id', 'state']); // "n photos waiting" without reading them
   }
 }
 

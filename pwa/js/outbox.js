@@ -81,15 +81,19 @@ export function resolve(id, keepMine) {
   });
 }
 
-// The escape hatch: a JSON file of everything still on this device, and back.
+// The escape hatch: a JSON file of everything still on this device (waiting entries and the
+// drafts of half-filled forms), and back.
 export async function exportFile(userId) {
   const list = await entries(userId);
-  return {format: 'dicoso-outbox', version: 1, exported_at: new Date().toISOString(), entries: list};
+  const drafts = (await getAll('drafts')).filter((d) => d.user_id === userId)
+    .map((d) => ({...d, form: d.form ?? d.key})); // a draft saved before keys were per person
+  return {format: 'dicoso-outbox', version: 1, exported_at: new Date().toISOString(), entries: list, drafts};
 }
 
 export function importFile(data, userId) {
   if (!data || data.format !== 'dicoso-outbox' || !Array.isArray(data.entries)) throw new Error('format');
-  return tx('outbox', 'readwrite', async ({outbox}) => {
+  const drafts = Array.isArray(data.drafts) ? data.drafts : [];
+  return tx(['outbox', 'drafts'], 'readwrite', async ({outbox, drafts: draftStore}) => {
     let added = 0;
     let skipped = 0;
     for (const entry of data.entries) {
@@ -97,6 +101,15 @@ export function importFile(data, userId) {
       if (typeof id !== 'string') throw new Error('format');
       if (await promised(outbox.get(id))) { skipped += 1; continue; }
       outbox.put({...entry, id, user_id: userId, state: 'waiting', rev: newId()});
+      added += 1;
+    }
+    for (const draft of drafts) {
+      // a draft is this person's half-filled form (`form`: new, edit:<id>, placement:<id>:<date>)
+      const form = typeof draft?.form === 'string' ? draft.form : null;
+      if (!form || typeof draft.fields !== 'object') throw new Error('format');
+      const key = `${userId}:${form}`;
+      if (await promised(draftStore.get(key))) { skipped += 1; continue; }
+      draftStore.put({...draft, key, user_id: userId});
       added += 1;
     }
     return {added, skipped};

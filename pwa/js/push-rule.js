@@ -24,28 +24,35 @@
     return allEntries.filter((e) => e.user_id === userId && e.state === 'waiting').slice(0, BATCH);
   }
 
-  /* The outbox holds three kinds of entries: visits (`entry.visit`), and the monthly hearing's
-   * monthly accounts and "direction done" (`entry.kind`, `entry.item`). One push carries them all,
-   * each kind in its own array of the envelope, and each comes back with its own results. */
-  const ARRAYS = {visit: 'visits', account: 'accounts', direction_done: 'directions_done'};
+  /* The outbox holds four kinds of entries: visits (`entry.visit`), the monthly hearing's
+   * monthly accounts and "direction done", and placements' closing reports (`entry.kind`,
+   * `entry.item`). One push carries them all, each kind in its own array of the envelope, and each
+   * comes back with its own results. */
+  const ARRAYS = {visit: 'visits', account: 'accounts', direction_done: 'directions_done',
+    placement_report: 'placement_reports'};
   const kindOf = (entry) => entry.kind || 'visit';
   const payloadOf = (entry) => (entry.kind ? entry.item : entry.visit);
 
   function body(batch, device) {
-    const envelope = {device_id: device, visits: [], accounts: [], directions_done: []};
+    const envelope = {device_id: device, visits: [], accounts: [], directions_done: [], placement_reports: []};
     for (const entry of batch) envelope[ARRAYS[kindOf(entry)]].push(payloadOf(entry));
     return envelope;
   }
 
   const allResults = (response) => (Array.isArray(response) ? response
-    : [...(response.results || []), ...(response.accounts || []), ...(response.directions_done || [])]);
+    : [...(response.results || []), ...(response.accounts || []), ...(response.directions_done || []),
+      ...(response.placement_reports || [])]);
 
-  /* What the device keeps of an acknowledged account or "done" (in `meta`): the account's copy
-   * and version for the next edit, the direction shown done until the next pull confirms it. */
+  /* What the device keeps of an acknowledged account, "done" or closing report (in `meta`): the
+   * account's and the report's copy and version for the next edit, the direction shown done until
+   * the next pull confirms it. */
   async function remember(meta, entry, result) {
     if (!meta) return;
     if (entry.kind === 'account') {
       meta.put({key: `account:${entry.user_id}:${entry.item.month}`,
+        value: {...entry.item, version: result.version}});
+    } else if (entry.kind === 'placement_report') {
+      meta.put({key: `placement_report:${entry.user_id}:${entry.item.placement_id}`,
         value: {...entry.item, version: result.version}});
     } else if (entry.kind === 'direction_done') {
       const key = `directions:${entry.user_id}`;

@@ -1,7 +1,10 @@
-// Sync: push the outbox, pull the server's changes; one run at a time across tabs (Web Locks).
+// Sync: push the outbox, pull the server's changes, send the photos; one run at a time across tabs (Web Locks).
 import * as api from './api.js';
 import {del, getMeta, promised, setMeta, tx} from './db.js';
+import {handOver, revokeQueued} from './device-data.js';
 import * as outbox from './outbox.js';
+import * as photos from './photo-store.js';
+import {uploadAll} from './photo-upload.js';
 
 const LOCK = 'dicoso-sync';
 const BOOTSTRAP_MAX_AGE_MS = 60 * 60 * 1000;
@@ -16,6 +19,8 @@ let state = {phase: 'idle', error: null};
 let failures = 0;
 let timer = null;
 let running = null;
+// Sign-out holds syncing off while it takes this person's data off the device.
+let paused = false;
 
 export function onStatus(fn) {
   listeners.add(fn);
@@ -28,6 +33,7 @@ export async function status() {
     ...state,
     online: navigator.onLine,
     waiting: list.length,
+    photosWaiting: userId ? await photos.owedCount(userId) : 0,
     lastSync: userId ? await getMeta(`last_sync:${userId}`) : null,
     authNeeded: userId ? Boolean(await getMeta(`auth_needed:${userId}`)) : false,
   };
@@ -57,7 +63,12 @@ async function deviceId() {
 async function token() {
   const saved = await getMeta('token');
   if (saved && saved.user_id === userId) return saved.token;
-  const csrf = await freshCsrfToken();
+  // someone else's token: they left without signing out; it is revoked, their copies go
+  if (saved) {
+    await handOver(userId);
+    revokeQueued().catch(() => {}); // best effort now; else at the next page load online
+  }
+  const csrf = (await freshSession())?.csrf;
   if (!csrf) return null;
   const name = `${navigator.userAgentData?.platform || navigator.platform || 'web'} · ${new Date().toISOString().slice(0, 10)}`;
   const issued = await api.issueToken(csrf, name.slice(0, 100));
@@ -65,13 +76,14 @@ async function token() {
   return issued.token;
 }
 
-// This page may come from the cache with a stale CSRF token: read a fresh one from the server.
-async function freshCsrfToken() {
+// This page may come from the cache with a stale CSRF token: read a fresh one from the server,
+// with the id of the person its web session signs in ({csrf, userId}; null: nobody is signed in).
+export async function freshSession() {
   const response = await fetch('/visits/settings', {cache: 'no-store', credentials: 'same-origin'});
   if (response.redirected || !response.ok) return null; // signed out: the sign-in page answered
-  const html = await response.text();
-  return new DOMParser().parseFromString(html, 'text/html')
-    .querySelector('meta[name="csrf-token"]')?.content || null;
+  const html = new DOMParser().parseFromString(await response.text(), 'text/html');
+  const csrf = html.querySelector('meta[name="csrf-token"]')?.content;
+  return csrf ? {csrf, userId: Number(html.body.dataset.userId) || null} : null;
 }
 
 async function refreshBootstrap(secret) {
@@ -150,6 +162,7 @@ export async function directions() {
 }
 
 async function run() {
+  if (paused) return 'paused'; // a run that waited for the lock while sign-out held it
   let secret;
   try {
     secret = await token();
@@ -169,6 +182,9 @@ async function run() {
     await setMeta(`auth_needed:${userId}`, false); // the token works: hide the sign-in prompt
     await refreshBootstrap(secret);
     await pullAll(secret);
+    // Photos last (they are the slow part on GPRS), once their visits are acknowledged; visits
+    // saved while a photo was on its way are pushed between two photos.
+    await uploadAll(secret, userId, {between: () => pushAll(secret), progress: () => changed()});
   } catch (error) {
     if (error instanceof api.ApiError && error.status === 401) {
       // The token was revoked or expired: keep every entry, forget the token, ask to sign in.
@@ -185,6 +201,7 @@ async function run() {
 // Sync once now (or join the run this tab already has going).
 export function syncNow() {
   if (!userId) return Promise.resolve('signed-out');
+  if (paused) return Promise.resolve('paused');
   if (running) return running;
   if (!navigator.onLine) {
     schedule();
@@ -214,9 +231,20 @@ export function syncNow() {
   return running;
 }
 
+export function pause() {
+  paused = true;
+  clearTimeout(timer);
+}
+
+export function resume() {
+  paused = false;
+  schedule();
+}
+
 // The next timed run: every minute, backing off after failures (capped), only while online.
 function schedule() {
   clearTimeout(timer);
+  if (paused) return;
   const delay = failures
     ? Math.min(TIMING.retryBase * 2 ** (failures - 1), TIMING.retryMax)
     : TIMING.interval;

@@ -95,12 +95,13 @@ def token_revoke(token_id: int):
 def tokens_revoke_all(user_id: int):
     user = get_or_404(User, user_id)
     if ActionForm().validate_on_submit():
-        count = 0
+        revoked = []
         for token in db.session.scalars(select(DeviceToken).where(DeviceToken.user_id == user.id,
                                                                   DeviceToken.revoked_at.is_(None))):
             token.revoked_at = utcnow()
-            count += 1
-        record("revoke_all", "user", user.id, actor_id=current_user.id, tokens=count)
+            revoked.append(token.id)
+        count = len(revoked)
+        record("revoke_all", "user", user.id, actor_id=current_user.id, tokens=count, token_ids=revoked)
         flash(_("%(count)s devices of %(name)s are signed out.", count=count, name=user.full_name), "success")
     return redirect(url_for("admin.tokens", user=user.username))
 

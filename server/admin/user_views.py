@@ -1,4 +1,4 @@
-"""Users: list and filter, create, edit, deactivate and reactivate, reset a password."""
+"""Users: list and filter, create, edit, deactivate and reactivate, reset a password or two-factor."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from server.admin.forms import ActionForm, UserFilterForm, UserForm
 from server.auth import services
 from server.auth.models import User
 from server.extensions import db
+from server.twofactor import services as twofactor
 from server.units.models import Unit
 
 
@@ -117,3 +118,18 @@ def user_reset_password(user_id: int):
     _not_self(user)
     password = services.reset_password(user, current_user)
     return _show_password(user, password)
+
+
+@bp.post("/users/<int:user_id>/reset-two-factor")
+def user_reset_two_factor(user_id: int):
+    """Clear someone's two-factor sign-in (a lost phone and no recovery code left): they are signed
+    out everywhere and sign in with the password alone, or set it up again if their role requires."""
+    user = get_or_404(User, user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    _not_self(user)  # one's own: turn it off in one's settings, with the password and a code
+    if user.has_two_factor:
+        twofactor.reset(user, current_user)
+        flash(_("Two-factor sign-in of %(name)s is reset; they are signed out everywhere.",
+                name=user.full_name), "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))

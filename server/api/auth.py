@@ -19,6 +19,7 @@ from server.api.errors import ApiError, unauthorized
 from server.auth.models import DeviceToken, User
 from server.extensions import csrf
 from server.tokens.services import find_usable_token
+from server.twofactor.services import needs_setup
 
 F = TypeVar("F", bound=Callable)
 
@@ -53,6 +54,9 @@ def authenticate_request() -> User | None:
         token: DeviceToken | None = find_usable_token(secret)
         if token is None:
             raise unauthorized(_("This device is no longer signed in. Please sign in again."))
+        if needs_setup(token.user):  # e.g. made an admin since: nothing until two-factor is set up
+            raise ApiError(403, "two_factor_setup_required",
+                           _("Sign in on the website and set up two-factor sign-in first."))
         g.api_token = token
         g.api_user = token.user
         return token.user

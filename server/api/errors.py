@@ -13,12 +13,15 @@ from server.errors import api_error
 class ApiError(Exception):
     """A whole-request problem: status, a stable machine code, a translated message, field errors."""
 
-    def __init__(self, status: int, code: str, message: str, fields: dict[str, Any] | None = None):
+    def __init__(self, status: int, code: str, message: str, fields: dict[str, Any] | None = None,
+                 **extra: Any):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.fields = fields or {}
+        #: more members of the error object, for the client to act on (e.g. ``offset``)
+        self.extra = extra
 
 
 def unauthorized(message: str | None = None) -> ApiError:
@@ -30,7 +33,7 @@ def not_found() -> ApiError:
 
 
 def handle_api_error(error: ApiError) -> tuple[Response, int]:
-    response, status = api_error(error.status, error.code, error.message, error.fields)
+    response, status = api_error(error.status, error.code, error.message, error.fields, **error.extra)
     if status == 401:
         # tells a client this is a token problem: keep the outbox, ask the user to sign in again
         response.headers["WWW-Authenticate"] = 'Bearer realm="dicoso"'

@@ -7,6 +7,7 @@ validators translate their message before formatting it, so numbers stay in plac
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext
@@ -90,9 +91,9 @@ class OneOf(validate.OneOf):
 MAX_ID = 2**31 - 1
 
 
-class Text(fields.String):
-    """A string the databases can store: no NUL characters, no lone surrogates. Line ends are
-    stored as ``\n`` whatever sent them (browsers submit a textarea's lines with ``\r\n``)."""
+class Utf8String(fields.String):
+    """A string that is Unicode text. JSON may spell a lone surrogate (``"\\ud800"``), which no
+    encoder, hash or database takes: such a value is invalid, not a crash."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -100,9 +101,58 @@ class Text(fields.String):
             text.encode("utf-8")
         except UnicodeEncodeError as error:
             raise ValidationError(gettext("Contains characters that are not valid text.")) from error
+        return text
+
+
+#: the OpenAPI pattern of a Text: any characters but NUL (lone surrogates cannot be stated)
+NO_NUL = "^[^\\x00]*$"
+
+
+class Text(Utf8String):
+    """A string the databases can store: no NUL characters, no lone surrogates. Line ends are
+    stored as ``\n`` whatever sent them (browsers submit a textarea's lines with ``\r\n``).
+    The OpenAPI document states the NUL rule as a pattern, so generated clients and fuzzers know."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["metadata"] = {"pattern": NO_NUL, **kwargs.get("metadata", {})}
+        super().__init__(*args, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
         if "\x00" in text:
             raise ValidationError(gettext("Contains characters that are not valid text."))
         return text.replace("\r\n", "\n")
+
+
+#: client timestamps are kept between these (UTC): any time zone can still show them, so a
+#: database session in Asia/Ho_Chi_Minh (or +14:00) reads them back without leaving years 1-9999
+EARLIEST_TIMESTAMP = datetime(1, 1, 2, tzinfo=UTC)
+LATEST_TIMESTAMP = datetime(9999, 12, 30, tzinfo=UTC)
+
+
+class UtcDateTime(fields.AwareDateTime):
+    """A device's timestamp with its offset, loaded in UTC (naive ones are taken as UTC).
+
+    Years 1 and 9999 with a far offset have no UTC form in Python (``9999-12-31T23:00-12:00``):
+    such a value, or one outside ``EARLIEST_TIMESTAMP``..``LATEST_TIMESTAMP``, is invalid rather
+    than a crash of the whole push. A real phone clock is never near either end."""
+
+    BOUNDS = "between 0001-01-02 and 9999-12-30 UTC"
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = dict(kwargs.pop("metadata", {}))
+        metadata["description"] = "; ".join(filter(None, [metadata.get("description"), self.BOUNDS]))
+        super().__init__(default_timezone=UTC, metadata=metadata, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment = moment.astimezone(UTC)
+        except OverflowError as error:
+            raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE) from error
+        if not EARLIEST_TIMESTAMP <= moment <= LATEST_TIMESTAMP:
+            raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE)
+        return moment
 
 
 def id_field(**kwargs: Any) -> fields.Integer:

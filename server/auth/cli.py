@@ -13,6 +13,7 @@ from server.auth.models import Role, User
 from server.auth.passwords import password_problem
 from server.extensions import db
 from server.transaction import commits
+from server.twofactor.services import reset
 from server.units.models import Unit, UnitKind
 from server.units.services import create_unit
 
@@ -63,3 +64,18 @@ def deactivate(username: str) -> None:
         raise click.BadParameter(f"no user {username!r}", param_hint="USERNAME")
     services.deactivate_user(user)
     click.echo(f"Deactivated {username}.")
+
+
+@users_cli.command("reset-2fa")
+@click.argument("username")
+@commits
+def reset_two_factor(username: str) -> None:
+    """Clear a user's two-factor sign-in (e.g. the only admin lost their phone and recovery codes)."""
+    user = db.session.scalar(select(User).where(User.username == username.lower()))
+    if user is None:
+        raise click.BadParameter(f"no user {username!r}", param_hint="USERNAME")
+    if not user.has_two_factor:
+        click.echo(f"{username} has no two-factor sign-in.")
+        return
+    reset(user, None)
+    click.echo(f"Two-factor sign-in of {username} is reset; they are signed out everywhere.")

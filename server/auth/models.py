@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, false
+from sqlalchemy import BigInteger, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -41,6 +41,14 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     #: set by an admin's password reset: nothing but changing it works until it is changed
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: the TOTP secret (base32) once two-factor sign-in is set up; None: password only
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the secret being set up, until the app's first code confirms it (kept here, not in the
+    #: session cookie: the service worker's requests rewrite that cookie and would drop it)
+    totp_setup_secret: Mapped[str | None] = mapped_column(String(64))
+    #: the last TOTP time step accepted: a code is never accepted twice (nor an older one)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     unit: Mapped[Unit] = relationship()
@@ -64,6 +72,10 @@ class User(UserMixin, Base):
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_secret is not None
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
@@ -110,3 +122,16 @@ class DeviceToken(Base):
         if self.revoked_at is not None or now >= self.expires_at or not self.user.active:
             return False
         return idle is None or now - (self.last_used_at or self.created_at) < idle
+
+
+class RecoveryCode(Base):
+    """A single-use code that stands in for a TOTP code (a lost phone); only its hash is stored."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the code (about 79 random bits, like a token: a fast hash is enough)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

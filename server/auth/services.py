@@ -40,22 +40,30 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
-def record_failed_sign_in(username: str, via: str, address: str | None) -> None:
-    """Audit a wrong password (or unknown or deactivated account): who was tried, from where, how."""
+def record_failed_sign_in(username: str, via: str, address: str | None,
+                          action: str = "sign_in_failed") -> None:
+    """Audit a refused sign-in step: who was tried, from where, how (``via``: web or api).
+
+    ``action``: ``sign_in_failed`` (wrong password, unknown or deactivated account),
+    ``sign_in_blocked`` (refused unchecked: too many wrong passwords), ``two_factor_failed`` (wrong
+    code), ``two_factor_blocked`` (refused unchecked: too many wrong codes).
+    """
     name = username.replace("\x00", "\ufffd").strip().lower()[:80]
     user_id = db.session.scalar(select(User.id).where(User.username == name))
-    record("sign_in_failed", "user", user_id if user_id is not None else "unknown", actor_id=None,
+    record(action, "user", user_id if user_id is not None else "unknown", actor_id=None,
            username=name, address=address, via=via)
 
 
-def start_web_session(user: User, lifetime: timedelta) -> str:
-    """Open a server-side web session for ``user``; return the key for the session cookie."""
+def start_web_session(user: User, lifetime: timedelta, second_factor: str | None = None) -> str:
+    """Open a server-side web session for ``user``; return the key for the session cookie.
+    ``second_factor``: how the second step was passed (``totp``, ``recovery_code``), if any."""
     key = secrets.token_urlsafe(32)
     now = utcnow()
     db.session.add(WebSession(key_hash=hash_secret(key), user=user, created_at=now, last_seen_at=now,
                               expires_at=now + lifetime))
     user.session_key = key
-    record("sign_in", "user", user.id, actor_id=user.id)
+    record("sign_in", "user", user.id, actor_id=user.id,
+           **({"second_factor": second_factor} if second_factor else {}))
     return key
 
 
@@ -206,8 +214,13 @@ def change_own_password(user: User, current: str, new: str) -> bool:
         return False
     user.set_password(new)
     user.must_change_password = False
-    # other browsers and devices signed in with the old password end; this session goes on
-    keep = hash_secret(user.session_key) if user.session_key else ""
-    db.session.execute(delete(WebSession).where(WebSession.user_id == user.id, WebSession.key_hash != keep))
+    # other browsers signed in with the old password end; this session goes on
+    end_other_web_sessions(user)
     record("change_password", "user", user.id, actor_id=user.id)
     return True
+
+
+def end_other_web_sessions(user: User) -> None:
+    """End every web session of ``user`` but the one of this request."""
+    keep = hash_secret(user.session_key) if user.session_key else ""
+    db.session.execute(delete(WebSession).where(WebSession.user_id == user.id, WebSession.key_hash != keep))

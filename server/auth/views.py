@@ -1,15 +1,12 @@
-"""Sign in, sign out, choose the language."""
+"""Sign in (the password step), sign out, choose the language, change one's password."""
 
 from __future__ import annotations
-
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -17,13 +14,15 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf.csrf import generate_csrf
+from flask_login import current_user, login_required, logout_user
 
 from server.audit.services import record
 from server.auth import services, throttle
 from server.auth.forms import ChangePasswordForm, LanguageForm, SignInForm
-from server.extensions import limiter, login_manager
+from server.auth.signin import complete_sign_in, fresh_session, safe_next
+from server.extensions import db, limiter, login_manager
+from server.twofactor import pending
+from server.twofactor import services as twofactor
 
 
 def _sign_in_request_limit() -> str:
@@ -43,13 +42,6 @@ def _load_user(session_key: str):
     return services.load_web_session(session_key)
 
 
-def _safe_next(target: str | None) -> str:
-    """Only follow a ``next`` that stays on this site."""
-    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("home.index")
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_sign_in_request_limit, methods=["POST"])
 def sign_in():
@@ -58,6 +50,10 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         if throttle.sign_in_blocked(form.username.data):
+            # refused before the password is checked; the 429 rolls back, the audit entry is kept
+            db.session.rollback()
+            services.record_failed_sign_in(form.username.data, "web", request.remote_addr, "sign_in_blocked")
+            db.session.commit()
             form.password.errors.append(_("Too many wrong passwords. Please wait 15 minutes and try again."))
             return render_template("auth/sign_in.html", form=form), 429
         user = services.authenticate(form.username.data, form.password.data)
@@ -65,21 +61,13 @@ def sign_in():
             throttle.count_failure(form.username.data)
             services.record_failed_sign_in(form.username.data, "web", request.remote_addr)
             form.password.errors.append(_("Wrong username or password."))
+        elif user.has_two_factor:
+            # the password is right: the code comes next, on its own page (nothing signed in yet)
+            fresh_session()
+            pending.begin(user, request.args.get("next"))
+            return redirect(url_for("twofactor.verify"))
         else:
-            lang = session.get("lang")
-            session.clear()  # a fresh session at sign-in: nothing from before carries over
-            services.start_web_session(user, current_app.permanent_session_lifetime)
-            session.permanent = True
-            login_user(user)
-            # The CSRF secret goes into the new session now: otherwise the first page and the
-            # service worker's first fetches each make one at once, the last cookie wins, and
-            # the first form sent from the other page is refused (400). The token this request
-            # already made belongs to the cleared session: forget it first.
-            g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
-            generate_csrf()
-            if lang:
-                session["lang"] = lang
-            return redirect(_safe_next(request.args.get("next")))
+            return complete_sign_in(user, request.args.get("next"))
     return render_template("auth/sign_in.html", form=form)
 
 
@@ -101,26 +89,37 @@ def language():
         session["lang"] = form.lang.data
         if current_user.is_authenticated:
             current_user.locale = form.lang.data
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))
 
 
-# What a user who must change their password may still reach: this page, signing out, the language
-# buttons, and the files the page itself needs.
-_ALLOWED_BEFORE_CHANGE = {"auth.change_password", "auth.sign_out", "auth.language", "static"}
+# What a user with a step still to take may reach besides that step's page: signing out (with
+# the device's own token too), the language buttons, and the files the page itself needs.
+_ALLOWED_BEFORE_STEP = {"auth.sign_out", "tokens.revoke_current", "auth.language", "static"}
+
+
+def _step_required() -> str | None:
+    """The page a signed-in user must go through before anything else, if any: a new password
+    after an admin's reset first, then two-factor set-up for a role that requires it."""
+    if current_user.must_change_password:
+        return "auth.change_password"
+    if twofactor.needs_setup(current_user):
+        return "twofactor.setup"
+    return None
 
 
 @bp.before_app_request
-def _require_password_change():
-    """After an admin's reset, nothing but changing the password works (pages redirect, API 403)."""
-    if not current_user.is_authenticated or not current_user.must_change_password:
+def _require_step():
+    """Nothing but the required step works (pages redirect to it, the API answers 403)."""
+    if not current_user.is_authenticated:
         return None
-    if request.endpoint in _ALLOWED_BEFORE_CHANGE or request.endpoint is None:
+    step = _step_required()
+    if step is None or request.endpoint in (step, None) or request.endpoint in _ALLOWED_BEFORE_STEP:
         return None
     if request.blueprint == "pwa_shell":  # the page's CSS and JS, the worker, the manifest
         return None
     if request.path.startswith("/api/"):
         abort(403)
-    return redirect(url_for("auth.change_password"))
+    return redirect(url_for(step))
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -38,4 +38,5 @@ def demo_data(force: bool) -> None:
             *(("probationary cadre", p) for p in PROBATIONARY_CADRES)]
     for label, person in rows:
         click.echo(f"  {label:<24} {person[0]:<10} ({person[1]})")
+    click.echo("The admin sets up two-factor sign-in (an authenticator app) at the first sign-in.")
     click.echo("Stop the server with Ctrl+C; another port: make run PORT=5001")

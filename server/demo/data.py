@@ -70,6 +70,34 @@ PLACEMENT_TASKS = [
     "Viết báo cáo thu hoạch cuối đợt",
 ]
 MENTORS = ["Bí thư Đoàn xã (mẫu)", "Phó Bí thư Đoàn xã (mẫu)"]
+CLOSING_REPORTS = [
+    "Qua một tuần tập sự, em nắm được cách Đoàn xã tổ chức sinh hoạt chi đoàn thôn và theo dõi "
+    "đoàn viên đi làm ăn xa. Em đã dự hai buổi sinh hoạt, cùng Đoàn xã ra quân vệ sinh môi trường "
+    "và khảo sát một mô hình nuôi ong của thanh niên.\nĐề xuất: kéo dài đợt tập sự ở các xã vùng cao "
+    "thêm hai ngày để kịp đến các thôn xa.",
+    "Em học được cách lập kế hoạch hoạt động tình nguyện và cách làm việc với bí thư chi đoàn thôn. "
+    "Khó khăn: đường vào thôn xa sạt lở nên chưa đến được hết các chi đoàn.\nĐề xuất: Tỉnh đoàn gửi "
+    "tài liệu sinh hoạt chủ điểm trước đợt tập sự.",
+    "Tuần tập sự bổ ích: em được giao chuẩn bị nội dung sinh hoạt chủ điểm tháng và trực tiếp trao "
+    "đổi với đoàn viên. Em chưa hoàn thành phần khảo sát mô hình kinh tế do trùng lịch mùa vụ.",
+]
+# The demo's one monthly hearing: conclusions on the first cadres, and directions
+# (cadre index, text, due: overdue | later | done, the cadre's note when done).
+HEARING_CONCLUSIONS = [
+    "Đồng chí đi cơ sở đều, nắm chắc tình hình hai xã phụ trách; cần chú ý báo cáo đúng hạn.",
+    "Đồng chí hoàn thành kế hoạch tháng; đề nghị tăng cường khảo sát chuyên đề.",
+    "Số ngày đi cơ sở trong tháng còn ít so với kế hoạch; đề nghị bố trí lịch đi cơ sở cụ thể.",
+]
+HEARING_DIRECTIONS = [
+    (0, "Khảo sát mô hình thanh niên phát triển kinh tế tại xã phụ trách, báo cáo kết quả.", "done",
+     "Đã khảo sát 2 mô hình nuôi ong và trồng hồi, gửi báo cáo về Ban Phong trào."),
+    (0, "Dự sinh hoạt chi đoàn thôn xa nhất của xã, nắm tình hình đoàn viên đi làm ăn xa.", "overdue",
+     None),
+    (0, "Hướng dẫn Đoàn xã chuẩn bị nhân sự đại hội chi đoàn nhiệm kỳ mới.", "later", None),
+    (1, "Kiểm tra sổ sách công tác Đoàn tại xã phụ trách.", "done", "Đã kiểm tra, hướng dẫn bổ sung sổ"
+     " nghị quyết."),
+    (2, "Phối hợp tổ chức ra quân trồng cây trên tuyến đường thanh niên tự quản.", "later", None),
+]
 
 SUMMARIES = {
     "survey": "Khảo sát tình hình đoàn viên, thanh niên và hoạt động của các chi đoàn thôn.",

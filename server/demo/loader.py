@@ -13,7 +13,11 @@ from server.auth.services import create_user
 from server.db import utcnow
 from server.demo import data
 from server.extensions import db
-from server.planning.models import Assignment, Placement, Plan, PlanExemption
+from server.hearings import directions as direction_store
+from server.hearings.figures import month_bounds
+from server.hearings.models import DirectionState, Hearing
+from server.hearings.services import give_direction, open_hearing, save_conclusion
+from server.planning.models import Assignment, Placement, PlacementReport, Plan, PlanExemption
 from server.review.models import ReviewAction
 from server.review.services import review
 from server.time import LOCAL_ZONE, today
@@ -28,7 +32,7 @@ REORGANISATION = date(2025, 7, 1)
 
 def load_demo_data() -> dict[str, int]:
     """Load (or complete) the demo data set; return how many rows of each kind were added."""
-    added = {"units": 0, "users": 0, "topics": 0, "visits": 0}
+    added = {"units": 0, "users": 0, "topics": 0, "visits": 0, "closing reports": 0, "hearings": 0}
     province, units = _units(added)
     topics = _topics(added)
     staff = _people(province, added)
@@ -36,6 +40,8 @@ def load_demo_data() -> dict[str, int]:
     _assignments(staff["cadres"], units)
     placements = _placements(staff["probationary"], units)
     _visits(staff, units, topics, placements, added)
+    _closing_reports(placements, added)
+    _hearing(staff, province, units, topics, added)
     return added
 
 
@@ -172,9 +178,13 @@ def _visits(staff: dict[str, list[User]], units: list[Unit], topics: list[Topic]
     for placement in placements:
         day = placement.start_date
         while day <= min(placement.end_date - timedelta(days=2), end):
+            # each day carries out one of the first four tasks; the last (the write-up) is left
+            # for the closing report, so the placements report shows tasks covered and not
+            n = (day - placement.start_date).days
             planned.append(dict(key=f"{placement.cadre.username}-p{day.isoformat()}",
                                 cadre=placement.cadre, unit=placement.unit, start=day, end=day,
-                                placement=placement))
+                                placement=placement,
+                                tasks=placement.tasks[n % 4:n % 4 + 1]))
             day += timedelta(days=1)
 
     existing = set(db.session.scalars(select(Visit.id).where(Visit.device_id == "demo")))
@@ -190,6 +200,7 @@ def _visits(staff: dict[str, list[User]], units: list[Unit], topics: list[Topic]
         row = {
             "id": visit_id, "cadre_id": plan["cadre"].id, "unit_id": plan["unit"].id,
             "placement_id": plan["placement"].id if plan["placement"] else None,
+            "placement_tasks": plan.get("tasks", []),
             "start_date": plan["start"], "end_date": plan["end"], "form": form.value,
             "topics": tuple(sorted(t.id for t in visit_topics)),
             "summary": data.SUMMARIES[form], "findings": rng.choice(data.FINDINGS),
@@ -210,6 +221,50 @@ def _visits(staff: dict[str, list[User]], units: list[Unit], topics: list[Topic]
                comment=data.RETURN_COMMENT if returned else None, at=at)
     added["visits"] += len(changes)
     db.session.flush()
+
+
+def _closing_reports(placements: list[Placement], added: dict[str, int]) -> None:
+    """Closing reports of the first three placements that are over (the others still lack one)."""
+    over = [p for p in placements if p.end_date < today()][:3]
+    for n, placement in enumerate(over):
+        if db.session.scalar(select(PlacementReport.id).where(PlacementReport.placement_id == placement.id)):
+            continue
+        written = datetime.combine(placement.end_date, time(21, 0), LOCAL_ZONE)
+        db.session.add(PlacementReport(
+            id=uuid.uuid5(DEMO_NAMESPACE, f"closing-report-{placement.cadre.username}"),
+            placement_id=placement.id, text=data.CLOSING_REPORTS[n % len(data.CLOSING_REPORTS)],
+            version=1, device_id="demo", client_updated_at=written, received_at=written,
+            updated_at=written))
+        added["closing reports"] += 1
+    db.session.flush()
+
+
+def _hearing(staff: dict[str, list[User]], province: Unit, units: list[Unit], topics: list[Topic],
+             added: dict[str, int]) -> None:
+    """One monthly hearing of the province, already held: the month before last, heard early last
+    month, with conclusions on three cadres and directions (two done, one overdue, two open)."""
+    if db.session.scalar(select(Hearing.id).where(Hearing.unit_id == province.id).limit(1)):
+        return  # loaded before (on whatever day): one demo hearing is enough
+    last_month = month_bounds(today().replace(day=1) - timedelta(days=1))[0]
+    heard = month_bounds(last_month - timedelta(days=1))[0]
+    chair = staff["supervisors"][0]
+    hearing = open_hearing(chair, province, heard, held_on=last_month.replace(day=5),
+                           chair=chair.full_name, document_number="15-BC/TĐTN")
+    cadres = staff["cadres"]
+    for cadre, conclusion in zip(cadres, data.HEARING_CONCLUSIONS, strict=False):
+        save_conclusion(hearing, cadre, conclusion, chair)
+    for n, (cadre_index, text, due, done_note) in enumerate(data.HEARING_DIRECTIONS):
+        cadre = cadres[cadre_index]
+        due_date = {"overdue": last_month.replace(day=20), "later": today() + timedelta(days=30),
+                    "done": last_month.replace(day=25)}[due]
+        direction = give_direction(hearing, cadre, chair, text=text, due_date=due_date,
+                                   unit_id=units[(2 * cadre_index) % len(units)].id,
+                                   topic_id=topics[n % len(topics)].id)
+        if done_note:
+            done_at = datetime.combine(last_month.replace(day=18), time(17, 0), LOCAL_ZONE)
+            direction_store.change(direction_store.locked(direction.id), cadre.id, "direction_done",
+                                   state=DirectionState.DONE.value, done_note=done_note, done_at=done_at)
+    added["hearings"] += 1
 
 
 def _status_for(start: date, end: date, rng: random.Random) -> VisitStatus:

@@ -5,13 +5,13 @@ push envelope (``accounts``, ``directions_done``) with the same result kinds."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validates
 
-from server.api.validation import Length, OneOf, Text, id_field
+from server.api.validation import Length, OneOf, Text, UtcDateTime, id_field
 from server.hearings.models import Direction, DirectionState, MonthlyAccount
 from server.time import today
 from server.visits import rules
@@ -20,8 +20,16 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 STATES = [state.value for state in DirectionState]
 
 
+#: the document's pattern of a month: any year from 0001, a month from 01 to 12
+MONTH_PATTERN = "^([0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)-(0[1-9]|1[0-2])$"
+
+
 class MonthField(fields.String):
-    """A month as ``YYYY-MM``, loaded as its first day."""
+    """A month as ``YYYY-MM``, loaded as its first day (the document states the form as a pattern)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["metadata"] = {"pattern": MONTH_PATTERN, **kwargs.get("metadata", {})}
+        super().__init__(*args, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -54,7 +62,7 @@ class AccountIn(AccountContent):
     id = fields.UUID(required=True, metadata={"description": "UUID made by the client"})
     base_version = id_field(load_default=None, allow_none=True,
                             metadata={"description": "null for a new account, else the version edited"})
-    client_updated_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
+    client_updated_at = UtcDateTime(load_default=None, allow_none=True)
 
     @validates("month")
     def check_month(self, value: date, **kwargs: Any) -> None:
@@ -75,8 +83,8 @@ class DirectionDoneIn(Schema):
     direction_id = id_field(required=True)
     base_version = id_field(required=True, metadata={"description": "the direction version seen"})
     note = Text(load_default="", validate=Length(max=rules.MAX_TEXT))
-    done_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC,
-                                   metadata={"description": "when the cadre marked it (device clock)"})
+    done_at = UtcDateTime(load_default=None, allow_none=True,
+                          metadata={"description": "when the cadre marked it (device clock)"})
 
 
 class DirectionOut(Schema):

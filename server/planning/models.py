@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+import uuid
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.auth.models import User
-from server.db import Base
+from server.db import Base, UTCDateTime, utcnow
 from server.units.models import Unit
 
 
@@ -43,10 +44,33 @@ class Placement(Base):
     tasks: Mapped[list[str]] = mapped_column(JSON, default=list)
     #: the local cadre who guides the placement (often not a user of dicoso)
     mentor_name: Mapped[str | None] = mapped_column(String(200))
-    closing_report: Mapped[str | None] = mapped_column(Text)
 
     cadre: Mapped[User] = relationship()
     unit: Mapped[Unit] = relationship()
+    #: the closing report the probationary cadre writes on the phone (server/planning/closing.py)
+    report: Mapped[PlacementReport | None] = relationship(back_populates="placement", uselist=False,
+                                                          passive_deletes=True)
+
+
+class PlacementReport(Base):
+    """A placement's closing report: a short text its probationary cadre writes on the phone at
+    the end of the placement (offline) and syncs, one per placement, like a monthly account."""
+
+    __tablename__ = "placement_reports"
+
+    #: made by the client, so retries are idempotent
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id", ondelete="CASCADE"),
+                                              unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    #: bumped on every change; a device editing it names the version it started from
+    version: Mapped[int] = mapped_column(default=1)
+    device_id: Mapped[str | None] = mapped_column(String(100))
+    client_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    placement: Mapped[Placement] = relationship(back_populates="report")
 
 
 class Plan(Base):

@@ -65,9 +65,12 @@ def coverage_table(report: CoverageReport) -> Table:
 def placements_table(report: PlacementsReport) -> Table:
     columns = [Column(_l("Probationary cadre")), Column(_l("Unit")), Column(_l("From"), "date"),
                Column(_l("To"), "date"), Column(_l("Length (days)"), "int"), Column(_l("Days logged"), "int"),
-               Column(_l("Tasks")), Column(_l("Mentor")), Column(_l("Closing report"))]
+               Column(_l("Number of tasks"), "int"), Column(_l("Tasks covered"), "int"),
+               Column(_l("Covered tasks")), Column(_l("Tasks not covered")), Column(_l("Mentor")),
+               Column(_l("Closing report"))]
     rows = [(r.cadre_name, r.unit_name, r.start_date, r.end_date, r.length, r.days_logged,
-             "; ".join(r.tasks), r.mentor_name or "", r.closing_report or "") for r in report.rows]
+             len(r.tasks), len(r.covered), "; ".join(r.covered), "; ".join(r.not_covered),
+             r.mentor_name or "", r.closing_report or "") for r in report.rows]
     return Table(f"placements-{report.first.year}", columns, rows, len(rows))
 
 

@@ -25,6 +25,7 @@ FIELD_LABELS = {
     "form": _l("Form of the visit"), "topics": _l("Topics"), "summary": _l("What was done"),
     "findings": _l("Findings and problems"), "recommendations": _l("Recommendations"),
     "participants": _l("People taking part"), "placement_id": _l("Placement"),
+    "placement_tasks": _l("Placement tasks carried out"),
     "latitude": _l("Latitude"), "longitude": _l("Longitude"), "accuracy_m": _l("Accuracy (m)"),
     "status": _l("Status"), "review_comment": _l("Supervisor's comment"),
     "reviewed_by_id": _l("Reviewed by"),
@@ -32,6 +33,7 @@ FIELD_LABELS = {
 ACTION_LABELS = {
     "visit_created": _l("Sent by the cadre"), "visit_updated": _l("Changed by the cadre"),
     "visit_approve": _l("Approved"), "visit_return": _l("Returned"),
+    "photo_added": _l("Photo added"), "photo_removed": _l("Photo removed"),
 }
 
 
@@ -112,4 +114,6 @@ class _Names:
             return status_label(value)
         if name in ("start_date", "end_date"):
             return format_dmy(date.fromisoformat(value))
+        if isinstance(value, list):  # placement tasks
+            return "; ".join(map(str, value))
         return str(value)

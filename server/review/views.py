@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from server.auth.models import Role
 from server.auth.permissions import roles_required
+from server.photos.services import summaries_for, visit_photos
 from server.review import queue as review_queue
 from server.review import services
 from server.review.forms import ApproveForm, BulkApproveForm, QueueFilterForm, ReturnForm
@@ -53,7 +54,7 @@ def queue():
     counts = review_queue.status_counts(current_user, wanted)
     return render_template("review/queue.html", form=form, page=page, counts=counts,
                            bulk=BulkApproveForm(), wanted=wanted, url_with=_queue_url_with,
-                           count_label=_count_label)
+                           count_label=_count_label, photos=summaries_for(v.id for v in page.visits))
 
 
 def _count_label(count: int) -> str:
@@ -73,8 +74,9 @@ def visit(visit_id: uuid.UUID):
     found = services.visit_for_reviewer(current_user, visit_id) or abort(404)
     return render_template(
         "review/visit.html", visit=found, path=unit_path(found.unit), figures=visit_figures(found),
-        history=visit_history(found.id), approve=ApproveForm(version=found.version),
-        give_back=ReturnForm(version=found.version), back=_back_to_queue(),
+        history=visit_history(found.id), photos=visit_photos(found.id),
+        approve=ApproveForm(version=found.version), give_back=ReturnForm(version=found.version),
+        back=_back_to_queue(),
     )
 
 
@@ -96,7 +98,8 @@ def _review(visit_id: uuid.UUID, action: ReviewAction, form: ApproveForm | Retur
         # the comment is kept: the page comes back with what was typed and why it was refused
         return render_template(
             "review/visit.html", visit=found, path=unit_path(found.unit), figures=visit_figures(found),
-            history=visit_history(found.id), approve=ApproveForm(version=found.version),
+            history=visit_history(found.id), photos=visit_photos(found.id),
+            approve=ApproveForm(version=found.version),
             give_back=form if isinstance(form, ReturnForm) else ReturnForm(version=found.version),
             back=_back_to_queue(),
         ), 400

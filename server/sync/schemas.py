@@ -12,16 +12,20 @@ from marshmallow import Schema, fields
 
 from server.api.validation import Length, ListLength, OneOf, Range, Text
 from server.hearings.wire import AccountIn, AccountOut, DirectionDoneIn, DirectionOut
+from server.planning.wire import PlacementReportIn, PlacementReportOut
 from server.visits.push import RESULT_STATUSES
 from server.visits.wire import FORMS, VisitIn, VisitOut
 
 MAX_VISITS_PER_PUSH = 200
 #: monthly accounts and "direction done" items, each, in one push
 MAX_HEARING_ITEMS_PER_PUSH = 100
+#: placements' closing reports in one push
+MAX_PLACEMENT_REPORTS_PER_PUSH = 100
 
 
 class PushRequest(Schema):
-    """The documented push body; items are validated one by one (VisitIn, AccountIn, DirectionDoneIn)."""
+    """The documented push body; items are validated one by one (VisitIn, AccountIn, DirectionDoneIn,
+    PlacementReportIn)."""
 
     device_id = Text(required=True, validate=Length(1, 100))
     visits = fields.List(fields.Nested(VisitIn), required=True,
@@ -32,6 +36,10 @@ class PushRequest(Schema):
     directions_done = fields.List(fields.Nested(DirectionDoneIn), load_default=list,
                                   validate=ListLength(max=MAX_HEARING_ITEMS_PER_PUSH),
                                   metadata={"description": "hearing directions marked done (optional)"})
+    placement_reports = fields.List(fields.Nested(PlacementReportIn), load_default=list,
+                                    validate=ListLength(max=MAX_PLACEMENT_REPORTS_PER_PUSH),
+                                    metadata={"description": "closing reports of the caller's "
+                                                             "placements (optional)"})
 
 
 class PushEnvelope(PushRequest):
@@ -42,6 +50,8 @@ class PushEnvelope(PushRequest):
                            validate=ListLength(max=MAX_HEARING_ITEMS_PER_PUSH))
     directions_done = fields.List(fields.Raw(), load_default=list,
                                   validate=ListLength(max=MAX_HEARING_ITEMS_PER_PUSH))
+    placement_reports = fields.List(fields.Raw(), load_default=list,
+                                    validate=ListLength(max=MAX_PLACEMENT_REPORTS_PER_PUSH))
 
 
 class PushResultSchema(Schema):
@@ -60,6 +70,10 @@ class DirectionDoneResultSchema(PushResultSchema):
     server = fields.Nested(DirectionOut, metadata={"description": "the server copy (conflict only)"})
 
 
+class PlacementReportResultSchema(PushResultSchema):
+    server = fields.Nested(PlacementReportOut, metadata={"description": "the server copy (conflict only)"})
+
+
 class PushResponse(Schema):
     results = fields.List(fields.Nested(PushResultSchema), required=True,
                           metadata={"description": "one per visit, in order"})
@@ -67,6 +81,8 @@ class PushResponse(Schema):
                            metadata={"description": "one per account, in order"})
     directions_done = fields.List(fields.Nested(DirectionDoneResultSchema), required=True,
                                   metadata={"description": "one per direction done, in order"})
+    placement_reports = fields.List(fields.Nested(PlacementReportResultSchema), required=True,
+                                    metadata={"description": "one per closing report, in order"})
 
 
 class PullQuery(Schema):
@@ -118,6 +134,13 @@ class BootstrapPlacement(Schema):
     end_date = fields.Date(required=True)
     tasks = fields.List(fields.String(), required=True)
     mentor_name = fields.String(required=True, allow_none=True)
+    closing_report = fields.Nested(PlacementReportOut, required=True, allow_none=True,
+                                   metadata={"description": "the closing report as the server has it "
+                                                            "(null: not written yet)"})
+    closing_report_from = fields.Date(required=True, metadata={
+        "description": "the first day the closing report may be written (the placement's first)"})
+    closing_report_until = fields.Date(required=True, metadata={
+        "description": "the last day it may be written or changed (then a push answers locked)"})
 
 
 class BootstrapTopic(Schema):
@@ -145,6 +168,10 @@ class BootstrapRules(Schema):
     earliest_date = fields.Date(required=True)
     report_due_days = fields.Integer(required=True)
     max_directions = fields.Integer(required=True)
+    max_placement_tasks = fields.Integer(required=True)
+    max_photo_bytes = fields.Integer(required=True, metadata={"description": "a photo's size at most"})
+    max_photos_per_visit = fields.Integer(required=True)
+    max_photo_caption = fields.Integer(required=True)
 
 
 class BootstrapResponse(Schema):

@@ -18,8 +18,11 @@ from server.extensions import db
 from server.hearings import directions as hearing_directions
 from server.hearings.queries import recent_accounts
 from server.hearings.wire import account_wire, direction_wire
+from server.photos.services import briefs_for, rules_for_devices
+from server.planning.closing import report_window
 from server.planning.models import Assignment, Placement
 from server.planning.services import minimum_days_for
+from server.planning.wire import report_wire
 from server.time import today
 from server.units.models import Unit
 from server.units.services import current_units_query
@@ -60,11 +63,21 @@ def pull_changes(user: User, since: int, limit: int, directions_since: int = 0) 
     cursor = visits[-1].change_seq if visits else since
     changed, directions_cursor, directions_more = hearing_directions.changed_since(
         user.id, directions_since, limit)
-    return PullPage([to_wire(snapshot(v)) for v in visits], cursor, more,
+    photos = briefs_for(v.id for v in visits)
+    return PullPage([{**to_wire(snapshot(v)), "photos": photos[v.id]} for v in visits], cursor, more,
                     [direction_wire(d) for d in changed], directions_cursor, directions_more)
 
 
 # -- bootstrap ----------------------------------------------------------------------------------
+
+def _placement(placement: Placement) -> dict[str, Any]:
+    first, last = report_window(placement)
+    return {"id": placement.id, "unit_id": placement.unit_id, "unit_name": placement.unit.name,
+            "start_date": placement.start_date.isoformat(), "end_date": placement.end_date.isoformat(),
+            "tasks": list(placement.tasks or []), "mentor_name": placement.mentor_name,
+            "closing_report": report_wire(placement.report) if placement.report else None,
+            "closing_report_from": first.isoformat(), "closing_report_until": last.isoformat()}
+
 
 def bootstrap(user: User) -> dict[str, Any]:
     """What a device needs to record visits offline, in the user's language (no server time)."""
@@ -80,7 +93,7 @@ def bootstrap(user: User) -> dict[str, Any]:
     ).all()
     units = sorted(units, key=lambda u: (u.id not in assigned, u.path, u.id))
     placements = db.session.scalars(
-        select(Placement).options(selectinload(Placement.unit))
+        select(Placement).options(selectinload(Placement.unit), selectinload(Placement.report))
         .where(Placement.cadre_id == user.id).order_by(Placement.start_date.desc(), Placement.id)
     ).all()
     topics = db.session.scalars(select(Topic).where(Topic.active.is_(True))).all()
@@ -92,15 +105,13 @@ def bootstrap(user: User) -> dict[str, Any]:
         },
         "units": [{"id": u.id, "name": u.name, "kind": u.kind, "code": u.code, "parent_id": u.parent_id,
                    "assigned": u.id in assigned} for u in units],
-        "placements": [{"id": p.id, "unit_id": p.unit_id, "unit_name": p.unit.name,
-                        "start_date": p.start_date.isoformat(), "end_date": p.end_date.isoformat(),
-                        "tasks": list(p.tasks or []), "mentor_name": p.mentor_name} for p in placements],
+        "placements": [_placement(p) for p in placements],
         # in the admins' order (Topic.position), then by name in the reader's language
         "topics": [{"id": t.id, "name": t.name(user.locale)} for t in sorted(
             topics, key=lambda t: (t.position, t.name(user.locale).casefold(), t.id))],
         "forms": [{"code": code, "label": str(label)} for code, label in FORM_LABELS.items()],
         "plan": {"year": on.year, "minimum_days": minimum_days_for(user, on.year)},
-        "rules": rules.for_devices(),
+        "rules": {**rules.for_devices(), **rules_for_devices()},
         "directions": [direction_wire(d) for d in hearing_directions.open_for(user.id)],
         "accounts": [account_wire(a) for a in recent_accounts(user.id, on)],
     }

@@ -19,6 +19,8 @@ from server.api.validation import translate_errors
 from server.db import utcnow
 from server.extensions import limiter
 from server.hearings import push as hearing_push
+from server.photos.services import briefs_for
+from server.planning.closing import push_placement_reports
 from server.sync import services
 from server.sync.schemas import (
     MAX_VISITS_PER_PUSH,
@@ -35,6 +37,7 @@ from server.visits.store import ConcurrentChange, snapshot
 from server.visits.wire import VisitOut, to_wire
 
 bp = api_blueprint("sync", __name__)
+_ETAG = {"ETag": {"description": "send it back in If-None-Match", "schema": {"type": "string"}}}
 
 
 def _push_limit() -> str:
@@ -49,8 +52,9 @@ def _api_limit() -> str:
 @limiter.limit(_api_limit, key_func=rate_limit_key)
 @api_login_required
 @document(summary="Everything a device needs offline (ETag; 304 when unchanged)",
-          responses=responses({"200": json_body(BootstrapResponse),
-                               "304": {"description": "Not modified"}}, 401, 429))
+          responses=responses({"200": {**json_body(BootstrapResponse), "headers": _ETAG},
+                               "304": {"description": "Not modified (If-None-Match held the ETag)",
+                                       "headers": _ETAG}}, 401, 429))
 def bootstrap():
     body = services.bootstrap(api_user())
     # The ETag covers the data, not the clock: an unchanged bootstrap answers 304.
@@ -69,7 +73,12 @@ def bootstrap():
 @limiter.limit(_push_limit, key_func=rate_limit_key)
 @api_login_required
 @document(
-    summary="Push visits, monthly accounts and directions done; one result per item, in order",
+    summary="Push visits, monthly accounts, directions done and placements' closing reports; "
+            "one result per item, in order",
+    description="The envelope (device_id and the four arrays) is checked first: a bad one answers "
+                "400, more than 200 visits 413. Then each item is checked and applied on its own: an "
+                "item that does not match its schema (or refers to something not the caller's) "
+                "answers `invalid` in its place, with `errors`, and the rest of the batch goes on.",
     requestBody={"required": True, "content": {"application/json": {"schema": PushRequest}}},
     responses=responses({"200": json_body(PushResponse)}, 400, 401, 413, 415, 429, 503),
 )
@@ -92,9 +101,11 @@ def push():
     # after the visits: a visit of this batch may carry a direction this batch marks done
     accounts = hearing_push.push_accounts(user, envelope["device_id"], envelope["accounts"])
     done = hearing_push.push_directions_done(user, envelope["directions_done"])
+    reports = push_placement_reports(user, envelope["device_id"], envelope["placement_reports"])
     return jsonify({"results": [result.to_wire() for result in results],
                     "accounts": [result.to_wire() for result in accounts],
-                    "directions_done": [result.to_wire() for result in done]})
+                    "directions_done": [result.to_wire() for result in done],
+                    "placement_reports": [result.to_wire() for result in reports]})
 
 
 @bp.get("/sync/pull")
@@ -130,5 +141,5 @@ def visit(visit_id: str):
     found = own_visit(api_user(), key)
     if found is None:
         raise not_found()
-    body = to_wire(snapshot(found))
+    body = {**to_wire(snapshot(found)), "photos": briefs_for([found.id])[found.id]}
     return jsonify(body)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from server.api.validation import Length, Text
+from server.api.validation import Length, Text, Utf8String
 
 
 class TokenRequest(Schema):
     """Sign a device in: username and password, or (without them) the current web session."""
 
     username = Text(validate=Length(1, 80))
-    password = fields.String(validate=Length(1, 200))
+    password = Utf8String(validate=Length(1, 200))
+    otp = Text(validate=Length(1, 40), metadata={
+        "description": "with the password, when the account has two-factor sign-in: the code from "
+                       "the authenticator app, or one of the recovery codes"})
     device_name = Text(required=True, validate=Length(1, 100))
 
 

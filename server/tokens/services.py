@@ -24,15 +24,18 @@ MAX_ID = 2**31 - 1
 TOUCH_INTERVAL = timedelta(minutes=5)
 
 
-def issue_token(user: User, name: str, days: int) -> tuple[DeviceToken, str]:
-    """Create a token for ``user``'s device; return it and the secret (never stored)."""
+def issue_token(user: User, name: str, days: int, via: str | None = None,
+                second_factor: str | None = None) -> tuple[DeviceToken, str]:
+    """Create a token for ``user``'s device; return it and the secret (never stored).
+    ``via`` (password or session) and ``second_factor`` (totp, recovery_code) go to the audit log."""
     secret = secrets.token_urlsafe(32)
     now = utcnow()
     token = DeviceToken(user=user, name=name, token_hash=hash_secret(secret), created_at=now,
                         expires_at=now + timedelta(days=days))
     db.session.add(token)
     db.session.flush()
-    record("token_issue", "device_token", token.id, actor_id=user.id, name=name)
+    how = {k: v for k, v in (("via", via), ("second_factor", second_factor)) if v}
+    record("token_issue", "device_token", token.id, actor_id=user.id, name=name, **how)
     return token, secret
 
 

@@ -10,6 +10,7 @@ of the same name here (tests/visits/test_round_trip.py fails otherwise).
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
@@ -26,7 +27,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from server.forms import Form, optional_int
@@ -69,6 +70,9 @@ class VisitForm(Form):
     unit_id = SelectField(_l("Unit visited"), coerce=optional_int,
                           validators=[InputRequired(_l("Choose the unit you visited."))])
     placement_id = SelectField(_l("Placement"), coerce=optional_int, validators=[Optional()])
+    # The push rules decide which tasks fit the chosen placement (its own, or already on the visit).
+    placement_tasks = MultiCheckboxField(_l("Placement tasks this visit carried out"),
+                                         validators=[Optional()], validate_choice=False)
     start_date = DateField(_l("From"), validators=[InputRequired(_l("Enter the start date."))])
     end_date = DateField(_l("To"), validators=[InputRequired(_l("Enter the end date."))])
     form = RadioField(_l("Form of the visit"), choices=_choices(FORM_LABELS.items()),
@@ -92,11 +96,19 @@ class VisitForm(Form):
             (p["id"], p["unit_name"]) for p in bootstrap["placements"]])
         self.topics.choices = _choices((t["id"], t["name"]) for t in bootstrap["topics"])
         self.directions.choices = _choices((d["id"], d["text"]) for d in bootstrap["directions"])
+        # every task of the cadre's placements, each once (the page's script shows only the
+        # chosen placement's; without JavaScript the push rules check the choice)
+        tasks = dict.fromkeys(task for p in bootstrap["placements"] for task in p["tasks"])
+        self.placement_tasks.choices = _choices((task, task) for task in tasks)
 
     def keep_linked_directions(self, visit: Visit) -> None:
-        """A visit being edited keeps offering the directions it carries, even closed ones."""
+        """A visit being edited keeps offering the directions and placement tasks it carries, even
+        closed directions and tasks the admin has reworded since."""
         offered = {choice.value for choice in self.directions.choices}
         self.directions.choices += _choices((d.id, d.text) for d in visit.directions if d.id not in offered)
+        offered_tasks = {choice.value for choice in self.placement_tasks.choices}
+        self.placement_tasks.choices += _choices(
+            (task, task) for task in visit.placement_tasks or () if task not in offered_tasks)
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
@@ -119,6 +131,21 @@ class VisitForm(Form):
                 continue  # empty: the schema's default applies (0 people, no text …)
             wire[name] = value.isoformat() if isinstance(value, date) else value
         return wire
+
+
+class ClosingReportForm(Form):
+    """A placement's closing report (the fields of PlacementReportIn), for browsers without
+    JavaScript; with JavaScript the page saves it to the device's outbox and syncs."""
+
+    id = HiddenField()
+    base_version = HiddenField()
+    text = TextAreaField(_l("Text of the report"), validators=[
+        DataRequired(_l("Write the closing report.")), Length(max=rules.MAX_TEXT)])
+
+    def to_wire(self, placement_id: int) -> dict[str, Any]:
+        base = self.base_version.data or ""
+        return {"id": self.id.data or str(uuid.uuid4()), "placement_id": placement_id,
+                "base_version": int(base) if base.isdigit() else None, "text": self.text.data or ""}
 
 
 def form_values(visit: Visit) -> SimpleNamespace:

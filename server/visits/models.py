@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, String, Table, Text, Uuid, false
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, String, Table, Text, Uuid, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.auth.models import User
@@ -95,6 +95,9 @@ class Visit(Base):
     findings: Mapped[str] = mapped_column(Text, default="")
     recommendations: Mapped[str] = mapped_column(Text, default="")
     participants: Mapped[int] = mapped_column(default=0)
+    #: the tasks of its placement this visit carried out, as the placement words them (sorted);
+    #: a task is covered when a counted visit of the placement carries it (server/reports)
+    placement_tasks: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     accuracy_m: Mapped[float | None]

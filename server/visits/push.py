@@ -1,7 +1,7 @@
 """Applying visits pushed by a device (or saved by the web form): validate, decide, write.
 
-Each item is validated on its own (``VisitIn``, then unit scope, topics, placement and hearing
-directions: the cadre's own, open or already linked to this visit) and decided
+Each item is validated on its own (``VisitIn``, then unit scope, topics, placement and its
+tasks, and hearing directions: the cadre's own, open or already linked to this visit) and decided
 on its own against the stored copy: created, updated, unchanged, conflict, locked or invalid. A bad
 item never spoils the others. Applying is idempotent by ``id``: a retry of what the server already
 holds answers ``unchanged``. A visit of another cadre is never read back or touched (it answers
@@ -27,7 +27,7 @@ from server.extensions import db
 from server.hearings.models import Direction
 from server.planning.models import Placement
 from server.visits import store
-from server.visits.models import Topic, VisitStatus, visit_directions
+from server.visits.models import Topic, Visit, VisitStatus, visit_directions
 from server.visits.wire import STORED_CONTENT, VisitIn, stored, to_wire
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -93,9 +93,11 @@ def _validate(user: User, items: Sequence[Any], results: list[PushResult | None]
     topic_ids = {topic for _, data in loaded for topic in data["topics"]}
     known_topics = set(db.session.scalars(select(Topic.id).where(Topic.id.in_(topic_ids))))
     placement_ids = {data["placement_id"] for _, data in loaded} - {None}
-    own_placements = set(db.session.scalars(
-        select(Placement.id).where(Placement.id.in_(placement_ids), Placement.cadre_id == user.id)
-    )) if placement_ids else set()
+    own_placements: dict[int, list[str]] = dict(db.session.execute(
+        select(Placement.id, Placement.tasks).where(Placement.id.in_(placement_ids),
+                                                    Placement.cadre_id == user.id)
+    ).all()) if placement_ids else {}
+    ticked_before = _ticked_before(user, loaded)
 
     usable_directions = _usable_directions(user, loaded)
 
@@ -109,6 +111,15 @@ def _validate(user: User, items: Sequence[Any], results: list[PushResult | None]
             errors["topics"] = [_("Unknown topic: %(ids)s.", ids=", ".join(map(str, unknown)))]
         if data["placement_id"] is not None and data["placement_id"] not in own_placements:
             errors["placement_id"] = [_("This placement is not yours.")]
+        elif data["placement_tasks"]:
+            tasks = set(own_placements.get(data["placement_id"]) or ())
+            tasks |= ticked_before.get((data["id"], data["placement_id"]), set())
+            foreign = [t for t in data["placement_tasks"] if t not in tasks]
+            if data["placement_id"] is None:
+                errors["placement_tasks"] = [_("Choose the placement these tasks belong to.")]
+            elif foreign:
+                errors["placement_tasks"] = [_("Not a task of this placement: %(tasks)s.",
+                                               tasks="; ".join(foreign))]
         refused = [d for d in data["directions"] if (data["id"], d) not in usable_directions]
         if refused:
             errors["directions"] = [_("Not an open direction of yours: %(ids)s.",
@@ -118,6 +129,17 @@ def _validate(user: User, items: Sequence[Any], results: list[PushResult | None]
         else:
             valid.append((index, data))
     return valid
+
+
+def _ticked_before(user: User, loaded: list[tuple[int, dict]]) -> dict[tuple[uuid.UUID, int], set[str]]:
+    """Tasks the stored copies already carry, by (visit id, placement id): a task the admin has
+    reworded or removed since stays on a visit that is edited, as a closed direction does."""
+    ids = {data["id"] for _, data in loaded if data["placement_tasks"]}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Visit.id, Visit.placement_id, Visit.placement_tasks).where(
+        Visit.id.in_(ids), Visit.cadre_id == user.id, Visit.placement_id.is_not(None)))
+    return {(visit_id, placement_id): set(tasks or ()) for visit_id, placement_id, tasks in rows}
 
 
 def _usable_directions(user: User, loaded: list[tuple[int, dict]]) -> set[tuple[uuid.UUID, int]]:

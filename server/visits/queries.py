@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from server.auth.models import User
 from server.extensions import db
+from server.planning.closing import report_window
 from server.planning.models import Placement
 from server.visits.models import Visit
 
@@ -69,22 +70,31 @@ class PlacementDay:
 class PlacementView:
     placement: Placement
     days: list[PlacementDay]
+    #: tasks ticked by one of the cadre's visits of the placement (whatever their review state)
+    covered: set[str]
+    #: the days the closing report may be written (server.planning.closing.report_window)
+    report_from: date
+    report_until: date
 
 
 def my_placements(user: User) -> list[PlacementView]:
-    """The user's placements, each with its days and the visit logged for each day, if any."""
+    """The user's placements, each with its days and the visit logged for each day, if any, the
+    tasks its visits carried out and its closing report."""
     placements = db.session.scalars(
-        select(Placement).options(selectinload(Placement.unit))
+        select(Placement).options(selectinload(Placement.unit), selectinload(Placement.report))
         .where(Placement.cadre_id == user.id).order_by(Placement.start_date.desc())
     ).all()
-    logged: dict[tuple[int, date], Visit] = {
-        (v.placement_id, v.start_date): v for v in db.session.scalars(
-            select(Visit).where(Visit.cadre_id == user.id,
-                                Visit.placement_id.in_([p.id for p in placements])))}
+    visits = db.session.scalars(select(Visit).where(
+        Visit.cadre_id == user.id, Visit.placement_id.in_([p.id for p in placements]))).all()
+    logged: dict[tuple[int, date], Visit] = {(v.placement_id, v.start_date): v for v in visits}
+    covered: dict[int, set[str]] = {}
+    for visit in visits:
+        covered.setdefault(visit.placement_id, set()).update(visit.placement_tasks or ())
     views = []
     for placement in placements:
         span = (placement.end_date - placement.start_date).days + 1
         days = [PlacementDay(n + 1, d, logged.get((placement.id, d)))
                 for n, d in ((n, placement.start_date + timedelta(days=n)) for n in range(span))]
-        views.append(PlacementView(placement, days))
+        views.append(PlacementView(placement, days, covered.get(placement.id, set()),
+                                   *report_window(placement)))
     return views

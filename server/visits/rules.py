@@ -14,6 +14,8 @@ MAX_TEXT = 5000
 MAX_TOPICS = 20
 #: hearing directions one visit may say it carries out
 MAX_DIRECTIONS = 20
+#: tasks of its placement one visit may say it carries out (a placement lists a handful)
+MAX_PLACEMENT_TASKS = 50
 #: a visit is one trip: at most a month at the grassroots
 MAX_TRIP_DAYS = 31
 MAX_PARTICIPANTS = 100_000
@@ -45,4 +47,5 @@ def for_devices() -> dict[str, Any]:
         "max_text": MAX_TEXT, "max_topics": MAX_TOPICS, "max_trip_days": MAX_TRIP_DAYS,
         "max_participants": MAX_PARTICIPANTS, "earliest_date": EARLIEST.isoformat(),
         "report_due_days": REPORT_DUE_DAYS, "max_directions": MAX_DIRECTIONS,
+        "max_placement_tasks": MAX_PLACEMENT_TASKS,
     }

@@ -31,7 +31,7 @@ from server.time import LOCAL_ZONE
 from server.visits.models import ChangeCounter, Visit, visit_directions, visit_topics
 from server.visits.rules import REPORT_DUE_DAYS
 from server.visits.search import search_text
-from server.visits.wire import LINK_FIELDS, STORED_CONTENT
+from server.visits.wire import LINK_FIELDS, STORED_CONTENT, TEXT_LIST_FIELDS, texts
 
 VISIT_COUNTER = "visits"
 TABLE: Table = Visit.__table__  # type: ignore[assignment]
@@ -144,6 +144,8 @@ def write_visits(changes: Sequence[Change], actor_id: int | None) -> None:
             change.after.setdefault(name, ())
             if change.before is not None:
                 change.before.setdefault(name, ())
+        for name in TEXT_LIST_FIELDS:  # likewise; stored sorted, each once, never null
+            change.after[name] = texts(change.after.get(name))
     for change, seq in zip(changes, next_change_seqs(len(changes)), strict=True):
         # (a batch may carry two changes of one visit: then it is more than one above)
         if change.after["version"] < next_version(change.before):

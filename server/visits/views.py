@@ -1,4 +1,4 @@
-"""Visit pages: the form (new and edit), my visits, my placement, settings.
+"""Visit pages: the form (new and edit), my visits, my placement (and its closing report), settings.
 
 The form works without JavaScript (POST, validated by the same service as the sync API); with
 JavaScript the page's script saves to the device's outbox first and syncs (pwa/js/views/).
@@ -12,9 +12,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from server.extensions import db
+from server.planning.closing import push_placement_reports
+from server.planning.models import Placement
 from server.sync.services import bootstrap as bootstrap_for
+from server.time import today
 from server.visits import queries
-from server.visits.forms import VisitForm, form_values, refusal_message
+from server.visits.forms import ClosingReportForm, VisitForm, form_values, refusal_message
 from server.visits.push import PushResult, push_visits
 from server.visits.services import own_visit
 
@@ -75,8 +79,47 @@ def mine():
 @bp.get("/placement")
 @login_required
 def placement():
+    return _placement_page()
+
+
+def _placement_page(refused: tuple[int, ClosingReportForm] | None = None, status: int = 200):
+    """The cadre's placements; ``refused`` is a closing report form sent back with its reasons."""
     placements = queries.my_placements(current_user)
-    return render_template("visits/placement.html", placements=placements)
+    forms = {}
+    for item in placements:
+        report = item.placement.report
+        if refused and refused[0] == item.placement.id:
+            forms[item.placement.id] = refused[1]
+            continue
+        form = ClosingReportForm(formdata=None, text=report.text if report else "")
+        form.id.data = str(report.id) if report else ""
+        form.base_version.data = str(report.version) if report else ""
+        forms[item.placement.id] = form
+    return render_template("visits/placement.html", placements=placements, forms=forms,
+                           today=today()), status
+
+
+@bp.post("/placement/<int:placement_id>/report")
+@login_required
+def placement_report(placement_id: int):
+    """The closing report without JavaScript: the same push rules as the phone's sync."""
+    placement = db.session.get(Placement, placement_id)
+    if placement is None or placement.cadre_id != current_user.id:
+        abort(404)
+    form = ClosingReportForm()
+    if form.validate_on_submit():
+        result = push_placement_reports(current_user, "web", [form.to_wire(placement.id)])[0]
+        if result.accepted:
+            flash(_("Your closing report was saved."), "success")
+            return redirect(url_for("visits.placement", _anchor=f"placement-{placement.id}"))
+        form.form_errors.append({
+            "conflict": _("This closing report was changed elsewhere since you opened it. "
+                          "Reload it and make your change again."),
+            "locked": _("The closing report can no longer be changed."),
+        }.get(result.status, _("The closing report could not be saved.")))
+        for messages in (result.errors or {}).values():
+            form.form_errors.extend(messages if isinstance(messages, list) else [str(messages)])
+    return _placement_page((placement.id, form), 400)
 
 
 @bp.get("/settings")

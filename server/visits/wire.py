@@ -9,12 +9,12 @@ document. Adding a field means adding it here, to the model, the migration, the 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validates_schema
 
-from server.api.validation import Length, ListLength, OneOf, Range, Text, id_field
+from server.api.validation import Length, ListLength, OneOf, Range, Text, UtcDateTime, id_field
+from server.photos.schemas import PhotoBrief
 from server.visits import rules
 from server.visits.models import VisitForm, VisitStatus
 
@@ -44,6 +44,11 @@ class VisitContent(Schema):
     recommendations = Text(load_default="", validate=Length(max=rules.MAX_TEXT))
     participants = fields.Integer(load_default=0, strict=True, validate=Range(0, rules.MAX_PARTICIPANTS))
     placement_id = id_field(load_default=None, allow_none=True)
+    placement_tasks = fields.List(
+        Text(validate=Length(1, rules.MAX_TEXT)), load_default=list,
+        validate=ListLength(max=rules.MAX_PLACEMENT_TASKS),
+        metadata={"description": "tasks of the visit's placement it carried out, worded as the "
+                                 "placement lists them (stored sorted, each once)"})
     location = fields.Nested(LocationSchema, load_default=None, allow_none=True)
 
 
@@ -51,6 +56,8 @@ class VisitContent(Schema):
 CONTENT_FIELDS: tuple[str, ...] = tuple(VisitContent._declared_fields)
 #: list fields stored as link tables (a sorted tuple of ids in a stored copy); see store.LINKS
 LINK_FIELDS: tuple[str, ...] = ("topics", "directions")
+#: list fields stored as a JSON column: a sorted list of distinct texts (see ``texts``)
+TEXT_LIST_FIELDS: tuple[str, ...] = ("placement_tasks",)
 #: where the location's parts are stored
 LOCATION_COLUMNS = {"lat": "latitude", "lon": "longitude", "accuracy_m": "accuracy_m"}
 #: the content as stored: columns, plus the link fields (sorted tuples, kept in link tables)
@@ -64,7 +71,7 @@ class VisitIn(VisitContent):
     id = fields.UUID(required=True, metadata={"description": "UUID made by the client"})
     base_version = id_field(load_default=None, allow_none=True,
                             metadata={"description": "null for a new visit, else the version edited"})
-    client_updated_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
+    client_updated_at = UtcDateTime(load_default=None, allow_none=True)
 
     @validates_schema
     def check_dates(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -84,12 +91,21 @@ class VisitOut(VisitContent):
     review_comment = fields.String(required=True, allow_none=True)
     reviewed_at = fields.AwareDateTime(required=True, allow_none=True)
     received_at = fields.AwareDateTime(required=True)
+    photos = fields.List(fields.Nested(PhotoBrief),
+                         metadata={"description": "its photos on the server, pending ones too (pull and "
+                                                  "GET /visits/{id}; absent in a conflict's copy)"})
+
+
+def texts(values: Any) -> list[str]:
+    """A text list field as stored and compared: each text once, sorted (None: empty)."""
+    return sorted(set(values or ()))
 
 
 def stored(content: Mapping[str, Any]) -> dict[str, Any]:
     """Loaded content (VisitIn's output) in its stored form."""
     row = {name: content[name] for name in CONTENT_FIELDS if name not in ("location", *LINK_FIELDS)}
     row.update({name: tuple(sorted(set(content[name]))) for name in LINK_FIELDS})
+    row.update({name: texts(content[name]) for name in TEXT_LIST_FIELDS})
     location = content["location"] or {}
     row.update({column: location.get(part) for part, column in LOCATION_COLUMNS.items()})
     return row
@@ -105,6 +121,7 @@ def content_of(row: Mapping[str, Any]) -> dict[str, Any]:
     """A stored copy's content under the wire names (Python values: dates, ints, lists)."""
     content = {name: row[name] for name in CONTENT_FIELDS if name not in ("location", *LINK_FIELDS)}
     content.update({name: list(row.get(name, ())) for name in LINK_FIELDS})
+    content.update({name: texts(row.get(name)) for name in TEXT_LIST_FIELDS})
     content["location"] = location_of(row)
     return content
 
@@ -115,4 +132,5 @@ _OUT = VisitOut()
 def to_wire(row: Mapping[str, Any]) -> dict[str, Any]:
     """A stored copy (see ``server.visits.store``) as JSON-ready VisitOut."""
     links = {name: list(row.get(name, ())) for name in LINK_FIELDS}
-    return _OUT.dump({**row, **links, "location": location_of(row)})
+    lists = {name: texts(row.get(name)) for name in TEXT_LIST_FIELDS}
+    return _OUT.dump({**row, **links, **lists, "location": location_of(row)})

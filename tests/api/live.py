@@ -66,7 +66,11 @@ def gunicorn_server(database_url: str, workers: int = 3, threads: int = 1) -> It
         yield url
     finally:
         process.terminate()
-        process.wait(10)
+        try:
+            process.wait(30)  # a loaded machine can take a while to stop the workers gracefully
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def post_json(url: str, body: object, token: str | None = None, timeout: float = 60) -> tuple[int, dict]:

@@ -9,13 +9,15 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from tests.factories import PASSWORD
+from tests.helpers import next_code
 
 
 def issue_token(client: FlaskClient, username: str = "cadre", device: str = "test phone") -> str:
-    """Sign a device in with a password; return the bearer secret."""
-    response = client.post("/api/v1/tokens", json={
-        "username": username, "password": PASSWORD, "device_name": device,
-    })
+    """Sign a device in with a password (and a code for the world's admin); return the bearer secret."""
+    body = {"username": username, "password": PASSWORD, "device_name": device}
+    if username == "admin":
+        body["otp"] = next_code(client.application, username)
+    response = client.post("/api/v1/tokens", json=body)
     assert response.status_code == 201, response.get_json()
     return response.get_json()["token"]
 

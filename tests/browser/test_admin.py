@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import pyotp
 import pytest
 from sqlalchemy import func, select
 
@@ -13,7 +14,7 @@ from server.auth.models import User
 from server.extensions import db
 from server.planning.models import Assignment
 from server.units.models import Unit
-from tests.browser.conftest import LiveServer, eventually, wait_for_worker, wait_waiting
+from tests.browser.conftest import LiveServer, eventually, type_code_if_asked, wait_for_worker, wait_waiting
 from tests.browser.helpers_db import summaries
 from tests.factories import PASSWORD
 
@@ -35,6 +36,7 @@ def _sign_in(page, base: str, username: str, password: str) -> None:
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("button[type=submit].primary")
+    type_code_if_asked(page, username)
     page.wait_for_load_state()
 
 
@@ -101,6 +103,19 @@ def test_a_province_set_up_from_an_empty_database(empty_server, open_browser):
 
     admin = open_browser("admin").new_page()
     _sign_in(admin, base, "quantri", ADMIN_PASSWORD)
+    # an admin sets up two-factor sign-in before anything else: the key as text and as a QR code
+    # drawn in the page, confirmed with the app's code; then 10 recovery codes, shown once
+    admin.wait_for_url(f"{base}/auth/two-factor/setup")
+    admin.goto(f"{base}/admin/")
+    assert admin.url == f"{base}/auth/two-factor/setup"
+    assert admin.locator("#two-factor-setup svg.qr path").count() >= 1
+    secret = admin.inner_text("#totp-secret").replace(" ", "")
+    admin.fill("#code", pyotp.TOTP(secret).now())
+    admin.click("#two-factor-setup button.primary")
+    admin.wait_for_selector("#recovery-codes")
+    assert admin.locator("#recovery-codes li").count() == 10
+    admin.click("#recovery-continue")
+    admin.wait_for_url(f"{base}/")
     admin.click("nav >> text=Quản trị")
     _import(admin, base, "units", "don-vi.csv", UNITS_CSV)
     done = _import(admin, base, "users", "can-bo.csv", USERS_CSV)

@@ -22,7 +22,8 @@ def test_every_field_goes_from_the_phone_form_to_the_server(live_server, open_br
     with app.app_context():
         second = Topic(name_vi="Chủ đề hai", name_en="Second topic")
         placement = Placement(cadre_id=world.cadre, unit_id=world.commune_a1, start_date=start,
-                              end_date=start + timedelta(days=6), tasks=["Học việc"])
+                              end_date=start + timedelta(days=6),
+                              tasks=["Học việc", "Dự sinh hoạt chi đoàn", "Viết thu hoạch"])
         db.session.add_all([second, placement, Plan(year=date.today().year, title="Kế hoạch thử",
                                                     minimum_days=30)])
         db.session.flush()
@@ -34,6 +35,7 @@ def test_every_field_goes_from_the_phone_form_to_the_server(live_server, open_br
         "form": "inspection", "topics": topics, "summary": 'Kiểm tra <b>sổ sách</b> & "hồ sơ"',
         "findings": "Thiếu biên bản\nhọp chi đoàn", "recommendations": "Bổ sung trước 30/11",
         "participants": 37, "placement_id": placement_id, "directions": [direction],
+        "placement_tasks": ["Dự sinh hoạt chi đoàn", "Học việc"],
         "location": {"lat": pytest.approx(21.8537), "lon": pytest.approx(106.7615), "accuracy_m": 14},
     }
     assert set(expected) == set(CONTENT_FIELDS), "a new visit field needs a value here"
@@ -61,6 +63,9 @@ def test_every_field_goes_from_the_phone_form_to_the_server(live_server, open_br
         page.fill(f"#{name}", expected[name])
     page.fill("#participants", "37")
     page.select_option("#placement_id", str(placement_id))
+    # the chosen placement's tasks, from the device's copy of the bootstrap
+    page.check("input[name=placement_tasks][value='Học việc']")
+    page.check("input[name=placement_tasks][value='Dự sinh hoạt chi đoàn']")
     page.check(f"input[name=directions][value='{direction}']")
     page.click("#locate")
     page.wait_for_selector("#location-state:has-text('14 m')")

@@ -1,7 +1,7 @@
 """Ways a cadre could lose work (issue 7): each reproduced in real Chromium.
 
 - a save made while the service worker's background push is in flight;
-- signing out with no network;
+- signing out with no network (nothing goes unless the cadre chooses it);
 - the browser refusing the IndexedDB write (storage full, private mode);
 - a field of the form that the page's reader does not know about.
 """
@@ -71,22 +71,27 @@ def test_a_save_made_while_the_background_push_is_in_flight_is_kept_and_sent(liv
     assert only_visit(live_server.app).version == 2
 
 
-def test_sign_out_with_no_network_keeps_the_cadre_working(live_server, open_browser):
+def test_sign_out_with_no_network_keeps_the_cadre_working_unless_they_choose(live_server, open_browser):
     context, page = _ready(live_server, open_browser)
     assert set(page.evaluate(PAGE_CACHE_KEYS)) >= OFFLINE_PAGES  # wait_for_worker saw to it
-    # The browser believes it is online but the server cannot be reached: nothing is deleted.
+    # The browser believes it is online but the server cannot be reached: nothing is deleted,
+    # and the dialog says so before offering to sign out without the server.
     live_server.stop()
     page.click("form[data-sign-out] button")
-    page.locator("#sign-out-message").wait_for()
+    dialog = page.locator("dialog#sign-out-dialog")
+    dialog.locator(".sign-out-status:has-text('Không liên lạc được với máy chủ')").wait_for()
+    assert "Không có mạng nên chưa báo được máy chủ" in dialog.inner_text()
     assert set(page.evaluate(PAGE_CACHE_KEYS)) >= OFFLINE_PAGES
+    page.click("button[data-choice=cancel]")
     live_server.start()
     page.reload()
 
     context.set_offline(True)
     page.click("form[data-sign-out] button")
-    note = page.locator("#sign-out-message")
-    note.wait_for()
-    assert "Cần có mạng để đăng xuất" in note.inner_text()
+    dialog.wait_for()
+    assert "Không có mạng nên chưa báo được máy chủ" in dialog.inner_text()
+    page.click("button[data-choice=cancel]")  # the cadre keeps working instead
+    dialog.wait_for(state="detached")
     assert page.url == f"{live_server.url}/visits/new"
     assert set(page.evaluate(PAGE_CACHE_KEYS)) >= OFFLINE_PAGES  # nothing was deleted
 

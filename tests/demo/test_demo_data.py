@@ -7,10 +7,23 @@ from sqlalchemy import func, select
 from server import create_app
 from server.auth.models import User
 from server.extensions import db
-from server.models import Assignment, Placement, Plan, ReviewEvent, Topic, Unit, Visit
+from server.models import (
+    Assignment,
+    Direction,
+    Hearing,
+    HearingCadre,
+    Placement,
+    PlacementReport,
+    Plan,
+    ReviewEvent,
+    Topic,
+    Unit,
+    Visit,
+)
 from tests.conftest import AuthActions
 
-COUNTED = (Unit, User, Topic, Assignment, Placement, Plan, Visit, ReviewEvent)
+COUNTED = (Unit, User, Topic, Assignment, Placement, Plan, Visit, ReviewEvent, PlacementReport, Hearing,
+           HearingCadre, Direction)
 
 
 def _counts(app) -> dict[str, int]:
@@ -42,13 +55,41 @@ def test_demo_data_loads_twice_without_duplicates(app, runner):
         assert placement_days > 0
 
 
+def test_demo_shows_placement_tasks_closing_reports_and_a_held_hearing(app, runner):
+    from datetime import date
+
+    from server.reports.placements import placements_report
+    from server.reports.scope import Counting
+
+    assert runner.invoke(args=["demo-data", "--force"]).exit_code == 0
+    with app.app_context():
+        province = db.session.scalar(select(Unit).where(Unit.parent_id.is_(None), Unit.code == "20"))
+        year = date.today().year
+        rows = [r for y in (year - 1, year) for r in placements_report(
+            province, date(y, 1, 1), date(y, 12, 31), Counting.APPROVED_AND_SUBMITTED).rows]
+        assert any(r.covered and r.not_covered for r in rows)  # tasks covered and not
+        assert sum(1 for r in {r.placement_id: r for r in rows}.values() if r.closing_report) == 3
+        [hearing] = db.session.scalars(select(Hearing)).all()
+        assert hearing.held_on < date.today() and hearing.month < hearing.held_on
+        assert db.session.scalar(select(func.count()).select_from(HearingCadre)) == 3
+        directions = db.session.scalars(select(Direction)).all()
+        assert sorted(d.state for d in directions) == ["done", "done", "open", "open", "open"]
+        overdue = [d for d in directions if d.state == "open" and d.due_date < date.today()]
+        assert len(overdue) == 1 and all(d.done_note for d in directions if d.state == "done")
+
+
 def test_demo_sign_ins_show_vietnamese_pages(app, runner):
     assert runner.invoke(args=["demo-data", "--force"]).exit_code == 0
-    for username in ("canbo", "giamsat", "admin", "tapsu1"):
+    for username in ("canbo", "giamsat", "tapsu1"):
         client = app.test_client()
         AuthActions(client).sign_in(username, "dicoso-demo")
         page = client.get("/").get_data(as_text=True)
         assert '<html lang="vi">' in page and "Xin chào" in page, username
+    # the demo admin first sets up two-factor sign-in, as every admin must
+    client = app.test_client()
+    AuthActions(client).sign_in("admin", "dicoso-demo")
+    page = client.get("/", follow_redirects=True).get_data(as_text=True)
+    assert '<html lang="vi">' in page and "Thiết lập xác thực hai lớp" in page
 
 
 def test_demo_data_refuses_a_server_database_without_force():
@@ -68,6 +109,7 @@ def test_demo_lists_every_account_and_has_supervisors_below_the_province(app, ru
     for person in [*SUPERVISORS, *LOCAL_SUPERVISORS, *FULL_TIME_CADRES, *PROBATIONARY_CADRES]:
         assert f" {person[0]} " in result.output, person[0]
     assert "Ctrl+C" in result.output
+    assert "two-factor" in result.output  # the admin is told before the set-up page surprises them
     with app.app_context():
         local = db.session.scalar(select(User).where(User.username == LOCAL_SUPERVISORS[0][0]))
         assert local.role == "supervisor" and local.unit.parent_id is not None

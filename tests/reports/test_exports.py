@@ -6,13 +6,14 @@ import csv
 import html
 import io
 import re
+import uuid
 from datetime import date, datetime
 
 import openpyxl
 
 from server.auth.models import User
 from server.extensions import db
-from server.planning.models import Placement
+from server.planning.models import Placement, PlacementReport
 from tests.reports.data import build_year, visit
 
 
@@ -51,10 +52,13 @@ def _setup(app, world):
     with app.app_context():
         year = build_year(world)
         p = Placement(cadre_id=world.cadre, unit_id=world.commune_a1, start_date=date(2024, 2, 26),
-                      end_date=date(2024, 3, 3), tasks=["Dự họp chi đoàn"], mentor_name="Bí Thư Mẫu")
+                      end_date=date(2024, 3, 3), tasks=["Dự họp chi đoàn", "Khảo sát thanh niên"],
+                      mentor_name="Bí Thư Mẫu")
         db.session.add(p)
         db.session.flush()
-        visit(world.cadre, world.commune_a1, date(2024, 2, 27), 2, placement_id=p.id, summary="=1+1 chào")
+        db.session.add(PlacementReport(id=uuid.uuid4(), placement_id=p.id, text="Tuần thực tế bổ ích."))
+        visit(world.cadre, world.commune_a1, date(2024, 2, 27), 2, placement_id=p.id, summary="=1+1 chào",
+              placement_tasks=["Dự họp chi đoàn"])
         db.session.commit()
     return year
 
@@ -106,7 +110,18 @@ def test_csv_keeps_diacritics_and_dates(app, client, auth, world):
     rows = _csv(client.get("/reports/placements?year=2024&format=csv"))
     assert rows[0][:3] == ["Cán bộ tập sự", "Đơn vị", "Từ ngày"]
     assert rows[1][:4] == ["Cán Bộ Thử", "Đoàn xã A1", "2024-02-26", "2024-03-03"]
-    assert rows[1][5:8] == ["2", "Dự họp chi đoàn", "Bí Thư Mẫu"]
+    # days logged, tasks, tasks covered, covered, not covered, mentor, closing report
+    assert rows[1][5:] == ["2", "2", "1", "Dự họp chi đoàn", "Khảo sát thanh niên", "Bí Thư Mẫu",
+                           "Tuần thực tế bổ ích."]
+
+
+def test_placements_xlsx_counts_tasks_covered_as_numbers(app, client, auth, world):
+    _setup(app, world)
+    auth.sign_in("sup")
+    header, row = _xlsx(client.get("/reports/placements?year=2024&format=xlsx"))
+    assert header[6:10] == ("Số nhiệm vụ", "Số nhiệm vụ đã thực hiện", "Nhiệm vụ đã thực hiện",
+                             "Nhiệm vụ chưa thực hiện")
+    assert row[6:] == (2, 1, "Dự họp chi đoàn", "Khảo sát thanh niên", "Bí Thư Mẫu", "Tuần thực tế bổ ích.")
 
 
 def test_visit_list_export_real_dates_and_text_left_as_text(app, client, auth, world):

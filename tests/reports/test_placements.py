@@ -1,11 +1,13 @@
-"""Placements: days logged against the placement's length, on hand-built data."""
+"""Placements: days logged against the placement's length, tasks covered and not, the closing
+report, on hand-built data."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from server.extensions import db
-from server.planning.models import Placement
+from server.planning.models import Placement, PlacementReport
 from server.reports.placements import placements_report
 from server.reports.scope import Counting
 from server.units.models import Unit
@@ -16,11 +18,12 @@ def test_days_logged_once_each_and_only_inside_the_placement(app, world):
     with app.app_context():
         p = Placement(cadre_id=world.cadre, unit_id=world.commune_a1, start_date=date(2024, 2, 26),
                       end_date=date(2024, 3, 3), tasks=["Dự họp chi đoàn", "Khảo sát thanh niên"],
-                      mentor_name="Bí Thư Mẫu", closing_report="Tuần thực tế bổ ích.")
+                      mentor_name="Bí Thư Mẫu")
         other = Placement(cadre_id=world.other_cadre, unit_id=world.commune_b1, start_date=date(2024, 5, 6),
                           end_date=date(2024, 5, 12), tasks=[])
         db.session.add_all([p, other])
         db.session.flush()
+        db.session.add(PlacementReport(id=uuid.uuid4(), placement_id=p.id, text="Tuần thực tế bổ ích."))
         visit(world.cadre, world.commune_a1, date(2024, 2, 25), 2, placement_id=p.id)  # 26/02 only
         visit(world.cadre, world.commune_a1, date(2024, 2, 29), 1, placement_id=p.id)  # leap day
         visit(world.cadre, world.commune_a1, date(2024, 2, 29), 1, placement_id=p.id)  # same day again
@@ -40,3 +43,33 @@ def test_days_logged_once_each_and_only_inside_the_placement(app, world):
         district_a = db.session.get(Unit, world.district_a)
         only_a = placements_report(district_a, date(2024, 1, 1), date(2024, 12, 31), Counting.APPROVED)
         assert [r.unit_name for r in only_a.rows] == ["Đoàn xã A1"]
+
+
+def test_a_task_is_covered_by_a_counted_visit_inside_the_placement(app, world):
+    """Approved visits cover their ticked tasks; submitted ones only when they count; returned
+    ones and visits outside the placement's dates never; a task reworded since is not covered."""
+    with app.app_context():
+        tasks = ["Dự họp chi đoàn", "Khảo sát thanh niên", "Viết thu hoạch", "Trồng cây"]
+        p = Placement(cadre_id=world.cadre, unit_id=world.commune_a1, start_date=date(2024, 12, 30),
+                      end_date=date(2025, 1, 5), tasks=tasks)
+        db.session.add(p)
+        db.session.flush()
+        a1 = world.commune_a1
+        visit(world.cadre, a1, date(2024, 12, 30), 1, placement_id=p.id, placement_tasks=["Dự họp chi đoàn"])
+        visit(world.cadre, a1, date(2024, 12, 31), 2, placement_id=p.id,  # across the new year
+              placement_tasks=["Dự họp chi đoàn", "Trồng cây"])
+        visit(world.cadre, a1, date(2025, 1, 2), 1, status="submitted", placement_id=p.id,
+              placement_tasks=["Khảo sát thanh niên"])
+        visit(world.cadre, a1, date(2025, 1, 3), 1, status="returned", placement_id=p.id,
+              placement_tasks=["Viết thu hoạch"])
+        visit(world.cadre, a1, date(2024, 12, 20), 1, placement_id=p.id, placement_tasks=["Viết thu hoạch"])
+        visit(world.cadre, a1, date(2025, 1, 4), 1, placement_id=p.id, placement_tasks=["Viết bài thu hoạch"])
+        province = db.session.get(Unit, world.province)
+        [row] = placements_report(province, date(2024, 1, 1), date(2024, 12, 31), Counting.APPROVED).rows
+        assert row.covered == ["Dự họp chi đoàn", "Trồng cây"]
+        assert row.not_covered == ["Khảo sát thanh niên", "Viết thu hoạch"]
+        assert row.closing_report is None
+        [both] = placements_report(province, date(2025, 1, 1), date(2025, 12, 31),
+                                   Counting.APPROVED_AND_SUBMITTED).rows
+        assert both.covered == ["Dự họp chi đoàn", "Khảo sát thanh niên", "Trồng cây"]
+        assert both.not_covered == ["Viết thu hoạch"]

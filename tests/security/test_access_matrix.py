@@ -18,11 +18,12 @@ import pytest
 from server.auth.models import Role
 from server.auth.services import create_user
 from server.extensions import db
-from server.planning.models import Plan
+from server.planning.models import Placement, Plan
 from server.tokens.services import issue_token
 from server.units.models import Unit
-from tests.factories import PASSWORD, make_hearing, make_visit, open_directions
+from tests.factories import PASSWORD, make_hearing, make_visit, open_directions, review_visit
 from tests.helpers import csrf_token
+from tests.photos.support import make_photo
 
 ACTORS = ("anonymous", "cadre", "cadre2", "tapsu", "supa", "supb", "admin")
 
@@ -34,7 +35,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin.import_csv": {"GET": "LFFFFFP", "POST": "LFFFFFP"},
     "admin.import_template": {"GET": "LFFFFFP"},
     "admin.index": {"GET": "LFFFFFP"},
-    "admin.placement_edit": {"GET": "LFFFFFN", "POST": "LFFFFFN"},  # ids that do not exist: 404 for the admin
+    "admin.placement_edit": {"GET": "LFFFFFP", "POST": "LFFFFFP"},  # the probationary cadre's placement
     "admin.placements": {"GET": "LFFFFFP", "POST": "LFFFFFP"},
     "admin.plan_edit": {"GET": "LFFFFFN", "POST": "LFFFFFN"},
     "admin.plan_exempt": {"POST": "LFFFFFN"},
@@ -56,6 +57,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin.user_new": {"GET": "LFFFFFP", "POST": "LFFFFFP"},
     "admin.user_reactivate": {"POST": "LFFFFFP"},
     "admin.user_reset_password": {"POST": "LFFFFFP"},
+    "admin.user_reset_two_factor": {"POST": "LFFFFFP"},
     "admin.users": {"GET": "LFFFFFP"},
     "api.openapi": {"GET": "PPPPPPP"},
     "audit.index": {"GET": "LFFFFFP"},
@@ -74,6 +76,14 @@ EXPECTED: dict[str, dict[str, str]] = {
     "hearings.report": {"GET": "LFFFPNP"},
     "hearings.show": {"GET": "LFFFPNP"},
     "home.index": {"GET": "LPPPPPP"},
+    # cadre A's photo, on an approved visit: its cadre's changes answer 409 locked ("P"); reviewers
+    # of cadre A and admins see it; nobody else learns it exists
+    "photos.declare": {"POST": "LPNNNNN"},  # on cadre A's visit
+    "photos.file": {"GET": "LPNNPNP"},
+    "photos.remove": {"DELETE": "LPNNNNN"},
+    "photos.state": {"GET": "LPNNPNP"},
+    "photos.thumbnail": {"GET": "LPNNPNP"},
+    "photos.upload": {"PATCH": "LPNNNNN"},
     "pwa_shell.asset": {"GET": "PPPPPPP"},
     "pwa_shell.manifest": {"GET": "PPPPPPP"},
     "pwa_shell.offline": {"GET": "PPPPPPP"},
@@ -96,20 +106,29 @@ EXPECTED: dict[str, dict[str, str]] = {
     "tokens.index": {"GET": "LPPPPPP"},
     "tokens.issue": {"POST": "PPPPPPP"},  # a password or a session
     "tokens.revoke": {"DELETE": "LNNNNNP"},  # another's token: 404, an admin may
+    # one's own two-factor settings (without it set up, regenerate and disable lead back to them)
+    "twofactor.disable": {"POST": "LPPPPPP"},
+    "twofactor.regenerate": {"POST": "LPPPPPP"},
+    "twofactor.settings": {"GET": "LPPPPPP"},
+    "twofactor.setup": {"GET": "LPPPPPP", "POST": "LPPPPPP"},
+    # sign-in's code step: without a right password just before, back to the password page
+    "twofactor.verify": {"GET": "LPPPPPP", "POST": "LPPPPPP"},
+    "tokens.revoke_current": {"DELETE": "LLLLLLL"},  # the bearer token only: a session has none
     "visits.mine": {"GET": "LPPPPPP"},
     "visits.new": {"GET": "LPPPPPP", "POST": "LPPPPPP"},
     "visits.placement": {"GET": "LPPPPPP"},
+    "visits.placement_report": {"POST": "LNNPNNN"},  # the placement's own cadre only writes its report
     "visits.settings": {"GET": "LPPPPPP"},
 }
 
 
 def _route_args(endpoint: str, ids: dict) -> dict:
     return {"visit_id": ids["visit"], "user_id": ids["victim"], "unit_id": ids["unit"],
-            "token_id": ids["token"], "kind": "units", "placement_id": 10**6, "plan_id": 10**6,
+            "token_id": ids["token"], "kind": "units", "placement_id": ids["placement"], "plan_id": 10**6,
             "exemption_id": 10**6, "topic_id": ids["topic"], "assignment_id": 10**6,
             "filename": "css/app.css", "version": "0", "hearing_id": ids["hearing"],
             "cadre_id": ids["cadre"], "direction_id": ids["direction"],
-            "month": date.today().strftime("%Y-%m")}
+            "month": date.today().strftime("%Y-%m"), "photo_id": ids["photo"]}
 
 
 @pytest.fixture
@@ -117,8 +136,12 @@ def matrix_world(app, world):
     with app.app_context():
         district_a = db.session.get(Unit, world.district_a)
         district_b = db.session.get(Unit, world.district_b)
-        create_user("tapsu", "Tập Sự Thử", PASSWORD, district_a, Role.CADRE, is_probationary=True,
-                    is_full_time=False)
+        tapsu = create_user("tapsu", "Tập Sự Thử", PASSWORD, district_a, Role.CADRE, is_probationary=True,
+                            is_full_time=False)
+        placement = Placement(cadre=tapsu, unit_id=world.commune_a1, tasks=["Dự sinh hoạt chi đoàn"],
+                              start_date=date.today() - timedelta(days=3),
+                              end_date=date.today() + timedelta(days=3))
+        db.session.add(placement)
         create_user("supb", "Giám Sát Huyện B", PASSWORD, district_b, Role.SUPERVISOR)
         victim = create_user("victim", "Người Bị Thử", PASSWORD, district_a, Role.CADRE)
         visit = make_visit(world.cadre, world.commune_a1, start=date.today() - timedelta(days=5))
@@ -126,8 +149,13 @@ def matrix_world(app, world):
         db.session.add(Plan(year=date.today().year, title="Kế hoạch thử", minimum_days=30))
         hearing = make_hearing(world, unit_id=world.district_a)
         [direction] = open_directions(world, hearing_id=hearing)
+        approved = make_visit(world.cadre, world.commune_a2, start=date.today() - timedelta(days=6))
+        photo = make_photo(world.cadre, approved.id)
+        review_visit(approved.id, world.supervisor, "approved")
         ids = {"visit": visit.id, "victim": victim.id, "unit": world.commune_a1, "token": token.id,
-               "topic": world.topic, "hearing": hearing, "cadre": world.cadre, "direction": direction}
+               "topic": world.topic, "hearing": hearing, "cadre": world.cadre, "direction": direction,
+               "placement": placement.id,
+               "photo": photo}
         db.session.commit()
     return ids
 

@@ -31,7 +31,14 @@ def test_bootstrap_content(app, client, world, token):
     assert body["server_time"].endswith("+00:00")
     assert body["rules"] == {"max_text": 5000, "max_topics": 20, "max_trip_days": 31,
                              "max_participants": 100000, "earliest_date": "2000-01-01",
-                             "report_due_days": 10, "max_directions": 20}
+                             "report_due_days": 10, "max_directions": 20, "max_placement_tasks": 50,
+                             "max_photo_bytes": 5 * 1024 * 1024, "max_photos_per_visit": 10,
+                             "max_photo_caption": 500}
+    # the placement's closing report: not written yet, open from its first day to 30 days after its last
+    placement = body["placements"][0]
+    assert placement["closing_report"] is None
+    assert placement["closing_report_from"] == "2025-08-16"
+    assert placement["closing_report_until"] == "2025-09-21"
 
 
 def test_bootstrap_in_english(app, client, world, token):

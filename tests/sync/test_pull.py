@@ -30,9 +30,10 @@ def test_pull_pages_through_changes_in_server_order(app, client, world, token):
     got = first["visits"][0]
     assert got["status"] == "submitted" and got["version"] == 1 and got["review_comment"] is None
     assert set(got) == {"id", "unit_id", "start_date", "end_date", "form", "topics", "directions",
-                        "summary", "findings", "recommendations", "participants", "placement_id", "location",
-                        "client_updated_at", "status", "version", "review_comment", "reviewed_at",
-                        "received_at"}
+                        "summary", "findings", "recommendations", "participants", "placement_id",
+                        "placement_tasks", "location", "client_updated_at", "status", "version",
+                        "review_comment", "reviewed_at", "received_at", "photos"}
+    assert got["photos"] == []
 
 
 def test_a_review_made_on_the_server_comes_back_in_the_next_pull(app, client, world, token):

@@ -266,3 +266,36 @@ def test_push_visits_is_usable_without_http(app, world):
         [bad] = push_visits(user, "web", [wire_visit(world.commune_a1, form="x")])
         assert bad.status == "invalid" and bad.errors["form"] == [
             "Phải là một trong các giá trị: survey, activity, inspection, meeting."]
+
+
+def test_a_database_lost_in_the_middle_of_a_push_answers_503_in_the_users_language(app, client, world,
+                                                                                    token):
+    """The database goes away after the device was signed in (a PostgreSQL restart, found by
+    bench/soak.py): the answer is a 503 to retry, written without the database. It used to be a
+    500, because writing the message in the cadre's language reloaded the cadre from the database."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    with app.app_context():
+        db.session.get(User, world.cadre).locale = "en"
+        db.session.commit()
+        engine = db.engine
+    gone = []
+
+    def database_gone(conn, cursor, statement, parameters, context, executemany):
+        if "change_counters" in statement:  # the push takes its lock: from here on, no database
+            gone.append(statement)
+        if gone:
+            raise OperationalError(statement, parameters, Exception("server closed the connection"))
+
+    event.listen(engine, "before_cursor_execute", database_gone)
+    try:
+        response = push(client, token, [wire_visit(world.commune_a1, world.topic)])
+    finally:
+        event.remove(engine, "before_cursor_execute", database_gone)
+    assert gone
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    body = response.get_json()["error"]
+    assert body["code"] == "service_unavailable" and body["message"].startswith("The server cannot reach")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Visit)) == 0

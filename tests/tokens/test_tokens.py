@@ -180,3 +180,39 @@ def test_issuing_is_rate_limited_with_a_json_429(make_app, world):
 def test_revoking_an_id_beyond_the_integer_range_is_404(client, world):
     secret = issue_token(client)
     assert client.delete(f"/api/v1/tokens/{2**40}", headers=bearer(secret)).status_code == 404
+
+
+def test_a_device_revokes_its_own_token_when_signing_out(app, client, world):
+    secret = issue_token(client)
+    other = issue_token(client, device="tablet")
+    assert client.delete("/api/v1/tokens/current", headers=bearer(secret)).status_code == 204
+    assert client.get("/api/v1/bootstrap", headers=bearer(secret)).status_code == 401
+    assert client.get("/api/v1/bootstrap", headers=bearer(other)).status_code == 200  # only that one
+    # done twice (an answer lost on the way): the token is gone either way, 401 says so
+    again = client.delete("/api/v1/tokens/current", headers=bearer(secret))
+    assert again.status_code == 401 and again.headers["WWW-Authenticate"].startswith("Bearer")
+    with app.app_context():
+        entries = db.session.execute(select(AuditEntry.action, AuditEntry.actor_id)
+                                     .where(AuditEntry.action == "token_revoke")).all()
+        assert entries == [("token_revoke", world.cadre)]
+
+
+def test_revoking_the_current_token_needs_a_device_token_not_a_session(app, client, auth, world):
+    secret = issue_token(client)
+    auth.sign_in("cadre")
+    token = csrf_token(client, "/")
+    response = client.delete("/api/v1/tokens/current", headers={"X-CSRFToken": token})
+    assert response.status_code == 401  # a session has no token of its own
+    assert client.get("/api/v1/bootstrap", headers=bearer(secret)).status_code == 200
+    assert client.delete("/api/v1/tokens/current", headers=bearer("made-up")).status_code == 401
+
+
+def test_a_user_who_must_change_their_password_can_still_sign_a_device_out(app, client, auth, world):
+    secret = issue_token(client)
+    auth.sign_in("cadre")  # the page's session rides along with the PWA's requests
+    with app.app_context():
+        db.session.get(User, world.cadre).must_change_password = True
+        db.session.commit()
+    assert client.get("/api/v1/bootstrap", headers=bearer(secret)).status_code == 403
+    assert client.delete("/api/v1/tokens/current", headers=bearer(secret)).status_code == 204
+    assert app.test_client().get("/api/v1/tokens", headers=bearer(secret)).status_code == 401  # revoked

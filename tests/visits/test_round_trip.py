@@ -26,7 +26,8 @@ def full_visit(app, world) -> dict:
     with app.app_context():
         second = Topic(name_vi="Chủ đề hai", name_en="Second topic")
         placement = Placement(cadre_id=world.cadre, unit_id=world.commune_a1, start_date=start,
-                              end_date=start + timedelta(days=6), tasks=["Học việc"])
+                              end_date=start + timedelta(days=6),
+                              tasks=["Học việc", "Dự sinh hoạt chi đoàn", "Viết thu hoạch"])
         db.session.add_all([second, placement])
         db.session.flush()
         directions = open_directions(world, count=2)
@@ -37,6 +38,7 @@ def full_visit(app, world) -> dict:
         "end_date": (start + timedelta(days=2)).isoformat(), "form": "inspection", "topics": topics,
         "summary": "Kiểm tra <b>sổ sách</b> & \"hồ sơ\"", "findings": "Thiếu biên bản\nhọp chi đoàn",
         "recommendations": "Bổ sung trước 30/11", "participants": 37, "placement_id": placement_id,
+        "placement_tasks": ["Dự sinh hoạt chi đoàn", "Học việc"],
         "location": {"lat": 21.8537, "lon": 106.7615, "accuracy_m": 14.0}, "directions": directions,
     }
     assert set(content) == set(CONTENT_FIELDS), "a new visit field needs a value here"

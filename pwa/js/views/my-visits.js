@@ -2,6 +2,8 @@
 import {getAll, getMeta} from '../db.js';
 import {dmy, t} from '../i18n.js';
 import * as outbox from '../outbox.js';
+import {photoList, stateText, summary} from '../photo-list.js';
+import * as photoStore from '../photo-store.js';
 import * as sync from '../sync.js';
 
 const STATE_LABEL = {
@@ -26,6 +28,23 @@ function reason(entry) {
   return null;
 }
 
+// A visit's photos: the ones on this device, and the ones only the server lists (pulled copy).
+function photosOf(visit, local) {
+  const mine = local.get(visit.id) || [];
+  const known = new Set(mine.map((p) => p.id));
+  const server = (visit.photos || []).filter((p) => !known.has(p.id)).map((p) => ({...p, state: p.complete === false ? 'partial' : 'server'}));
+  return [...mine, ...server];
+}
+
+function photoBlock(photos) {
+  const box = el('div', {className: 'visit-photos'},
+    el('span', {className: 'photo-summary', textContent: summary(photos)}), photoList(photos, {small: true}));
+  for (const photo of photos.filter((p) => p.state === 'refused' || p.state === 'locked')) {
+    box.append(el('span', {className: 'reason', textContent: stateText(photo)}));
+  }
+  return box;
+}
+
 let drawn = null;
 
 async function render(list) {
@@ -38,7 +57,15 @@ async function render(list) {
   // partial list drawn over it would say "no visits" and then jump when the pull lands.
   if (!entries.length && (await getMeta(`cursor:${sync.userId}`)) == null && list.children.length) return;
   const pending = new Map(entries.map((e) => [e.id, e]));
-  const server = (await getAll('visits')).filter((v) => v.user_id === sync.userId && !pending.has(v.id));
+  const pulled = (await getAll('visits')).filter((v) => v.user_id === sync.userId);
+  const server = pulled.filter((v) => !pending.has(v.id));
+  const local = new Map();
+  for (const photo of await photoStore.forUser(sync.userId)) {
+    if (!photo.visit_id || photo.state === 'deleting') continue;
+    if (!local.has(photo.visit_id)) local.set(photo.visit_id, []);
+    local.get(photo.visit_id).push(photo);
+  }
+  const copies = new Map(pulled.map((v) => [v.id, v]));
   const rows = [
     ...entries.map((e) => ({visit: e.visit, state: e.state, entry: e})),
     ...server.map((v) => ({visit: v, state: v.status, entry: null})),
@@ -49,7 +76,9 @@ async function render(list) {
   if (!rows.length && !list.children.length) return;
   // Drawn again only when something shown changed: a sync every minute must not rebuild 500 rows.
   const shown = JSON.stringify([[...units.values(), ...forms.values()], rows.map(({visit, state, entry}) =>
-    [visit.id, state, entry ? [entry.rev, entry.errors, entry.server?.version] : visit.version])]);
+    [visit.id, state, entry ? [entry.rev, entry.errors, entry.server?.version] : visit.version,
+      photosOf(copies.get(visit.id) || visit, local).map((photo) =>
+        [photo.id, photo.state, photo.offset, photo.error, photo.caption, Boolean(photo.thumbnail)])])]);
   if (shown === drawn) return;
   drawn = shown;
   list.replaceChildren(...(rows.length ? rows.map(({visit, state, entry}) => {
@@ -63,6 +92,11 @@ async function render(list) {
     item.dataset.state = state;
     const why = entry ? reason(entry) : null;
     if (why) item.append(el('span', {className: 'reason', textContent: why}));
+    const photos = photosOf(copies.get(visit.id) || visit, local);
+    if (photos.length) {
+      item.append(photoBlock(photos));
+      item.dataset.photos = String(photos.length);
+    }
     if (!entry && state === 'returned' && visit.review_comment) {
       item.append(el('span', {className: 'reason', textContent: t('comment', {text: visit.review_comment})}));
     }

@@ -1,7 +1,7 @@
-// Settings: the storage state, and the export / import escape hatch for waiting entries.
-import {download} from '../export-file.js';
+// Settings: the storage state (photos too), and the export / import escape hatch for waiting entries.
+import {download, exportData, importData} from '../export-file.js';
 import {t} from '../i18n.js';
-import * as outbox from '../outbox.js';
+import * as photos from '../photo-store.js';
 import * as sync from '../sync.js';
 
 const size = (bytes) => (bytes > 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`);
@@ -14,24 +14,35 @@ async function showStorage() {
   state.dataset.persisted = String(Boolean(persisted));
   const estimate = await navigator.storage?.estimate?.();
   if (estimate) usage.textContent = t('storageUsage', {used: size(estimate.usage || 0), quota: size(estimate.quota || 0)});
+  const photoUsage = document.getElementById('photo-usage');
+  if (photoUsage) {
+    const used = await photos.usage(sync.userId);
+    photoUsage.textContent = t('photoStorage', {count: used.count, size: size(used.bytes), owed: used.owed,
+      owedSize: size(used.owedBytes)});
+    photoUsage.dataset.owed = String(used.owed);
+    photoUsage.dataset.count = String(used.count);
+  }
 }
 
 export async function init() {
   if (!sync.userId) return;
   const note = document.getElementById('settings-message');
-  await showStorage();
+  sync.onStatus(() => showStorage()); // again whenever photos are sent or added (any tab)
   document.getElementById('export-button').addEventListener('click', async () => {
-    const data = await outbox.exportFile(sync.userId);
+    const data = await exportData(sync.userId);
     download(data);
-    note.textContent = t('exported', {n: data.entries.length});
+    note.textContent = data.photos.length
+      ? t('exportedPhotos', {n: data.entries.length + data.drafts.length, p: data.photos.length})
+      : t('exported', {n: data.entries.length + data.drafts.length});
   });
   document.getElementById('import-file').addEventListener('change', async (event) => {
     const file = event.target.files[0];
     if (!file) return;
     try {
-      const result = await outbox.importFile(JSON.parse(await file.text()), sync.userId);
-      note.textContent = t('imported', result);
+      const result = await importData(JSON.parse(await file.text()), sync.userId);
+      note.textContent = result.photos ? t('importedPhotos', result) : t('imported', result);
       await sync.changed();
+      await showStorage();
       sync.syncNow();
     } catch (error) {
       note.textContent = t('importFailed');

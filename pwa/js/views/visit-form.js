@@ -10,11 +10,13 @@ import {t} from '../i18n.js';
 import * as where from '../location.js';
 import * as multiChoice from '../multi-choice.js';
 import * as outbox from '../outbox.js';
+import * as photos from '../photo-form.js';
 import * as sync from '../sync.js';
 
 let form;
 let draft;
 let rules;
+let boot;
 let choices = {refresh() {}, openInvalid() {}};
 
 const field = (name) => form.elements.namedItem(name);
@@ -97,7 +99,29 @@ async function showDirections(carried = []) {
   block.hidden = !shown.length;
 }
 
+// The chosen placement's tasks as choices (from the device's copy of the bootstrap); `carried`
+// are tasks a visit already has (kept when edited, even if the admin reworded the list since).
+function showPlacementTasks(placementId, carried = []) {
+  const block = document.getElementById('placement-tasks-block');
+  const box = block?.querySelector('.choices');
+  if (!box || !boot?.placements) return; // never synced: the choices the server rendered stay
+  const placement = boot.placements.find((p) => String(p.id) === String(placementId ?? ''));
+  const chosen = new Set([...form.querySelectorAll('input[name="placement_tasks"]:checked')].map((b) => b.value)
+    .concat(carried || []));
+  const tasks = placement ? [...new Set([...placement.tasks, ...(carried || [])])] : [];
+  box.replaceChildren(...tasks.map((task, i) => {
+    const label = document.createElement('label');
+    label.className = 'choice';
+    const input = Object.assign(document.createElement('input'), {type: 'checkbox', name: 'placement_tasks',
+      value: task, id: `placement_tasks-${i}`, checked: chosen.has(task)});
+    label.append(input, ` ${task}`);
+    return label;
+  }));
+  block.hidden = !tasks.length;
+}
+
 function fill(values) {
+  if (values.placement_id !== undefined) showPlacementTasks(values.placement_id, values.placement_tasks);
   fillForm(form, values);
   where.refresh(form);
   choices.refresh();
@@ -137,6 +161,8 @@ function toVisit(values) {
       visit[element.name] = visit[element.name] === '' ? 0 : Number(visit[element.name]);
     }
   }
+  // tasks are texts, even one that reads like a number
+  if (Array.isArray(visit.placement_tasks)) visit.placement_tasks = visit.placement_tasks.map(String);
   return {...visit, client_updated_at: new Date().toISOString()};
 }
 
@@ -153,6 +179,8 @@ async function refused(visit, error) {
   data.entries = [...data.entries.filter((e) => e.id !== visit.id),
     {id: visit.id, user_id: sync.userId, visit, state: 'waiting', errors: null, server: null,
       saved_at: visit.client_updated_at}];
+  data.photos = await photos.exportable(visit.id).catch(() => []);
+  data.version = 2;
   const button = Object.assign(document.createElement('button'),
     {type: 'button', className: 'secondary small', id: 'export-unsaved', textContent: t('exportUnsaved')});
   button.addEventListener('click', () => download(data));
@@ -168,8 +196,10 @@ async function submit(event) {
   if (Object.keys(errors).length) { message(t('fixErrors'), 'error'); return; }
   const editing = Boolean(field('id').value);
   const visit = toVisit(values);
+  await photos.settled();
   try {
     await outbox.save(visit, sync.userId);
+    await photos.attach(visit.id);
   } catch (error) {
     await refused(visit, error);
     return;
@@ -186,7 +216,9 @@ async function submit(event) {
   form.reset();
   field('id').value = '';
   field('base_version').value = '';
+  showPlacementTasks(field('placement_id')?.value);
   where.show(form, null); // hidden inputs keep their value through reset()
+  await photos.reset();
   choices.refresh();
   message(t('savedWaiting'));
   field('unit_id').focus();
@@ -200,6 +232,7 @@ export async function init({onBeforeUpdate}) {
   const params = new URLSearchParams(location.search);
   const editId = params.get('edit');
   const data = await sync.bootstrapData();
+  boot = data;
   rules = rulesFrom(data);
   draft = drafting.drafts({
     key: drafting.keyFor(params),
@@ -210,10 +243,13 @@ export async function init({onBeforeUpdate}) {
       if (saved.id) field('id').value = saved.id;
       if (saved.base_version) field('base_version').value = saved.base_version;
     },
+    onDiscard: () => photos.discard(),
   });
   applyBootstrap(data);
   choices = multiChoice.setUp(form);
   await showDirections();
+  showPlacementTasks(field('placement_id')?.value);
+  field('placement_id')?.addEventListener('change', () => showPlacementTasks(field('placement_id').value));
   where.setUp(form, draft.schedule);
   if (editId) {
     await loadForEdit(editId);
@@ -224,9 +260,13 @@ export async function init({onBeforeUpdate}) {
   } else if (!field('id').value) {
     // A page cached while editing must not carry that visit into a new one.
     form.reset();
+    showPlacementTasks(field('placement_id')?.value);
     choices.refresh();
   }
   await draft.restore();
+  await photos.setUp(form, {userId: sync.userId, draftKey: drafting.keyFor(params), visitId: editId, rules,
+    locked: form.dataset.locked === 'true', onChange: draft.save,
+    serverPhotos: (editId && (await get('visits', editId))?.photos) || []});
   form.addEventListener('input', draft.schedule);
   form.addEventListener('change', draft.schedule);
   document.addEventListener('visibilitychange', () => {
