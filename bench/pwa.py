@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/pwa.py weight      [--runs 5]
     .venv/bin/python bench/pwa.py gprs        [--runs 5]
+    .venv/bin/python bench/pwa.py sync        [--runs 5]
+    .venv/bin/python bench/pwa.py many        [--runs 5]
     .venv/bin/python bench/pwa.py lighthouse  [--runs 3] [--lighthouse PATH]
     .venv/bin/python bench/pwa.py photos      [--runs 3]
 
@@ -11,17 +13,22 @@ demo data, signs in as the demo cadre ``canbo`` and measures; medians of ``--run
 - weight: bytes transferred (compressed, as on the wire: CDP ``encodedDataLength``) to load the
   visit form with a cold HTTP cache and no service worker yet: the page and everything it needs
   (CSS, JS modules, icons, manifest). The sync calls the page makes once loaded are shown apart.
-- gprs: Chromium network conditions via CDP (50 kbps down, 20 kbps up, 500 ms RTT) and 4x CPU
-  slowdown. "Form from the cache": navigation start to the form ready, with the service worker
-  answering from its cache (the device offline). "Sync 20": from pressing "Sync now" to the
-  waiting count reaching 0, with 20 visits waiting, throttled link.
+- gprs: 4x CPU slowdown (CDP) and the app behind bench/slow_link.py, a TCP proxy on 127.0.0.1
+  that is the only way to the server: GPRS (50 kbps down, 20 kbps up, 500 ms RTT, one link shared
+  by every connection) for the page and its service worker alike (CDP's network emulation does not
+  slow the worker's own fetches), or a link that connects and never answers. Navigation start to
+  the visit form ready (its data-ready): the device offline, online over GPRS, on the hung link.
+- sync: "Sync now" to the waiting count reaching 0, with 20 visits waiting, over the GPRS link.
+- many: a phone holding 500 waiting visits (the link hung, so they stay) opens "My visits", 4x CPU:
+  navigation start to the list drawn with its 500th row.
 - photos: a visit with 3 photos (3000 × 2000 camera-like JPEGs, shrunk on the phone) from "Lưu" to
   the visit and every photo acknowledged, over the GPRS link (bench/slow_link.py) with 4x CPU, and
   what a photo costs on the wire (the link counts the bytes of the photo protocol's requests).
   A visit without photos is measured first in the same run.
 - many also opens "My visits" (warm) with the 500 waiting visits, then again once 100 photos are
   on the device (2 on each of 50 visits, a 170 KB JPEG and a thumbnail each).
-- lighthouse: Lighthouse 12 (mobile defaults) on the sign-in page and the visit form; install it
+- lighthouse: Lighthouse 12 (mobile defaults) on the sign-in page, the cadre's home, visit form and
+  "My visits", and the supervisor's review queue and a visit under review; install it
   outside the repo or in bench/node_modules (ignored by git):
   ``npm i -E --prefix bench lighthouse@12.2.3``, or pass ``--lighthouse /path/to/bin/lighthouse``.
 """

@@ -61,6 +61,9 @@ def from_environment(instance_path: Path = INSTANCE_PATH) -> dict:
         # put the signed-in cookie back and took the sign-out's message with it; the session's life
         # is kept on the server (auth.services.load_web_session), not in the cookie's expiry.
         "SESSION_REFRESH_EACH_REQUEST": False,
+        # A form's token is good for the whole session (a new secret at every sign-in), not for an
+        # hour: a page opened from the service worker's cache carries the token it was stored with.
+        "WTF_CSRF_TIME_LIMIT": None,
         "PERMANENT_SESSION_LIFETIME": timedelta(days=int(os.environ.get("DICOSO_SESSION_DAYS", "14"))),
         "DEVICE_TOKEN_DAYS": int(os.environ.get("DICOSO_DEVICE_TOKEN_DAYS", "180")),
         # unused for this long, a web session or a device token ends before its lifetime is up

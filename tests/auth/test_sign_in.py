@@ -129,3 +129,22 @@ def test_answers_do_not_send_the_session_cookie_again(client, auth, world):
     client.get("/")
     for path in ("/visits/", "/api/v1/openapi.json", "/visits/settings"):
         assert "Set-Cookie" not in client.get(path).headers, path
+
+
+def test_a_form_token_from_a_page_cached_hours_ago_still_works(app, client, auth, world):
+    """The phone opens its pages from the cache: their tokens are as old as the copy."""
+    import time
+
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+    class TwoHoursAgo(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - 2 * 3600
+
+    auth.sign_in("cadre")
+    client.get("/")
+    with client.session_transaction() as session:
+        raw = session["csrf_token"]
+    old = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token", signer=TwoHoursAgo).dumps(raw)
+    response = client.post("/auth/language", data={"lang": "en", "next": "/", "csrf_token": old})
+    assert response.status_code == 302
