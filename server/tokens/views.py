@@ -130,6 +130,7 @@ def index():
 
 
 @bp.delete("/tokens/current")
+@limiter.limit(_api_limit, key_func=rate_limit_key)
 @document(summary="Revoke the device token this request carries (a device signing out). Only a "
                   "device token: a web session has no token of its own to revoke",
           responses=responses({"204": {"description": "Revoked"}}, 401, 429))
