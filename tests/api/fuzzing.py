@@ -42,6 +42,7 @@ from schemathesis.core.parameters import ParameterLocation
 
 from server.api.validation import UtcDateTime
 from server.hearings.wire import AccountIn, DirectionDoneIn
+from server.planning.wire import PlacementReportIn
 from server.visits.wire import VisitIn
 from tests.factories import PASSWORD, World, make_visit, open_directions, review_visit
 
@@ -50,8 +51,9 @@ SPEC = "/api/v1/openapi.json"
 #: states) is refused as too large, like a body over 1 MiB
 REJECTIONS = [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429]
 #: the arrays of a push whose items are validated one by one, and the answer array of each
-ITEM_ARRAYS = {"visits": "results", "accounts": "accounts", "directions_done": "directions_done"}
-_IN_ITEM = re.compile(r"properties/(visits|accounts|directions_done)/items")
+ITEM_ARRAYS = {"visits": "results", "accounts": "accounts", "directions_done": "directions_done",
+               "placement_reports": "placement_reports"}
+_IN_ITEM = re.compile(r"properties/(visits|accounts|directions_done|placement_reports)/items")
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,8 @@ class _AccountShape(AccountIn):
 
 
 #: each pushed array's item schema without the rules no schema language states
-SHAPES = {"visits": _VisitShape, "accounts": _AccountShape, "directions_done": DirectionDoneIn}
+SHAPES = {"visits": _VisitShape, "accounts": _AccountShape, "directions_done": DirectionDoneIn,
+          "placement_reports": PlacementReportIn}
 
 
 def _shape_errors(array: str, item: object) -> dict:
