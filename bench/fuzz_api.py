@@ -2,11 +2,12 @@
 
     .venv/bin/python bench/fuzz_api.py                       # SQLite (a temporary file), ~5,000 requests
     .venv/bin/python bench/fuzz_api.py --database postgresql+psycopg://postgres@127.0.0.1/postgres
-    .venv/bin/python bench/fuzz_api.py --examples 800 --seed 7
+    .venv/bin/python bench/fuzz_api.py --examples 800 --scenarios 300 --seed 7
 
 The same run as tests/api/test_fuzz.py (tests/api/fuzzing.py: every documented operation, valid and
 invalid requests generated from /api/v1/openapi.json, half of the valid ones aimed at existing
-objects, all of schemathesis' response checks), with more examples per operation and any seed,
+objects, then schemathesis' state machine; all of schemathesis' response checks), with more
+examples per operation and any seed,
 on a fresh migrated database holding the test world. Prints the requests sent, the statuses, per
 operation the count and time, and every distinct failure with a command that replays it; exits 1
 if there was a 5xx or a failure. For PostgreSQL give a server URL: a scratch database is created
@@ -36,7 +37,7 @@ from tests.api.fuzzing import ApiFuzzer, seed  # noqa: E402
 from tests.factories import build_world  # noqa: E402
 
 
-def run(url: str, examples: int, seed_value: int) -> int:
+def run(url: str, examples: int, scenarios: int, seed_value: int) -> int:
     from flask_migrate import upgrade
 
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False,
@@ -48,9 +49,10 @@ def run(url: str, examples: int, seed_value: int) -> int:
     fuzzer = ApiFuzzer(app, seed(app, world))
     started = time.perf_counter()
     tally = fuzzer.run(examples, seed=seed_value)
+    fuzzer.run_stateful(scenarios, derandomize=False, tally=tally)
     elapsed = time.perf_counter() - started
     print(f"{make_url(url).get_backend_name()}: seed {seed_value}, {examples} examples per operation "
-          f"and mode, {elapsed:.0f} s")
+          f"and mode, {scenarios} state machine runs, {elapsed:.0f} s")
     print(tally.summary())
     with app.app_context():
         db.engine.dispose()
@@ -62,12 +64,13 @@ def main() -> None:
     parser.add_argument("--database", default="", help="a PostgreSQL server URL (default: SQLite)")
     parser.add_argument("--examples", type=int, default=400,
                         help="requests per operation and mode (POST /tokens: a quarter)")
+    parser.add_argument("--scenarios", type=int, default=150, help="state machine runs (≤ 6 steps each)")
     parser.add_argument("--seed", type=int, default=None, help="default: a random one, printed")
     args = parser.parse_args()
     seed_value = args.seed if args.seed is not None else random.randrange(2**31)
     if not args.database:
         url = f"sqlite:///{tempfile.mkdtemp(prefix='dicoso-fuzz-')}/fuzz.sqlite3"
-        sys.exit(run(url, args.examples, seed_value))
+        sys.exit(run(url, args.examples, args.scenarios, seed_value))
     server = make_url(args.database)
     scratch = f"dicoso_fuzz_{uuid.uuid4().hex[:8]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
@@ -75,7 +78,7 @@ def main() -> None:
         conn.execute(text(f'CREATE DATABASE "{scratch}"'))
     try:
         status = run(server.set(database=scratch).render_as_string(hide_password=False),
-                     args.examples, seed_value)
+                     args.examples, args.scenarios, seed_value)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))

@@ -24,6 +24,7 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
 from marshmallow import ValidationError
 from schemathesis import GenerationMode
 from schemathesis.checks import (
@@ -47,6 +48,7 @@ from server.visits.wire import VisitIn
 from tests.factories import PASSWORD, World, make_visit, open_directions, review_visit
 
 SPEC = "/api/v1/openapi.json"
+PUSH = "/api/v1/sync/push"
 #: statuses that refuse a schema-violating request. 413: over 200 visits (a maxItems the document
 #: states) is refused as too large, like a body over 1 MiB
 REJECTIONS = [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429]
@@ -119,6 +121,8 @@ class Tally:
     by_operation: Counter = field(default_factory=Counter)
     seconds: Counter = field(default_factory=Counter)  # by operation, generation included
     items: Counter = field(default_factory=Counter)  # pushed items by array and result status
+    stateful_steps: int = 0  # of the requests, those made by the state machine
+    not_negatable: list[str] = field(default_factory=list)  # operations without invalid requests
     failures: dict[str, str] = field(default_factory=dict)  # one example per distinct failure
 
     @property
@@ -127,6 +131,7 @@ class Tally:
 
     def merge(self, other: Tally) -> None:
         self.requests += other.requests
+        self.stateful_steps += other.stateful_steps
         self.statuses.update(other.statuses)
         self.by_operation.update(other.by_operation)
         self.seconds.update(other.seconds)
@@ -139,29 +144,37 @@ class Tally:
         lines = [f"{self.requests} requests; statuses {statuses}; {len(self.failures)} distinct failures"]
         lines += [f"  {label}: {count} requests, {self.seconds[label]:.1f} s"
                   for label, count in sorted(self.by_operation.items())]
+        if self.stateful_steps:
+            stateful = self.seconds["stateful"]
+            lines.append(f"  of which stateful steps: {self.stateful_steps}, {stateful:.1f} s")
         items = ", ".join(f"{key} {count}" for key, count in sorted(self.items.items()))
         lines.append(f"  pushed items: {items}")
         lines += [f"FAILURE {key}\n{example}" for key, example in self.failures.items()]
         return "\n".join(lines)
 
 
+def _mutations(case) -> tuple:
+    return getattr(getattr(case.meta.phase, "data", None), "mutations", ()) if case.meta else ()
+
+
 def _push_items_invalid(ctx, response, case) -> bool | None:
     """negative_data_rejection, as the push promises it: a schema-violating *item* of a push does
     not spoil the batch (200), it answers ``invalid`` in its place; anything else must be refused.
-    (A negated Authorization header is moot here: the fuzzer sends its own token.)"""
-    mutations = getattr(getattr(case.meta.phase, "data", None), "mutations", ()) if case.meta else ()
+    (Stateful steps carry no mutation details: then some item must have been answered invalid.)"""
+    negative = case.meta is not None and case.meta.generation.mode.is_negative
+    if not (negative and case.operation.path == PUSH and response.status_code == 200):
+        return negative_data_rejection(ctx, response, case)
+    mutations = _mutations(case)
     body = [m for m in mutations if m.parameter_location == ParameterLocation.BODY]
-    others = [m for m in mutations if m.parameter_location != ParameterLocation.BODY
-              and m.parameter != "Authorization"]
+    others = [m for m in mutations if m.parameter_location != ParameterLocation.BODY]
     inside = {match[1] for m in body if (match := _IN_ITEM.search(m.schema_pointer or ""))}
-    items_only = body and not others and all(_IN_ITEM.search(m.schema_pointer or "") for m in body)
-    if case.operation.path == "/api/v1/sync/push" and response.status_code == 200 and items_only:
-        answer = response.json()
-        for array in inside:
-            statuses = [result["status"] for result in answer[ITEM_ARRAYS[array]]]
-            assert "invalid" in statuses, f"a schema-violating item of {array} was not answered invalid"
-        return None
-    return negative_data_rejection(ctx, response, case)
+    if mutations and (others or len(inside) == 0 or not all(_IN_ITEM.search(m.schema_pointer or "")
+                                                             for m in body)):
+        return negative_data_rejection(ctx, response, case)  # the envelope was negated, yet 200
+    answer = response.json()
+    results = [result for array in (inside or ITEM_ARRAYS) for result in answer[ITEM_ARRAYS[array]]]
+    assert any(r["status"] == "invalid" for r in results), "a schema-violating item was not answered invalid"
+    return None
 
 
 _push_items_invalid.__name__ = "negative_data_rejection"
@@ -200,8 +213,11 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 def _config() -> SchemathesisConfig:
+    # no made-up Authorization headers: every request carries the fuzzer's token, or (a tenth of
+    # them, see ``drive``) none at all; a valid request is then about its parameters and body
     return SchemathesisConfig.from_dict({
         "checks": {"negative_data_rejection": {"expected-statuses": [str(s) for s in REJECTIONS]}},
+        "generation": {"with-security-parameters": False},
     })
 
 
@@ -241,8 +257,10 @@ class ApiFuzzer:
         the violation it was made for)."""
         s = self.seeded
         path = case.operation.path
-        if path == "/api/v1/bootstrap":
+        if path == "/api/v1/bootstrap":  # the current ETag (304), or a stale or made-up one (200)
             etag = self.client.get(path, headers={"Authorization": f"Bearer {self.token}"}).headers["ETag"]
+            made_up = st.text(st.characters(codec="ascii", exclude_categories=["Cc"]), max_size=40)
+            etag = data.draw(st.just(etag) | made_up.map(lambda t: f'"{t}"') | made_up)
             case.headers = {**(case.headers or {}), "If-None-Match": etag}
         elif path == "/api/v1/visits/{visit_id}":
             case.path_parameters = {"visit_id": data.draw(st.sampled_from([*s.own_visits, s.other_visit]))}
@@ -255,13 +273,25 @@ class ApiFuzzer:
             username = data.draw(st.sampled_from(["cadre", "cadre2"]))
             case.body = {**case.body, "username": username, "password": PASSWORD}
         elif path == "/api/v1/sync/push" and isinstance(case.body, dict):
+            stored = self._stored()
             for name, aim in (("visits", self._aim_visit), ("accounts", self._aim_account),
                               ("directions_done", self._aim_done)):
                 items = case.body.get(name)
                 if isinstance(items, list):
-                    case.body[name] = [aim(item, data) if isinstance(item, dict) else item for item in items]
+                    case.body[name] = [aim(item, data, stored) if isinstance(item, dict) else item
+                                       for item in items]
 
-    def _aim_visit(self, item: dict, data: st.DataObject) -> dict:
+    def _stored(self) -> dict:
+        """The versions the server holds now, by kind and id (the fuzzer's own requests, not
+        counted): edits can then name the current version, or a stale one."""
+        headers = {"Authorization": f"Bearer {self.token}"}
+        pulled = self.client.get("/api/v1/sync/pull?since=0&limit=500&directions_since=0", headers=headers)
+        booted = self.client.get("/api/v1/bootstrap", headers=headers).get_json()
+        return {"visits": {v["id"]: v["version"] for v in pulled.get_json()["visits"]},
+                "directions": {d["id"]: d["version"] for d in pulled.get_json()["directions"]},
+                "accounts": {a["id"]: a for a in booted["accounts"]}}
+
+    def _aim_visit(self, item: dict, data: st.DataObject, stored: dict) -> dict:
         """A new visit, an edit of one of the cadre's (submitted, returned, approved), or another
         cadre's id; on a unit, dates, topic, directions and placement that exist."""
         s = self.seeded
@@ -272,21 +302,34 @@ class ApiFuzzer:
                  "topics": data.draw(st.sampled_from([[], [s.topic]])),
                  "directions": data.draw(st.lists(st.sampled_from(s.directions[1:]), max_size=2)),
                  "placement_id": data.draw(st.sampled_from([None, s.placement]))}
-        target = data.draw(st.sampled_from(["new", "new", "own", "other"]))
+        target = data.draw(st.sampled_from(["new", "new", "own", "own", "other"]))
         if target == "new":
             return {**aimed, "id": str(uuid.uuid4()), "base_version": None}  # new every time
-        visit = data.draw(st.sampled_from(s.own_visits if target == "own" else [s.other_visit]))
-        return {**aimed, "id": visit, "base_version": data.draw(st.sampled_from([None, 1, 2, 3]))}
+        if target == "other":
+            return {**aimed, "id": s.other_visit, "base_version": data.draw(st.sampled_from([None, 1, 2]))}
+        visit = data.draw(st.sampled_from(s.own_visits))
+        version = stored["visits"][visit]
+        base = data.draw(st.sampled_from([version, version - 1 or None]))
+        return {**aimed, "id": visit, "base_version": base}
 
-    def _aim_account(self, item: dict, data: st.DataObject) -> dict:
-        months = [date.today().replace(day=1), (date.today().replace(day=1) - timedelta(days=1))]
-        return {**item, "id": data.draw(st.sampled_from([self.seeded.account, item["id"]])),
-                "month": data.draw(st.sampled_from(months)).strftime("%Y-%m"),
-                "base_version": data.draw(st.sampled_from([None, 1, 2]))}
 
-    def _aim_done(self, item: dict, data: st.DataObject) -> dict:
-        return {**item, "direction_id": data.draw(st.sampled_from(self.seeded.directions)),
-                "base_version": data.draw(st.integers(1, 3))}
+    def _aim_account(self, item: dict, data: st.DataObject, stored: dict) -> dict:
+        """An edit of this month's account at its version (or a stale one), or a new account for
+        a recent month (created once, then a conflict with the one stored)."""
+        first = date.today().replace(day=1)
+        if data.draw(st.booleans()):
+            account = stored["accounts"][self.seeded.account]
+            base = data.draw(st.sampled_from([account["version"], account["version"] - 1 or None]))
+            return {**item, "id": self.seeded.account, "month": account["month"], "base_version": base}
+        month = data.draw(st.sampled_from([first, first - timedelta(days=1), first - timedelta(days=40)]))
+        return {**item, "id": str(uuid.uuid4()), "month": month.strftime("%Y-%m"), "base_version": None}
+
+    def _aim_done(self, item: dict, data: st.DataObject, stored: dict) -> dict:
+        """One of the cadre's directions (open or done) at its version, or a stale one."""
+        direction = data.draw(st.sampled_from(sorted(stored["directions"])))
+        version = stored["directions"][direction]
+        base = data.draw(st.sampled_from([version, max(1, version - 1)]))
+        return {**item, "direction_id": direction, "base_version": base}
 
     # -- running -------------------------------------------------------------------------------
 
@@ -305,14 +348,19 @@ class ApiFuzzer:
         return None
 
 
-    def _headers(self, case) -> dict[str, str]:
+    def _headers(self, case, anonymous: bool = False) -> dict[str, str]:
+        """The device token, unless the operation needs none or the request goes without."""
         headers = {"Accept-Encoding": "identity"}  # the in-process transport does not decode gzip
-        if case.operation.definition.raw.get("security") != [{}]:
+        if case.operation.definition.raw.get("security") != [{}] and not anonymous:
             headers["Authorization"] = f"Bearer {self.token}"
         return headers
 
-    def _send(self, case, tally: Tally) -> None:
-        response = case.call(headers=self._headers(case))
+    def _send(self, case, tally: Tally, anonymous: bool = False) -> None:
+        headers = self._headers(case, anonymous)
+        self._record(case, case.call(headers=headers), tally, headers)
+
+    def _record(self, case, response, tally: Tally, headers: dict[str, str]) -> None:
+        """Count the answer and put it through every check; note failures, do not raise."""
         tally.requests += 1
         tally.statuses[response.status_code] += 1
         tally.by_operation[f"{case.method.upper()} {case.operation.path}"] += 1
@@ -326,7 +374,7 @@ class ApiFuzzer:
             self._auth_checked.add(case.operation.label)
             checks = [*checks, ignored_auth]
         try:
-            case.validate_response(response, checks=checks, headers=self._headers(case))
+            case.validate_response(response, checks=checks, headers=headers)
         except (FailureGroup, AssertionError) as error:
             failures = error.exceptions if isinstance(error, FailureGroup) else [error]
             for failure in failures:
@@ -346,8 +394,32 @@ class ApiFuzzer:
             count = max(1, examples // 4) if operation.label == "POST /api/v1/tokens" else examples
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
                 started = time.perf_counter()
-                self._run_one(operation, mode, count, seed, tally)
+                try:
+                    self._run_one(operation, mode, count, seed, tally)
+                except Unsatisfiable:  # nothing to make invalid: no parameters, no body
+                    tally.not_negatable.append(operation.label)
                 tally.seconds[operation.label] += time.perf_counter() - started
+        return tally
+
+    def run_stateful(self, scenarios: int, derandomize: bool = True, tally: Tally | None = None) -> Tally:
+        """schemathesis' state machine: chains of calls along the links it infers from the
+        document (a pushed visit's id read back, a listed token revoked), each step checked."""
+        tally = tally or Tally()
+        fuzzer = self
+
+        class Machine(self.schema.as_state_machine()):
+            def get_call_kwargs(self, case):
+                return {"headers": fuzzer._headers(case)}
+
+            def validate_response(self, response, case, additional_checks=None, **kwargs):
+                tally.stateful_steps += 1
+                fuzzer._record(case, response, tally, fuzzer._headers(case))
+
+        started = time.perf_counter()
+        Machine.run(settings=settings(max_examples=scenarios, stateful_step_count=6, deadline=None,
+                                      database=None, derandomize=derandomize,
+                                      suppress_health_check=list(HealthCheck)))
+        tally.seconds["stateful"] += time.perf_counter() - started
         return tally
 
     def _run_one(self, operation, mode: GenerationMode, examples: int, seed: int, tally: Tally) -> None:
@@ -358,6 +430,6 @@ class ApiFuzzer:
         def drive(case, data):
             if mode is GenerationMode.POSITIVE and data.draw(st.booleans()):
                 self._aim(case, data)
-            self._send(case, tally)
+            self._send(case, tally, anonymous=data.draw(st.integers(0, 9)) == 0)
 
         drive()

@@ -45,6 +45,13 @@ def test_deep_json_inside_gzip_and_inside_visits(client, token, world):
     assert response.status_code == 400 and response.get_json()["error"]["code"] == "too_deep"
     inner = '{"device_id": "d", "visits": [' + _deep(DEPTH) + "]}"
     assert _post(client, "/api/v1/sync/push", inner.encode(), token).status_code == 400
+    for array in ("accounts", "directions_done"):
+        inner = f'{{"device_id": "d", "visits": [], "{array}": [' + _deep(DEPTH) + "]}"
+        response = _post(client, "/api/v1/sync/push", inner.encode(), token)
+        assert response.status_code == 400 and response.get_json()["error"]["code"] == "too_deep", array
+    tokens = gzip.compress(_deep(2_500).encode())  # 5,000 bytes: under the token request's 16 KiB
+    response = _post(client, "/api/v1/tokens", tokens, **{"Content-Encoding": "gzip"})
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "too_deep"
     shallow_but_nested = {"device_id": "d", "visits": [wire_visit(world.commune_a1,
                                                                   summary=json.loads(_deep(40)))]}
     response = push(client, token, shallow_but_nested["visits"])
