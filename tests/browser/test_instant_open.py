@@ -49,6 +49,23 @@ def test_an_app_page_opens_from_the_cache_while_the_link_hangs(live_server, open
     assert elapsed < 20
 
 
+def test_a_token_left_to_revoke_does_not_hold_the_page_on_a_hung_link(live_server, open_browser):
+    """A previous person's token still to revoke (a sign-out made offline) is revoked behind the page."""
+    context, page = _ready(live_server, open_browser)
+    page.evaluate("async () => (await import('/static/js/db.js')).setMeta('revoke', ['an-old-token'])")
+    held = []
+    context.route("**/*", lambda route: held.append(route))
+    try:
+        page.goto(f"{live_server.url}/visits/new", wait_until="commit")
+        page.wait_for_selector("#visit-form[data-ready='true']")  # not after the request's 30 s
+        assert any(route.request.url.endswith("/api/v1/tokens/current") for route in held)
+    finally:
+        context.unroute_all(behavior="ignoreErrors")
+        for route in held:
+            with contextlib.suppress(Exception):
+                route.abort()
+
+
 def test_a_page_changed_on_the_server_shows_at_the_next_navigation(live_server, open_browser, world):
     _context, page = _ready(live_server, open_browser)
     page.goto(f"{live_server.url}/")
