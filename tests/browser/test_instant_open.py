@@ -129,3 +129,31 @@ def test_after_a_form_post_the_page_comes_from_the_server_with_its_message(live_
     page.goto(f"{live_server.url}/visits/")
     page.goto(f"{live_server.url}/")
     assert page.locator(".flash-success").count() == 0  # shown once, never kept in a copy
+
+
+SHELL_OF = """async ([name, path]) => {
+    const copy = await (await caches.open(name)).match(path);
+    return copy ? copy.headers.get('X-Dicoso-Shell') : null;
+}"""
+
+
+def test_an_update_keeps_the_old_pages_until_it_takes_over(live_server, open_browser):
+    """While a new worker waits, the old one serves its own pages with its own files (never a new
+    page with old CSS and JS); the new worker's pages, fetched at install, replace them when it
+    takes over."""
+    _context, page = _ready(live_server, open_browser, path="/visits/")
+    old = page.evaluate(SHELL_OF, ["dicoso-pages", "/visits/"])
+    assert old
+    live_server.app.config["PWA_VERSION_SALT"] = "a new release"
+    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    page.locator("#update-banner").wait_for()
+    staged = page.evaluate(SHELL_OF, ["dicoso-pages-next", "/visits/"])
+    assert staged and staged != old
+    page.goto(f"{live_server.url}/visits/")  # the old worker answers, and refreshes behind …
+    live_server.recorder.wait_idle()
+    assert page.evaluate(SHELL_OF, ["dicoso-pages", "/visits/"]) == old  # … but keeps no new page
+    page.locator("#update-banner").wait_for()
+    with page.expect_navigation():  # the page reloads under the new worker
+        page.click("#update-banner button")
+    wait_until(page, "async () => !(await caches.has('dicoso-pages-next'))")
+    assert page.evaluate(SHELL_OF, ["dicoso-pages", "/visits/"]) == staged
