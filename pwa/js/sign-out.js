@@ -193,7 +193,9 @@ export function setUp(form, {flush}) {
 export async function finishPending() {
   let pending = null;
   try {
-    if (navigator.onLine) await data.revokeQueued();
+    // Tokens left to revoke are revoked behind the page: on a link that never answers, awaiting
+    // them held every page's view for the request's 30 s timeout.
+    if (navigator.onLine) data.revokeQueued().catch(() => {});
     pending = await getMeta('sign_out_pending');
     if (!pending) return 'none';
     return await endPendingSession(pending);

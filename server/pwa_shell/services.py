@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,3 +58,28 @@ def service_worker_source(pwa_dir: Path, shell_: Shell, static_prefix: str, extr
     }
     head = f"self.DICOSO_SHELL = {json.dumps(config, ensure_ascii=False)};\n"
     return head + (pwa_dir / "sw.js").read_text(encoding="utf-8")
+
+
+# A static import at the start of a line: `import … from './x.js';` or `import './x.js';`
+_IMPORT = re.compile(r"""^import\s+(?:[^'"]*?\s+from\s+)?['"](\.{1,2}/[^'"]+)['"]""", re.MULTILINE)
+_graphs: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def module_graph(pwa_dir: Path, shell_: Shell, entries: tuple[str, ...]) -> tuple[str, ...]:
+    """Every module the ``entries`` (paths relative to pwa/) import, directly or not, themselves
+    included: the page preloads them all at once instead of finding them one import level at a time."""
+    key = (shell_.version, "|".join(entries))
+    if key not in _graphs:
+        seen: list[str] = []
+        todo = list(entries)
+        while todo:
+            module = todo.pop(0)
+            if module in seen or not (pwa_dir / module).is_file():
+                continue
+            seen.append(module)
+            for target in _IMPORT.findall((pwa_dir / module).read_text(encoding="utf-8")):
+                todo.append(posixpath.normpath(posixpath.join(posixpath.dirname(module), target)))
+        if len(_graphs) > 64:  # old shell versions
+            _graphs.clear()
+        _graphs[key] = tuple(seen)
+    return _graphs[key]

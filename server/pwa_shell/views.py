@@ -76,6 +76,12 @@ def asset(version: str, filename: str):
     return response
 
 
+def module_preloads(view: str) -> list[str]:
+    """The URLs of app.js's modules and the page's view's, all of them (see base.html)."""
+    entries = ("js/app.js", f"js/views/{view}.js") if view else ("js/app.js",)
+    return [asset_url(module) for module in services.module_graph(_pwa_dir(), current_shell(), entries)]
+
+
 def page_flashes() -> list[tuple[str, str]]:
     """The flash messages for a page the person opens, not for a copy the service worker fetches.
 
@@ -135,4 +141,5 @@ def fresh_location(location: str) -> str:
 
 @bp.app_context_processor
 def _asset_helpers() -> dict:
-    return {"asset_url": asset_url, "page_flashes": page_flashes, "page_owner": page_owner}
+    return {"asset_url": asset_url, "page_flashes": page_flashes, "page_owner": page_owner,
+            "module_preloads": module_preloads}

@@ -49,6 +49,23 @@ def test_an_app_page_opens_from_the_cache_while_the_link_hangs(live_server, open
     assert elapsed < 20
 
 
+def test_a_token_left_to_revoke_does_not_hold_the_page_on_a_hung_link(live_server, open_browser):
+    """A previous person's token still to revoke (a sign-out made offline) is revoked behind the page."""
+    context, page = _ready(live_server, open_browser)
+    page.evaluate("async () => (await import('/static/js/db.js')).setMeta('revoke', ['an-old-token'])")
+    held = []
+    context.route("**/*", lambda route: held.append(route))
+    try:
+        page.goto(f"{live_server.url}/visits/new", wait_until="commit")
+        page.wait_for_selector("#visit-form[data-ready='true']")  # not after the request's 30 s
+        assert any(route.request.url.endswith("/api/v1/tokens/current") for route in held)
+    finally:
+        context.unroute_all(behavior="ignoreErrors")
+        for route in held:
+            with contextlib.suppress(Exception):
+                route.abort()
+
+
 def test_a_page_changed_on_the_server_shows_at_the_next_navigation(live_server, open_browser, world):
     _context, page = _ready(live_server, open_browser)
     page.goto(f"{live_server.url}/")
@@ -112,3 +129,31 @@ def test_after_a_form_post_the_page_comes_from_the_server_with_its_message(live_
     page.goto(f"{live_server.url}/visits/")
     page.goto(f"{live_server.url}/")
     assert page.locator(".flash-success").count() == 0  # shown once, never kept in a copy
+
+
+SHELL_OF = """async ([name, path]) => {
+    const copy = await (await caches.open(name)).match(path);
+    return copy ? copy.headers.get('X-Dicoso-Shell') : null;
+}"""
+
+
+def test_an_update_keeps_the_old_pages_until_it_takes_over(live_server, open_browser):
+    """While a new worker waits, the old one serves its own pages with its own files (never a new
+    page with old CSS and JS); the new worker's pages, fetched at install, replace them when it
+    takes over."""
+    _context, page = _ready(live_server, open_browser, path="/visits/")
+    old = page.evaluate(SHELL_OF, ["dicoso-pages", "/visits/"])
+    assert old
+    live_server.app.config["PWA_VERSION_SALT"] = "a new release"
+    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    page.locator("#update-banner").wait_for()
+    staged = page.evaluate(SHELL_OF, ["dicoso-pages-next", "/visits/"])
+    assert staged and staged != old
+    page.goto(f"{live_server.url}/visits/")  # the old worker answers, and refreshes behind …
+    live_server.recorder.wait_idle()
+    assert page.evaluate(SHELL_OF, ["dicoso-pages", "/visits/"]) == old  # … but keeps no new page
+    page.locator("#update-banner").wait_for()
+    with page.expect_navigation():  # the page reloads under the new worker
+        page.click("#update-banner button")
+    wait_until(page, "async () => !(await caches.has('dicoso-pages-next'))")
+    assert page.evaluate(SHELL_OF, ["dicoso-pages", "/visits/"]) == staged
