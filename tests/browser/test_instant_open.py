@@ -96,7 +96,8 @@ def test_a_fresh_form_page_keeps_what_was_typed(live_server, open_browser, world
     page.goto(f"{live_server.url}/visits/new")  # the cached form, refreshed behind
     page.wait_for_selector("#visit-form[data-ready='true']")
     page.fill("#summary", "Đang gõ dở trên trang cũ")
-    wait_until(page, "async () => (await (await import('/static/js/db.js')).getAll('drafts')).find((d) => d.form === 'new')"
+    wait_until(page, "async () => (await (await import('/static/js/db.js')).getAll('drafts'))"
+                     ".find((d) => d.form === 'new')"
                      "?.fields?.summary")
     wait_until(page, """async () => {
         const copy = await (await caches.open('dicoso-pages')).match('/visits/new');

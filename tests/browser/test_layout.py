@@ -68,7 +68,8 @@ def test_topics_fold_into_a_line_that_names_the_chosen_ones(live_server, open_br
     page.check("input[name=topics] >> nth=0")
     assert summary.inner_text() == "Chủ đề thử"
     # a draft put back after a reload names them too (filled by the script, no change event)
-    wait_until(page, "async () => (await (await import('/static/js/db.js')).getAll('drafts')).find((d) => d.form === 'new')"
+    wait_until(page, "async () => (await (await import('/static/js/db.js')).getAll('drafts'))"
+                     ".find((d) => d.form === 'new')"
                      "?.fields?.topics?.length === 1")
     page.reload()
     page.wait_for_selector("#draft-message:not([hidden])")
