@@ -110,7 +110,9 @@ def _describe_page(response: Response) -> Response:
     X-Dicoso-Shell: the shell version the page's links point to (an older worker keeps no page of a
     newer shell); X-Dicoso-Flashes: the page shows one-time messages (never kept).
     """
-    if response.mimetype == "text/html":
+    # An error page is never kept, and a 5xx may mean the database is gone: loading the person
+    # for the owner header would fail again.
+    if response.mimetype == "text/html" and response.status_code < 500:
         owner = page_owner()
         if owner:
             response.headers["X-Dicoso-Owner"] = owner

@@ -44,7 +44,7 @@ def test_an_admin_resets_it_and_the_person_signs_in_with_the_password(app, clien
         assert db.session.get(DeviceToken, device["id"]).revoked_at is not None
         entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "two_factor_reset")).one()
         assert entry.actor_id == world.admin and entry.entity_id == str(world.cadre)
-    assert AuthActions(cadre).sign_in("cadre").headers["Location"] == "/"
+    assert AuthActions(cadre).sign_in("cadre").headers["Location"] == "/?fresh=1"
     assert "chưa bật xác thực hai lớp" in client.get(f"/admin/users/{world.cadre}").get_data(as_text=True)
 
 

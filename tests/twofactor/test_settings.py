@@ -63,7 +63,7 @@ def test_turning_it_off_needs_the_password_and_a_code(app, client, auth, world, 
     sign_out(client)
     from tests.conftest import AuthActions
 
-    assert AuthActions(client).sign_in("cadre").headers["Location"] == "/"  # the password alone again
+    assert AuthActions(client).sign_in("cadre").headers["Location"] == "/?fresh=1"  # the password alone again
 
 
 def test_a_recovery_code_may_turn_it_off_after_a_lost_phone(app, client, auth, world, clock):
