@@ -51,8 +51,9 @@ async function precacheShell() {
   const cache = await caches.open(PRECACHE);
   try {
     await Promise.all(SHELL.precache.map(async (url) => {
-      // cache: 'reload' skips the HTTP cache, so a stale copy is never precached.
-      const response = await fetch(url, {cache: 'reload', credentials: 'same-origin'});
+      // cache: 'reload' skips the HTTP cache, so a stale copy is never precached. No cookies: the
+      // shell is everyone's (the offline page must not keep whoever was signed in at install).
+      const response = await fetch(url, {cache: 'reload', credentials: 'omit'});
       if (!cacheable(response)) {
         throw new Error(`precache ${url}: ${response.status}${response.redirected ? ' redirected' : ''}`);
       }

@@ -33,10 +33,16 @@ def complete_sign_in(user: User, next_target: str | None, second_factor: str | N
     services.start_web_session(user, current_app.permanent_session_lifetime, second_factor)
     session.permanent = True
     login_user(user)
-    # The CSRF secret goes into the new session now: otherwise the first page and the
-    # service worker's first fetches each make one at once, the last cookie wins, and
-    # the first form sent from the other page is refused (400). The token this request
-    # already made belongs to the cleared session: forget it first.
+    renew_csrf()
+    return redirect(safe_next(next_target))
+
+
+def renew_csrf() -> None:
+    """Put a new CSRF secret into the session just emptied, in this answer's cookie.
+
+    Otherwise the next page and the service worker's fetches each make one at once, the last
+    cookie wins, and the first form sent from the other page is refused (400). The token this
+    request already made belongs to the cleared session: forget it first.
+    """
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     generate_csrf()
-    return redirect(safe_next(next_target))

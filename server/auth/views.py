@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -14,12 +15,12 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required, login_url, logout_user
 
 from server.audit.services import record
 from server.auth import services, throttle
 from server.auth.forms import ChangePasswordForm, LanguageForm, SignInForm
-from server.auth.signin import complete_sign_in, fresh_session, safe_next
+from server.auth.signin import complete_sign_in, fresh_session, renew_csrf, safe_next
 from server.extensions import db, limiter, login_manager
 from server.twofactor import pending
 from server.twofactor import services as twofactor
@@ -34,7 +35,22 @@ bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates"
 
 login_manager.login_view = "auth.sign_in"
 login_manager.login_message = None  # the sign-in page explains itself
-login_manager.session_protection = "basic"  # "strong" would sign out phones whose IP changes
+# Off: "strong" would sign out phones whose IP changes, and "basic" only marks sessions not fresh
+# (nothing here asks for a fresh login), which writes the cookie of every anonymous request that
+# reads the user; one such answer racing a sign-in replaced the new cookie with the old one.
+# Web sessions are checked against their server-side record instead (services.load_web_session).
+login_manager.session_protection = None
+
+
+@login_manager.unauthorized_handler
+def _unauthorized() -> Response:
+    """A signed-in page asked for by a script or the service worker (not the person's navigation)
+    gets a bare 401. A redirect would render the sign-in page for it, which puts a new CSRF token in
+    the session cookie; arriving while the person signs in, that cookie would replace theirs and
+    their next form post (the two-factor code) would fail its CSRF check."""
+    if request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate":
+        return Response(status=401)
+    return redirect(login_url(login_manager.login_view, request.url))
 
 
 @login_manager.user_loader
@@ -65,6 +81,7 @@ def sign_in():
             # the password is right: the code comes next, on its own page (nothing signed in yet)
             fresh_session()
             pending.begin(user, request.args.get("next"))
+            renew_csrf()  # in this answer's cookie, not raced for by the next requests
             return redirect(url_for("twofactor.verify"))
         else:
             return complete_sign_in(user, request.args.get("next"))

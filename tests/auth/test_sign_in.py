@@ -148,3 +148,22 @@ def test_a_form_token_from_a_page_cached_hours_ago_still_works(app, client, auth
     old = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token", signer=TwoHoursAgo).dumps(raw)
     response = client.post("/auth/language", data={"lang": "en", "next": "/", "csrf_token": old})
     assert response.status_code == 302
+
+
+def test_a_signed_in_page_fetched_by_a_script_while_signed_out_is_a_bare_401(client, world):
+    """The service worker and freshSession() fetch pages: signed out, they get a 401 that writes no
+    cookie (a redirect rendered the sign-in page, whose new CSRF secret raced the person's own)."""
+    client.get("/auth/sign-in")  # the browser holds an anonymous session with a CSRF secret
+    for path in ("/", "/visits/new", "/visits/settings", "/review/"):
+        response = client.get(path, headers={"Sec-Fetch-Mode": "same-origin"})
+        assert response.status_code == 401 and "Set-Cookie" not in response.headers, path
+    navigation = client.get("/visits/new", headers={"Sec-Fetch-Mode": "navigate"})
+    assert navigation.status_code == 302 and "/auth/sign-in" in navigation.headers["Location"]
+
+
+def test_an_anonymous_page_does_not_rewrite_the_session_cookie(client, world):
+    """Reading the (anonymous) user must not mark the session: an answer to a request that began
+    before a sign-in would otherwise bring the old cookie back over the new one."""
+    client.get("/auth/sign-in")
+    for path in ("/offline", "/auth/sign-in", "/manifest.webmanifest"):
+        assert "Set-Cookie" not in client.get(path).headers, path

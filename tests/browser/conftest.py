@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pyotp
 import pytest
@@ -196,11 +197,17 @@ def sign_in(page, base_url: str, username: str = "cadre", next_path: str = "/vis
 def type_code_if_asked(page, username: str) -> None:
     """The world's admin signs in with a second factor: type the current code on the code page.
     (The current step's code: signing the admin in twice within 30 s would need the next one.)"""
+    # The click only starts the post: wait until the browser has left the sign-in page, or a quick
+    # look at page.url still finds it there and the code is never typed.
+    page.wait_for_url(lambda url: urlsplit(url).path != "/auth/sign-in")
     page.wait_for_load_state()
     if username != "admin" or "/auth/two-factor/code" not in page.url:
         return
     page.fill("#code", pyotp.TOTP(ADMIN_TOTP_SECRET).now())
     page.click("button[type=submit].primary")
+    # signed in only once the answer to that post has arrived: a goto before then cancels it
+    page.wait_for_url(lambda url: urlsplit(url).path != "/auth/two-factor/code")
+    page.wait_for_load_state()
 
 
 def wait_for_worker(page) -> None:

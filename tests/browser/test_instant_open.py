@@ -23,6 +23,12 @@ def _ready(live_server, open_browser, path="/visits/new"):
     page = context.new_page()
     sign_in(page, live_server.url, next_path=path)
     wait_for_worker(page)
+    # and the first pull is done: until then "Các lượt của tôi" keeps the server's list and waits
+    # for the pull (on a hung link, for ever) before it draws the device's own
+    wait_until(page, """async () => {
+        const {getMeta} = await import('/static/js/db.js');
+        return (await getMeta(`cursor:${document.body.dataset.userId}`)) != null;
+    }""")
     return context, page
 
 

@@ -47,3 +47,28 @@ def test_manifest_is_valid_linked_and_the_shell_is_cached(live_server, open_brow
     assert page.locator("h1").inner_text()
     page.goto(f"{live_server.url}/no/such/page")
     assert page.locator("h1").inner_text() == "Không có mạng"
+
+
+def test_a_worker_installed_on_a_signed_in_page_keeps_nobodys_offline_page(live_server, open_browser):
+    """The shell (with its offline page) is everyone's: fetched without cookies, it never holds the
+    menu or id of whoever was signed in when the worker installed."""
+    import re
+
+    from tests.factories import PASSWORD
+
+    context = open_browser()
+    form = context.request.get(f"{live_server.url}/auth/sign-in").text()
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    context.request.post(f"{live_server.url}/auth/sign-in",
+                         form={"csrf_token": csrf, "username": "cadre", "password": PASSWORD})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/visits/new")  # signed in already: the worker installs here
+    assert page.get_attribute("body", "data-user-id") != ""
+    wait_for_worker(page)
+    offline = page.evaluate("""async () => {
+        for (const name of await caches.keys()) {
+            const copy = await (await caches.open(name)).match('/offline');
+            if (copy) return copy.text();
+        }
+    }""")
+    assert 'data-user-id=""' in offline and "data-sign-out" not in offline

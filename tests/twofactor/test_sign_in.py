@@ -134,3 +134,12 @@ def test_a_step_claimed_by_a_request_running_alongside_is_refused(app, world, cl
         assert services.verify(user, code) is None
         assert services.verify(user, clock.code(ADMIN_TOTP_SECRET, steps=1)) == services.TOTP
         db.session.rollback()
+
+
+def test_the_password_step_puts_a_csrf_secret_in_its_own_cookie(client, world):
+    """The code page and the service worker's fetches that follow at once share that secret; each
+    making its own raced, and the code was refused with a 400 when the worker's cookie won."""
+    password_step(client, "admin")
+    with client.session_transaction() as session:
+        assert "csrf_token" in session and "two_factor_pending" in session
+    assert "Set-Cookie" not in client.get("/auth/two-factor/code").headers
