@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request, session
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import inspect
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -58,6 +60,27 @@ def handle_http_error(error: HTTPException):
         if name.lower() != "content-type":
             response.headers[name] = value
     return response, status
+
+
+def handle_csrf_error(error: CSRFError):
+    """A page's form sent without a valid CSRF token: most often a form left open across a sign-out
+    or a sign-in elsewhere. Say so, and offer the page again (the browser's Back keeps what was
+    typed), instead of "the request could not be understood"."""
+    if wants_json():
+        return handle_http_error(error)
+    retry = _same_site_referrer()
+    message = _("This form has expired (you signed in or out since the page was opened). "
+                "Open the page again and send it once more.")
+    page = render_template("errors/page.html", status=400, message=message, retry=retry)
+    return make_response(page, 400)
+
+
+def _same_site_referrer() -> str | None:
+    """The page the form was on (its path), if it was on this site."""
+    parts = urlsplit(request.referrer or "")
+    if not parts.path.startswith("/") or (parts.netloc and parts.netloc != request.host):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def handle_unexpected(error: Exception):
@@ -112,6 +135,7 @@ def _language_without_database() -> str:
 
 
 def register(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(Exception, handle_unexpected)

@@ -46,9 +46,15 @@ def test_wrong_password_is_explained_and_keeps_the_username(client, auth, world)
 
 
 def test_a_form_without_csrf_token_is_refused(client, world):
-    response = client.post("/auth/sign-in", data={"username": "cadre", "password": PASSWORD})
+    response = client.post("/auth/sign-in", data={"username": "cadre", "password": PASSWORD},
+                           headers={"Referer": "http://localhost/auth/sign-in?next=/visits/"})
     assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Biểu mẫu này đã hết hạn" in page  # said as what it is, not "could not be understood"
+    assert 'href="/auth/sign-in?next=/visits/"' in page  # the page the form was on, to open again
     assert client.get("/").status_code == 302
+    elsewhere = client.post("/auth/sign-in", data={}, headers={"Referer": "https://evil.example/x"})
+    assert "evil.example" not in elsewhere.get_data(as_text=True)
 
 
 def test_sign_out_ends_the_session_on_the_server(client, auth, world):
