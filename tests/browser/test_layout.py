@@ -100,6 +100,8 @@ def test_the_status_chip_says_offline_and_what_waits(live_server, open_browser):
     chip = page.locator("[data-chip]")
     page.wait_for_selector("[data-chip][data-state='sent']")
     assert chip.inner_text().replace("\n", " ") == "Có mạng · 0 chờ gửi"
+    # nothing waits from the start: wait until the first sync has been (it sets "last sync")
+    page.wait_for_selector("[data-last-sync]:has-text('Gửi lần cuối')", state="attached")
     context.set_offline(True)
     page.wait_for_selector("[data-chip][data-state='offline']")
     fill_visit(page)
