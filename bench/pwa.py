@@ -381,7 +381,10 @@ def run_lighthouse(binary: str, url: str, cookie: str | None, out: Path) -> dict
     if cookie:
         command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
-    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if done.returncode:
+        # say why (a Chrome launch timeout now and then on a busy machine): the next run may do
+        raise SystemExit(f"Lighthouse failed on {url}:\n{done.stderr[-2000:]}")
     report = json.loads(out.read_text())
     final = report.get("finalDisplayedUrl", "")
     if not final.endswith(url.split("127.0.0.1", 1)[1].split("/", 1)[1]):
