@@ -291,12 +291,14 @@ self.addEventListener('fetch', (event) => {
 });
 
 /* Background Sync (Chromium only). An open page does the work itself (its sync module holds the
- * cross-tab lock); with no page open, a minimal push runs here. What an answer does to the outbox
- * (and to the `visits` store), and how many visits go per request, is push-rule.js: the very file
- * the page's outbox.js imports, loaded here with importScripts (it is precached with the shell,
- * and the worker's version changes with it). */
-importScripts(`${SHELL.staticPrefix}js/push-rule.js`);
+ * cross-tab lock); with no page open, a minimal push runs here, then the photos whose visits the
+ * server has. What an answer does to the outbox (and to the `visits` store), and how many visits go
+ * per request, is push-rule.js; how photos go up, resumably, is photo-upload-rule.js: the very files
+ * the page's outbox.js and photo-upload.js import, loaded here with importScripts (precached with
+ * the shell, and the worker's version changes with them). */
+importScripts(`${SHELL.staticPrefix}js/push-rule.js`, `${SHELL.staticPrefix}js/photo-upload-rule.js`);
 const RULE = self.DicosoPushRule;
+const PHOTO_RULE = self.DicosoPhotoUpload;
 
 self.addEventListener('sync', (event) => {
   if (event.tag === SYNC_TAG) event.waitUntil(syncInBackground());
@@ -319,6 +321,77 @@ function transaction(db, names, mode, fn) {
   return Promise.all([fn(stores), done]).then(([result]) => result);
 }
 
+// Batch after batch, as the page's pushAll does, until a batch comes back short. Resolves to the
+// device token ({token, user_id}), or null when this device has none.
+async function pushOutbox(db) {
+  for (;;) {
+    const {token, device, batch} = await transaction(db, ['outbox', 'meta'], 'readonly', async ({outbox, meta}) => {
+      const saved = (await idb(meta.get('token')) || {}).value;
+      const id = (await idb(meta.get('device')) || {}).value;
+      return {token: saved, device: id, batch: saved ? RULE.nextBatch(await idb(outbox.getAll()), saved.user_id) : []};
+    });
+    if (!token) return null;
+    if (!batch.length) return token;
+    const response = await fetch('/api/v1/sync/push', {
+      method: 'POST',
+      headers: {'Content-Type': 'application/json', Authorization: `Bearer ${token.token}`},
+      body: JSON.stringify(RULE.body(batch, device)),
+    });
+    if (!response.ok) throw new Error(`push: ${response.status}`); // the browser retries later
+    const answer = await response.json();
+    await transaction(db, ['outbox', 'visits', 'meta'], 'readwrite',
+      (stores) => RULE.applyResults(stores, batch, answer));
+    if (batch.length < RULE.BATCH) return token;
+  }
+}
+
+/* The API call photo-upload-rule.js expects: {body} for an answer that went well; an error marked
+ * `answered` (with the server's status, code and details) for one that did not; any other error
+ * when nothing usable came back (the browser retries the sync later). */
+async function call(path, {method = 'GET', token, body, raw, headers = {}, timeout = 30000} = {}) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeout);
+  try {
+    const response = await fetch(path, {
+      method, cache: 'no-store', signal: controller.signal,
+      headers: {Accept: 'application/json', Authorization: `Bearer ${token}`,
+        ...(body !== undefined ? {'Content-Type': 'application/json'} : {}), ...headers},
+      body: raw !== undefined ? raw : body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    if (response.status === 204) return {body: null};
+    const data = await response.json().catch(() => null);
+    if (response.ok && data !== null) return {body: data};
+    if (response.ok) throw new Error('unreadable answer');
+    const error = (data && data.error) || {};
+    throw Object.assign(new Error(error.message || `HTTP ${response.status}`), {
+      answered: true, status: response.status, code: error.code || 'http', fields: error.fields || {}, details: error,
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function uploadPhotos(db, token) {
+  if (!db.objectStoreNames.contains('photos')) return null; // a device no page has upgraded yet
+  const uploadAll = PHOTO_RULE.uploader({
+    request: call,
+    isApiError: (error) => Boolean(error && error.answered),
+    photos: {
+      all: () => transaction(db, ['photos'], 'readonly', ({photos}) => idb(photos.getAll())),
+      change: (id, fn) => transaction(db, ['photos'], 'readwrite', async ({photos}) => {
+        const photo = await idb(photos.get(id));
+        if (!photo) return null;
+        const next = fn(photo);
+        if (next) photos.put(next);
+        else photos.delete(id);
+        return next;
+      }),
+    },
+    hasVisit: (id) => transaction(db, ['visits'], 'readonly', async ({visits}) => Boolean(await idb(visits.get(id)))),
+  });
+  return uploadAll(token.token, token.user_id);
+}
+
 async function syncInBackground() {
   const windows = await self.clients.matchAll({type: 'window'});
   if (windows.length) {
@@ -330,25 +403,8 @@ async function syncInBackground() {
     open.onupgradeneeded = () => open.transaction.abort(); // never create the database from here
     const db = await idb(open);
     try {
-      // Batch after batch, as the page's pushAll does, until a batch comes back short.
-      for (;;) {
-        const {token, device, batch} = await transaction(db, ['outbox', 'meta'], 'readonly', async ({outbox, meta}) => {
-          const saved = (await idb(meta.get('token')) || {}).value;
-          const id = (await idb(meta.get('device')) || {}).value;
-          return {token: saved, device: id, batch: saved ? RULE.nextBatch(await idb(outbox.getAll()), saved.user_id) : []};
-        });
-        if (!token || !batch.length) return;
-        const response = await fetch('/api/v1/sync/push', {
-          method: 'POST',
-          headers: {'Content-Type': 'application/json', Authorization: `Bearer ${token.token}`},
-          body: JSON.stringify(RULE.body(batch, device)),
-        });
-        if (!response.ok) throw new Error(`push: ${response.status}`); // the browser retries later
-        const answer = await response.json();
-        await transaction(db, ['outbox', 'visits', 'meta'], 'readwrite',
-          (stores) => RULE.applyResults(stores, batch, answer));
-        if (batch.length < RULE.BATCH) return;
-      }
+      const token = await pushOutbox(db);
+      if (token) await uploadPhotos(db, token); // photos last: the slow part on GPRS
     } finally {
       db.close();
     }

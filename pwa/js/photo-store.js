@@ -2,7 +2,7 @@
 //   {id, user_id, visit_id, draft_key, state, blob, size, sha256, content_type, taken_at, caption,
 //    width, height, thumbnail, added_at, declared, offset, error}
 // state: 'draft'    added to a form not saved yet (draft_key says which form; visit_id null)
-//        'waiting'  saved with its visit; uploaded once the server has the visit (photo-upload.js)
+//        'waiting'  saved with its visit; uploaded once the server has the visit (photo-upload-rule.js)
 //        'done'     the server has every byte: the JPEG is dropped, the small thumbnail stays
 //        'refused'  the server refused it (not an image, checksum …); `error` has its message
 //        'locked'   the visit is approved: the server takes no more photos for it
@@ -86,10 +86,6 @@ export function discardDraft(userId, draftKey) {
     }
   });
 }
-
-// The server has every byte: drop the JPEG, keep the thumbnail and what the list shows.
-export const acknowledged = (id) => change(id, (photo) => ({...photo, state: 'done', blob: null,
-  offset: photo.size, error: null}));
 
 // Counted in the index, without reading the photos (the status bar asks after every change).
 export const owedCount = (userId) => tx(STORE, 'readonly', async (s) => {

@@ -29,3 +29,26 @@ def test_sync_event_without_an_open_page_delivers_the_outbox(live_server, open_b
 
     page.goto(f"{live_server.url}/visits/")  # and the device shows nothing waiting
     wait_waiting(page, 0)
+
+
+def test_sync_event_without_an_open_page_sends_the_visit_then_its_photo(live_server, open_browser, tmp_path):
+    """Saved offline with a photo, the app closed: when the network returns the worker pushes the
+    visit and then uploads the photo (the shared photo-upload-rule.js), every byte of it."""
+    from tests.browser.photos import photo_records
+    from tests.browser.test_photos_upload import _offline_with_photos, _server_photo
+
+    context, page, [record], stored = _offline_with_photos(live_server, open_browser, tmp_path,
+                                                          summary="Ảnh gửi nền")
+    page.goto("about:blank")  # no page of ours is left to sync
+    context.set_offline(False)
+    eventually(lambda: summaries(live_server.app) == ["Ảnh gửi nền"])
+
+    def arrived() -> bool:
+        photo, data = _server_photo(live_server.app, record["id"])
+        return photo is not None and photo.complete and data == stored[record["id"]]
+    eventually(arrived, timeout=30)
+
+    page.goto(f"{live_server.url}/visits/")  # the device knows: nothing owed, the JPEG dropped
+    page.wait_for_selector("[data-waiting][data-photos-waiting='0']", state="attached")
+    [kept] = photo_records(page)
+    assert kept["state"] == "done" and kept["offset"] == kept["size"]
