@@ -12,6 +12,7 @@ from server.auth.models import Role, User
 from server.auth.services import create_user
 from server.db import utcnow
 from server.demo import data
+from server.demo.photos import add_demo_photos
 from server.extensions import db
 from server.hearings import directions as direction_store
 from server.hearings.figures import month_bounds
@@ -32,7 +33,8 @@ REORGANISATION = date(2025, 7, 1)
 
 def load_demo_data() -> dict[str, int]:
     """Load (or complete) the demo data set; return how many rows of each kind were added."""
-    added = {"units": 0, "users": 0, "topics": 0, "visits": 0, "closing reports": 0, "hearings": 0}
+    added = {"units": 0, "users": 0, "topics": 0, "visits": 0, "closing reports": 0, "hearings": 0,
+             "photos": 0}
     province, units = _units(added)
     topics = _topics(added)
     staff = _people(province, added)
@@ -42,6 +44,7 @@ def load_demo_data() -> dict[str, int]:
     _visits(staff, units, topics, placements, added)
     _closing_reports(placements, added)
     _hearing(staff, province, units, topics, added)
+    added["photos"] += add_demo_photos(DEMO_NAMESPACE)
     return added
 
 

@@ -20,10 +20,11 @@ from server.models import (
     Unit,
     Visit,
 )
+from server.photos.models import Photo
 from tests.conftest import AuthActions
 
 COUNTED = (Unit, User, Topic, Assignment, Placement, Plan, Visit, ReviewEvent, PlacementReport, Hearing,
-           HearingCadre, Direction)
+           HearingCadre, Direction, Photo)
 
 
 def _counts(app) -> dict[str, int]:
@@ -90,6 +91,24 @@ def test_demo_sign_ins_show_vietnamese_pages(app, runner):
     AuthActions(client).sign_in("admin", "dicoso-demo")
     page = client.get("/", follow_redirects=True).get_data(as_text=True)
     assert '<html lang="vi">' in page and "Thiết lập xác thực hai lớp" in page
+
+
+def test_a_supervisor_sees_the_demo_photos_in_the_queue_and_on_the_visit(app, runner):
+    """Invented pictures on visits waiting for review, uploaded through the phone's own path."""
+    import re
+
+    assert runner.invoke(args=["demo-data", "--force"]).exit_code == 0
+    with app.app_context():
+        kept = db.session.scalars(select(Photo)).all()
+        assert len(kept) == 12 and all(p.complete and p.width == 1200 for p in kept)
+        assert {p.visit.status for p in kept} == {"submitted"}
+    client = app.test_client()
+    AuthActions(client).sign_in("giamsat", "dicoso-demo")
+    queue = client.get("/review/").get_data(as_text=True)
+    thumbnails = re.findall(r'src="(/api/v1/photos/[^"]+/thumbnail)"', queue)
+    assert len(thumbnails) == 6  # one per visit with photos, all on the first page (the newest)
+    answer = client.get(thumbnails[0])
+    assert answer.status_code == 200 and answer.mimetype == "image/jpeg" and answer.data[:2] == b"\xff\xd8"
 
 
 def test_demo_data_refuses_a_server_database_without_force():
