@@ -78,8 +78,9 @@ def handle_csrf_error(error: CSRFError):
 def _same_site_referrer() -> str | None:
     """The page the form was on (its path), if it was on this site."""
     parts = urlsplit(request.referrer or "")
-    if not parts.path.startswith("/") or (parts.netloc and parts.netloc != request.host):
-        return None
+    if (not parts.path.startswith("/") or parts.path.startswith("//") or "\\" in parts.path
+            or (parts.netloc and parts.netloc != request.host)):
+        return None  # not this site's, or read by a browser as another host (//host, /\\host)
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
