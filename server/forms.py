@@ -7,10 +7,12 @@ messages up in our catalogs instead (through Flask-Babel); the messages are list
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_babel import get_translations
 from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
 
 from server.i18n import N_
 
@@ -36,6 +38,15 @@ def optional_int(value: Any) -> int | None:
     return int(value)
 
 
+# C0 control characters but tab, line feed and carriage return: nobody types them, and PostgreSQL
+# refuses NUL in text (a 500 where a form should just keep the text).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def drop_control_characters(value: Any) -> Any:
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
+
+
 class _CatalogTranslations:
     """WTForms' translations interface over the current request's Flask-Babel catalogs."""
 
@@ -50,3 +61,12 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form: Any) -> _CatalogTranslations:
             return _CatalogTranslations()
+
+        def bind_field(self, form: Any, unbound_field: Any, options: dict) -> Any:
+            """Every text field (StringField and its kind, text areas …) drops control characters
+            before it validates. Not passwords: they are only hashed, and must stay as typed."""
+            kind = unbound_field.field_class
+            if issubclass(kind, StringField) and not issubclass(kind, PasswordField):
+                options = {**options, "filters": [*unbound_field.kwargs.get("filters", ()),
+                                                  drop_control_characters]}
+            return super().bind_field(form, unbound_field, options)
