@@ -11,8 +11,9 @@ import re
 from typing import Any
 
 from flask_babel import get_translations
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, StringField, ValidationError
 
 from server.i18n import N_
 
@@ -38,13 +39,16 @@ def optional_int(value: Any) -> int | None:
     return int(value)
 
 
-# C0 control characters but tab, line feed and carriage return: nobody types them, and PostgreSQL
-# refuses NUL in text (a 500 where a form should just keep the text).
+# C0 control characters but tab, line feed and carriage return: nobody types them, PostgreSQL
+# refuses NUL in text (a 500 at commit), and a username with one is not the username.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def drop_control_characters(value: Any) -> Any:
-    return _CONTROL.sub("", value) if isinstance(value, str) else value
+def no_control_characters(form: Any, field: Any) -> None:
+    """Refuse text with control characters, with a message on the field (the rest is kept)."""
+    if isinstance(field.data, str) and _CONTROL.search(field.data):
+        raise ValidationError(_l("This text contains invisible control characters. Remove them and "
+                                 "send it again."))
 
 
 class _CatalogTranslations:
@@ -62,11 +66,11 @@ class Form(FlaskForm):
         def get_translations(self, form: Any) -> _CatalogTranslations:
             return _CatalogTranslations()
 
-        def bind_field(self, form: Any, unbound_field: Any, options: dict) -> Any:
-            """Every text field (StringField and its kind, text areas …) drops control characters
-            before it validates. Not passwords: they are only hashed, and must stay as typed."""
-            kind = unbound_field.field_class
-            if issubclass(kind, StringField) and not issubclass(kind, PasswordField):
-                options = {**options, "filters": [*unbound_field.kwargs.get("filters", ()),
-                                                  drop_control_characters]}
-            return super().bind_field(form, unbound_field, options)
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        """Every text field (StringField and its kind, text areas …) also refuses control
+        characters. Not passwords: they are only hashed, and may hold anything."""
+        extra = dict(extra_validators or {})
+        for name, field in self._fields.items():
+            if isinstance(field, StringField) and not isinstance(field, PasswordField):
+                extra[name] = [*extra.get(name, ()), no_control_characters]
+        return super().validate(extra)

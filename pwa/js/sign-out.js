@@ -22,10 +22,12 @@ const userId = sync.userId;
 // Other tabs of this person leave as soon as one of them has signed out.
 const channel = 'BroadcastChannel' in self ? new BroadcastChannel('dicoso-session') : null;
 
-function leave() {
+// `signedOut`: this tab is where the person signed out, and the sign-in page says so (the other
+// tabs open it plain: server/auth/views.py sign_out).
+function leave(signedOut = false) {
   sync.pause();
   drafts.stopSaving();
-  location.replace(SIGN_IN);
+  location.replace(signedOut ? `${SIGN_IN}?signed_out=1` : SIGN_IN);
 }
 
 if (channel) {
@@ -97,7 +99,7 @@ async function finish(form, seen, online) {
     channel?.postMessage({type: 'signed-out', user: userId});
     return 'done';
   });
-  if (outcome === 'done') leave(); else sync.resume();
+  if (outcome === 'done') leave(true); else sync.resume();
   return outcome;
 }
 
@@ -223,6 +225,6 @@ async function endPendingSession(pending) {
   // Signed out at the server (or another person's session is the one on this phone now).
   await del('meta', 'sign_out_pending');
   if (!mine) return 'none';
-  leave();
+  leave(true);
   return 'left';
 }

@@ -95,8 +95,11 @@ def sign_out():
         record("sign_out", "user", current_user.id, actor_id=current_user.id)
     logout_user()
     session.clear()
-    flash(_("You have signed out."), "info")
-    return redirect(url_for("auth.sign_in"))
+    # The CSRF secret in this answer's cookie: every tab of the person opens the sign-in page now,
+    # and each making its own secret at once would leave all but one with a refused form. The
+    # message goes in the address (not a flash) for the same reason: one tab would take it.
+    renew_csrf()
+    return redirect(url_for("auth.sign_in", signed_out=1))
 
 
 @bp.post("/language")

@@ -174,3 +174,16 @@ def test_an_anonymous_page_does_not_rewrite_the_session_cookie(client, world):
     client.get("/auth/sign-in")
     for path in ("/offline", "/auth/sign-in", "/manifest.webmanifest"):
         assert "Set-Cookie" not in client.get(path).headers, path
+
+
+def test_signing_out_says_so_on_the_sign_in_page_it_sends_to_and_keeps_one_csrf_secret(client, auth, world):
+    """The message is in the address, not a one-time flash (another tab of the person, opening the
+    sign-in page at the same moment, took it), and the answer's cookie already holds the CSRF
+    secret that every tab's sign-in page then shares."""
+    auth.sign_in("cadre")
+    response = auth.sign_out()
+    assert response.status_code == 302 and response.headers["Location"] == "/auth/sign-in?signed_out=1"
+    with client.session_transaction() as session:
+        assert "csrf_token" in session and "_flashes" not in session
+    assert "Bạn đã đăng xuất" in client.get("/auth/sign-in?signed_out=1").get_data(as_text=True)
+    assert "Bạn đã đăng xuất" not in client.get("/auth/sign-in").get_data(as_text=True)

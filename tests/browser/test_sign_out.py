@@ -18,7 +18,7 @@ from tests.browser.conftest import (
     wait_waiting,
 )
 from tests.browser.helpers_db import only_visit, summaries, visit_count
-from tests.factories import make_visit
+from tests.factories import PASSWORD, make_visit
 
 # Everything the device holds in IndexedDB, store by store (meta: its keys only).
 DEVICE_DATA = """() => new Promise((resolve, reject) => {
@@ -88,9 +88,11 @@ def test_sign_out_with_nothing_waiting_revokes_the_token_and_leaves_no_data(live
     assert page.evaluate(PAGES_CACHED) > 0
 
     page.click("form[data-sign-out] button")  # nothing of theirs waiting: no question asked
-    page.wait_for_url(f"{live_server.url}/auth/sign-in")
+    page.wait_for_url(f"{live_server.url}/auth/sign-in?signed_out=1")
     assert "Bạn đã đăng xuất" in page.inner_text("body")
     other_tab.wait_for_url(f"{live_server.url}/auth/sign-in")  # the person's other tab leaves too
+    other_tab.wait_for_load_state()
+    assert "Bạn đã đăng xuất" not in other_tab.inner_text("body")  # said where they signed out
     assert _api_status(live_server, secret) == 401  # the token no longer works
     after = page.evaluate(DEVICE_DATA)
     # Only the device's own id and the other person's unsent visit are left: never removed unseen.
@@ -100,6 +102,11 @@ def test_sign_out_with_nothing_waiting_revokes_the_token_and_leaves_no_data(live
     assert page.evaluate(PAGES_CACHED) == 0
     page.goto(f"{live_server.url}/visits/new")  # and the web session has ended
     page.wait_for_url(f"{live_server.url}/auth/sign-in?next=%2Fvisits%2Fnew")
+    # Both tabs opened the sign-in page at once: the form of either still signs in (one CSRF secret)
+    other_tab.fill("#username", "cadre")
+    other_tab.fill("#password", PASSWORD)
+    other_tab.click("button[type=submit].primary")
+    other_tab.wait_for_url(f"{live_server.url}/")
 
 
 def test_with_a_visit_waiting_the_dialog_asks_and_cancel_keeps_everything(live_server, open_browser):
@@ -161,7 +168,7 @@ def test_send_then_sign_out_delivers_the_visit_once_then_signs_out(live_server, 
     recorder.fail_pushes.clear()
 
     page.click("button[data-choice=send]")
-    page.wait_for_url(f"{live_server.url}/auth/sign-in")
+    page.wait_for_url(f"{live_server.url}/auth/sign-in?signed_out=1")
     assert summaries(live_server.app) == ["Gửi trước khi đăng xuất"]
     visit = only_visit(live_server.app)
     assert recorder.delivered_ids == [str(visit.id)]  # delivered once, not again after the answer
@@ -193,7 +200,7 @@ def test_export_then_sign_out_downloads_the_waiting_visit_and_draft_first(live_s
     assert [e["visit"]["summary"] for e in exported["entries"]] == ["Chỉ có trong tệp"]
     assert [d["fields"]["summary"] for d in exported["drafts"]] == ["Bản nháp dở"]
 
-    page.wait_for_url(f"{live_server.url}/auth/sign-in")
+    page.wait_for_url(f"{live_server.url}/auth/sign-in?signed_out=1")
     assert _api_status(live_server, secret) == 401
     data = page.evaluate(DEVICE_DATA)
     assert data["outbox"] == [] and data["drafts"] == []  # removed only after the download
@@ -219,7 +226,7 @@ def test_sign_out_without_network_removes_the_data_now_and_revokes_once_online(l
     dialog = _dialog(page)
     assert "Không có mạng nên chưa báo được máy chủ" in dialog.inner_text()
     page.click("button[data-choice=sign-out]")
-    page.wait_for_url(f"{live_server.url}/auth/sign-in")  # the worker's offline page answers
+    page.wait_for_url(f"{live_server.url}/auth/sign-in?signed_out=1")  # the worker's offline page answers
     data = page.evaluate(DEVICE_DATA)
     assert data["outbox"] == data["visits"] == data["drafts"] == []
     assert sorted(row["key"] for row in data["meta"]) == ["device", "revoke", "sign_out_pending"]
@@ -240,7 +247,7 @@ def test_sign_out_without_network_removes_the_data_now_and_revokes_once_online(l
     # Once it can, the first page opened finishes the sign-out before running as that person.
     context.unroute("**/auth/sign-out")
     page.goto(f"{live_server.url}/")
-    page.wait_for_url(f"{live_server.url}/auth/sign-in")
+    page.wait_for_url(f"{live_server.url}/auth/sign-in?signed_out=1")
     assert _api_status(live_server, secret) == 401
     assert [row["key"] for row in page.evaluate(DEVICE_DATA)["meta"]] == ["device"]
     page.goto(f"{live_server.url}/visits/new")
@@ -299,5 +306,5 @@ def test_a_photo_not_sent_counts_as_waiting_goes_into_the_export_file_and_leaves
     exported = json.loads(path.read_text())
     assert [p["id"] for p in exported["photos"]] == [photo["id"]] and exported["photos"][0]["data"]
 
-    page.wait_for_url(f"{live_server.url}/auth/sign-in")
+    page.wait_for_url(f"{live_server.url}/auth/sign-in?signed_out=1")
     assert photo_records(page) == []  # another person signing in here finds none of it

@@ -39,7 +39,7 @@ def test_a_cadre_turns_it_on_signs_in_with_a_code_and_syncs(live_server, open_br
 
     page.click(".tabbar .more summary")  # on a phone, signing out is the "More" sheet's last line
     page.click("button:has-text('Đăng xuất')")
-    page.wait_for_url(f"{base}/auth/sign-in")
+    page.wait_for_url(f"{base}/auth/sign-in?signed_out=1")
     page.goto(f"{base}/auth/sign-in?next=/visits/new")
     page.fill("#username", "cadre")
     page.fill("#password", PASSWORD)

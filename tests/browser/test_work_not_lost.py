@@ -105,7 +105,7 @@ def test_sign_out_with_no_network_keeps_the_cadre_working_unless_they_choose(liv
     wait_waiting(page, 0)
     assert summaries(live_server.app) == ["Ghi sau khi bấm đăng xuất"]
     page.click("form[data-sign-out] button")
-    page.wait_for_url(f"{live_server.url}/auth/sign-in")
+    page.wait_for_url(f"{live_server.url}/auth/sign-in?signed_out=1")
     assert "Bạn đã đăng xuất" in page.inner_text("body")
     assert page.evaluate(PAGE_CACHE_KEYS) == []
 

@@ -159,7 +159,7 @@ def test_service_worker_and_manifest_headers(client):
 
 def test_precache_holds_every_script_the_page_and_the_worker_load(client):
     """A module missing from the precache breaks the app offline: every file under pwa/js is in it,
-    and the worker imports the shared push rule from the precached, versioned URL."""
+    and the worker imports the shared push and photo upload rules from the precached, versioned URLs."""
     import json
     from pathlib import Path
 
@@ -169,7 +169,8 @@ def test_precache_holds_every_script_the_page_and_the_worker_load(client):
     pwa = Path(__file__).resolve().parents[2] / "pwa"
     scripts = {str(p.relative_to(pwa)) for p in (pwa / "js").rglob("*.js")}
     assert scripts and scripts <= precached
-    assert "importScripts(`${SHELL.staticPrefix}js/push-rule.js`)" in source
+    assert ("importScripts(`${SHELL.staticPrefix}js/push-rule.js`, "
+            "`${SHELL.staticPrefix}js/photo-upload-rule.js`)") in source
 
 
 def test_unknown_id_edit_page_is_blank_for_the_script(client, auth, world):
