@@ -14,10 +14,8 @@ from datetime import UTC
 from typing import Any
 
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 from sqlalchemy import select
 
-from server.api.validation import translate_errors
 from server.audit.services import record
 from server.auth.models import User
 from server.db import utcnow
@@ -31,25 +29,13 @@ from server.hearings.wire import (
     account_wire,
     direction_wire,
 )
-from server.visits.push import CONFLICT, CREATED, INVALID, UNCHANGED, UPDATED, PushResult
-
-
-def _load(schema, items: Sequence[Any], results: list) -> list[tuple[int, dict]]:
-    loaded = []
-    for index, item in enumerate(items):
-        try:
-            loaded.append((index, schema.load(item)))
-        except ValidationError as error:
-            raw = item.get("id") if isinstance(item, dict) else None
-            results[index] = PushResult(raw if isinstance(raw, str) else None, INVALID,
-                                        errors=translate_errors(error.messages))
-    return loaded
+from server.visits.push import CONFLICT, CREATED, INVALID, UNCHANGED, UPDATED, PushResult, load_items
 
 
 def push_accounts(user: User, device_id: str, items: Sequence[Any]) -> list[PushResult]:
     """Validate and apply monthly accounts; one result per item, in order. Flushes only."""
     results: list[PushResult | None] = [None] * len(items)
-    loaded = _load(AccountIn(), items, results)
+    loaded = load_items(AccountIn(), items, results)
     if loaded:
         direction_store.next_change_seq()  # the lock, before reading the stored copies
     for index, data in loaded:
@@ -102,7 +88,7 @@ def _utc(value):
 def push_directions_done(user: User, items: Sequence[Any]) -> list[PushResult]:
     """Validate and apply "direction done" items; one result per item, in order. Flushes only."""
     results: list[PushResult | None] = [None] * len(items)
-    loaded = _load(DirectionDoneIn(), items, results)
+    loaded = load_items(DirectionDoneIn(), items, results)
     for index, data in loaded:
         results[index] = mark_done(user, data)
     return results  # type: ignore[return-value]

@@ -20,10 +20,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 from sqlalchemy import select
 
-from server.api.validation import translate_errors
 from server.audit.services import record
 from server.auth.models import User
 from server.db import utcnow
@@ -31,7 +29,16 @@ from server.extensions import db
 from server.planning.models import Placement, PlacementReport
 from server.planning.wire import PlacementReportIn, report_wire
 from server.time import today
-from server.visits.push import CONFLICT, CREATED, INVALID, LOCKED, UNCHANGED, UPDATED, PushResult
+from server.visits.push import (
+    CONFLICT,
+    CREATED,
+    INVALID,
+    LOCKED,
+    UNCHANGED,
+    UPDATED,
+    PushResult,
+    load_items,
+)
 
 #: the closing report can be written until this many days after the placement's last day
 DAYS_AFTER_END = 30
@@ -45,15 +52,7 @@ def report_window(placement: Placement) -> tuple[date, date]:
 def push_placement_reports(user: User, device_id: str, items: Sequence[Any]) -> list[PushResult]:
     """Validate and apply closing reports; one result per item, in order."""
     results: list[PushResult | None] = [None] * len(items)
-    schema = PlacementReportIn()
-    loaded: list[tuple[int, dict]] = []
-    for index, item in enumerate(items):
-        try:
-            loaded.append((index, schema.load(item)))
-        except ValidationError as error:
-            raw = item.get("id") if isinstance(item, dict) else None
-            results[index] = PushResult(raw if isinstance(raw, str) else None, INVALID,
-                                        errors=translate_errors(error.messages))
+    loaded = load_items(PlacementReportIn(), items, results)
     if loaded:
         # the lock, before reading the stored reports (in id order: two pushes never deadlock)
         db.session.execute(select(Placement.id).where(

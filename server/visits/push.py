@@ -59,6 +59,21 @@ class PushResult:
         return wire
 
 
+def load_items(schema: Any, items: Sequence[Any], results: list) -> list[tuple[int, dict]]:
+    """Load each pushed item of one kind with ``schema``: ``(index, data)`` of those that load;
+    each that does not gets its ``invalid`` result in ``results`` (same index), with its id if any.
+    For the envelope's other kinds (accounts, directions done, closing reports)."""
+    loaded = []
+    for index, item in enumerate(items):
+        try:
+            loaded.append((index, schema.load(item)))
+        except ValidationError as error:
+            raw = item.get("id") if isinstance(item, dict) else None
+            results[index] = PushResult(raw if isinstance(raw, str) else None, INVALID,
+                                        errors=translate_errors(error.messages))
+    return loaded
+
+
 def push_visits(user: User, device_id: str, items: Sequence[Any]) -> list[PushResult]:
     """Validate and apply wire-format visits for ``user``; one result per item, in order.
 
