@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 from server import create_app  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.planning.models import Plan  # noqa: E402
+from server.regime.counting import Counting  # noqa: E402
 from server.reports.coverage import coverage_report  # noqa: E402
 from server.reports.placements import placements_report  # noqa: E402
-from server.reports.scope import Counting  # noqa: E402
 from server.reports.tables import visits_count  # noqa: E402
 from server.reports.year import year_report  # noqa: E402
 from server.units.models import Unit  # noqa: E402

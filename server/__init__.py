@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.home.views import bp as home_bp
     from server.photos.views import bp as photos_bp
     from server.pwa_shell.views import bp as pwa_shell_bp
+    from server.regime.views import bp as regime_bp
     from server.reports.views import bp as reports_bp
     from server.review.views import bp as review_bp
     from server.sync.views import bp as sync_bp
@@ -86,3 +87,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(hearings_bp)
+    app.register_blueprint(regime_bp)

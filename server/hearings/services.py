@@ -12,19 +12,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from server.audit.services import record
-from server.auth.models import Role, User
+from server.auth.models import User
 from server.extensions import db
 from server.hearings import directions as direction_store
-from server.hearings.figures import Figures, figures, last_visit_days, month_bounds, period_days
+from server.hearings.figures import Figures, figures, month_bounds
 from server.hearings.models import Direction, DirectionState, Hearing, HearingCadre, MonthlyAccount
-from server.planning.models import Assignment, Plan, PlanExemption
+from server.planning.models import Assignment
+from server.planning.services import plan_for_year
+from server.regime.coverage import obligations
+from server.regime.neglect import Charge
+from server.regime.pace import Pace
+from server.regime.standing import Standing, standings
 from server.time import today
-from server.units.models import Unit, UnitKind
+from server.units.models import Unit
 from server.units.services import current_units_query
 from server.visits.models import Visit, visit_directions
-
-#: a commune in a cadre's charge not visited for this many days is flagged
-NOT_VISITED_DAYS = 90
 
 
 class HearingExists(Exception):
@@ -52,72 +54,17 @@ def open_hearing(actor: User, unit: Unit, month: date, held_on: date, chair: str
 
 def covered_cadres(unit: Unit, year: int) -> tuple[list[tuple[User, int]], list[tuple[User, str]]]:
     """The cadres of the subtree the year's plan covers, with their minimum; and the exempt ones
-    with the reason. Full-time cadres only (``minimum_days_for``'s rule); none without a plan."""
-    plan = db.session.scalar(select(Plan).where(Plan.year == year))
+    with the reason (the regime's rule, ``server.regime.coverage``); none without a plan."""
+    plan = plan_for_year(year)
     if plan is None:
         return [], []
-    cadres = db.session.scalars(
-        select(User).join(Unit, Unit.id == User.unit_id)
-        .where(User.role == Role.CADRE, User.active.is_(True), User.is_full_time.is_(True),
-               Unit.path.startswith(unit.path, autoescape=True))
-        .order_by(User.full_name, User.id)).all()
-    exemptions = {e.cadre_id: e for e in db.session.scalars(
-        select(PlanExemption).where(PlanExemption.plan_id == plan.id))}
-    covered, exempt = [], []
-    for cadre in cadres:
-        exemption = exemptions.get(cadre.id)
-        if exemption is None:
-            covered.append((cadre, plan.minimum_days))
-        elif exemption.minimum_days is None:
-            exempt.append((cadre, exemption.reason))
-        else:
-            covered.append((cadre, exemption.minimum_days))
+    owed = obligations(plan, unit)
+    users = {u.id: u for u in db.session.scalars(
+        select(User).options(selectinload(User.unit)).where(User.id.in_([o.cadre_id for o in owed])))}
+    ordered = sorted(owed, key=lambda o: (o.full_name, o.cadre_id))
+    covered = [(users[o.cadre_id], o.minimum) for o in ordered if not o.exempt]
+    exempt = [(users[o.cadre_id], o.exemption_reason or "") for o in ordered if o.exempt]
     return covered, exempt
-
-
-@dataclass
-class Pace:
-    days: int  # days so far this year, up to ``on``
-    expected: float  # the minimum × the share of the year gone by ``on``
-    minimum: int
-
-    @property
-    def behind(self) -> bool:
-        return self.days < self.expected
-
-
-def pace_on(cadre_ids: list[int], minimums: dict[int, int], on: date) -> dict[int, Pace]:
-    """Days so far in ``on``'s year against the share of each cadre's minimum due by then."""
-    first = date(on.year, 1, 1)
-    share = ((on - first).days + 1) / ((date(on.year, 12, 31) - first).days + 1)
-    days = period_days(cadre_ids, first, on)
-    return {c: Pace(days.get(c, 0), round(minimums[c] * share, 1), minimums[c]) for c in cadre_ids}
-
-
-@dataclass
-class Neglected:
-    unit: Unit
-    last_visit: date | None  # None: never visited by this cadre
-
-
-def neglected_units(cadre_ids: list[int], on: date) -> dict[int, list[Neglected]]:
-    """By cadre: communes and wards in their charge on ``on`` that they have not visited for
-    ``NOT_VISITED_DAYS`` days or more (or never). Two queries for any number of cadres."""
-    charged = db.session.execute(
-        select(Assignment.cadre_id, Unit).join(Unit, Unit.id == Assignment.unit_id)
-        .where(Assignment.cadre_id.in_(cadre_ids), Assignment.start_date <= on,
-               (Assignment.end_date.is_(None)) | (Assignment.end_date >= on),
-               Unit.kind.in_([UnitKind.COMMUNE, UnitKind.WARD]))
-        .order_by(Unit.name)).all()
-    last = last_visit_days(cadre_ids, {unit.id for _, unit in charged}, on)
-    found: dict[int, list[Neglected]] = {cadre: [] for cadre in cadre_ids}
-    seen: set[tuple[int, int]] = set()
-    for cadre, unit in charged:
-        day = last.get((cadre, unit.id))
-        if (cadre, unit.id) not in seen and (day is None or (on - day).days >= NOT_VISITED_DAYS):
-            found[cadre].append(Neglected(unit, day))
-        seen.add((cadre, unit.id))
-    return found
 
 
 @dataclass
@@ -127,8 +74,8 @@ class CadreRow:
     cadre: User
     minimum: int
     month: Figures
-    pace: Pace
-    neglected: list[Neglected]
+    #: the year up to the reference day: pace, weeks, units flagged for 90 days
+    year: Standing
     account: MonthlyAccount | None
     conclusion: str
     #: directions given at this hearing, and those still open from earlier ones
@@ -138,6 +85,16 @@ class CadreRow:
     @property
     def no_visit(self) -> bool:
         return self.month.visits == 0
+
+    @property
+    def pace(self) -> Pace:
+        pace = self.year.pace
+        assert pace is not None, "a covered cadre has a minimum"
+        return pace
+
+    @property
+    def neglected(self) -> list[Charge]:
+        return self.year.neglected
 
 
 def reference_day(month: date) -> date:
@@ -151,14 +108,12 @@ def hearing_rows(hearing: Hearing) -> tuple[list[CadreRow], list[tuple[User, str
     first, last = month_bounds(hearing.month)
     month = figures(ids, first, last)
     on = reference_day(hearing.month)
-    pace = pace_on(ids, {cadre.id: minimum for cadre, minimum in covered}, on)
+    years = standings(ids, on)
     accounts = {a.cadre_id: a for a in db.session.scalars(select(MonthlyAccount).where(
         MonthlyAccount.cadre_id.in_(ids), MonthlyAccount.month == hearing.month))}
     conclusions = dict(db.session.execute(select(HearingCadre.cadre_id, HearingCadre.conclusion).where(
         HearingCadre.hearing_id == hearing.id)).all())
-    neglected = neglected_units(ids, on)
-    rows = {cadre.id: CadreRow(cadre, minimum, month[cadre.id], pace[cadre.id],
-                               neglected[cadre.id], accounts.get(cadre.id),
+    rows = {cadre.id: CadreRow(cadre, minimum, month[cadre.id], years[cadre.id], accounts.get(cadre.id),
                                conclusions.get(cadre.id, ""))
             for cadre, minimum in covered}
     for direction in db.session.scalars(

@@ -86,6 +86,9 @@ class Plan(Base):
     minimum_days: Mapped[int]
     #: the plan covers the full-time cadres of this unit's subtree (null: every full-time cadre)
     covered_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    #: visits that ended before this day were entered after the fact, when the province started
+    #: using dicoso (back-entered or imported): a late report among them is counted apart, not late
+    back_entry_before: Mapped[date | None]
 
     covered_unit: Mapped[Unit | None] = relationship()
     exemptions: Mapped[list[PlanExemption]] = relationship(

@@ -1,5 +1,5 @@
-"""Assignments (the notice), placements, plans with exemptions, and how many days a plan asks of
-a cadre (flush, never commit)."""
+"""Assignments (the notice), placements, plans with exemptions (flush, never commit). Who a plan
+covers and what it asks of them is the regime's rule: ``server.regime.coverage``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from server.auth.models import User
 from server.extensions import db
 from server.planning.models import Assignment, Placement, Plan, PlanExemption
 from server.units.models import Unit
-from server.units.services import is_within
 
 #: a probationary placement lasts one week unless the admin says otherwise
 PLACEMENT_DAYS = 7
@@ -73,26 +72,6 @@ def save_plan(plan: Plan | None, actor: User, **fields) -> Plan:
     db.session.flush()
     record("create" if created else "update", "plan", plan.id, actor_id=actor.id, year=plan.year)
     return plan
-
-
-def is_covered(plan: Plan, user: User) -> bool:
-    """The plan applies to full-time cadres, of its covered unit's subtree when it names one."""
-    if not user.is_full_time:
-        return False
-    return plan.covered_unit is None or is_within(user.unit, plan.covered_unit)
-
-
-def minimum_days_for(user: User, year: int) -> int | None:
-    """The plan's minimum for this cadre and year, after any exemption (None: not covered)."""
-    plan = plan_for_year(year)
-    if plan is None or not is_covered(plan, user):
-        return None
-    exemption = db.session.scalar(
-        select(PlanExemption).where(PlanExemption.plan_id == plan.id, PlanExemption.cadre_id == user.id)
-    )
-    if exemption is not None:
-        return exemption.minimum_days
-    return plan.minimum_days
 
 
 def add_exemption(plan: Plan, cadre: User, reason: str, minimum_days: int | None,

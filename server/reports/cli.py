@@ -18,10 +18,10 @@ from sqlalchemy import or_, select
 
 from server.extensions import db
 from server.planning.models import Plan
+from server.regime.counting import Counting
 from server.reports import exports, tables
 from server.reports.coverage import coverage_report
 from server.reports.placements import placements_report
-from server.reports.scope import Counting
 from server.reports.year import year_report
 from server.time import today
 from server.units.models import Unit

@@ -15,8 +15,10 @@ from sqlalchemy.orm import aliased
 from server.auth.models import User
 from server.extensions import db
 from server.planning.models import Assignment
-from server.reports.scope import Counting, share
-from server.reports.sql import earlier_of, overlapping, unindexed
+from server.regime.counting import Counting, share
+from server.regime.days import overlapping
+from server.regime.sql import unindexed
+from server.reports.sql import earlier_of
 from server.units.models import Unit, UnitKind
 from server.visits.models import Visit
 

@@ -9,7 +9,7 @@ from wtforms import DateField, Form, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from server.reports.scope import Counting
+from server.regime.counting import Counting
 from server.time import today
 from server.visits.labels import FORM_LABELS, STATUS_LABELS
 

@@ -17,8 +17,8 @@ from sqlalchemy import Select, select
 from server.auth.models import User
 from server.extensions import db
 from server.planning.models import Placement, PlacementReport
-from server.reports.scope import Counting
-from server.reports.sql import earlier_of, later_of, merged_days, unindexed
+from server.regime.counting import Counting
+from server.regime.days import placement_days, placement_visits
 from server.units.models import Unit
 from server.visits.models import Visit
 
@@ -59,27 +59,9 @@ class PlacementsReport:
     rows: list[PlacementRow]
 
 
-def counted_visits(counting: Counting) -> tuple:
-    """The conditions on a visit (joined to its placement) that log the placement's days and
-    cover its tasks: of the placement, counted, inside the placement's dates.
-
-    ``+status`` on SQLite: given ``status = 'approved'`` it walks ix_visits_status_cadre, every
-    approved visit (70 % of a million, 1.8 s of CPU); the placement index reads only placement
-    visits (a few ms)."""
-    return (Visit.placement_id.is_not(None), Visit.placement_id == Placement.id,
-            unindexed(Visit.status).in_(counting.statuses),
-            Visit.start_date <= Placement.end_date, Visit.end_date >= Placement.start_date)
-
-
 def placements_query(root: Unit, first: date, last: date, counting: Counting) -> Select:
     """A row per placement: the placement, its cadre's and unit's names, days logged, the report."""
-    logged = (select(Visit.placement_id.label("key"),
-                     later_of(Visit.start_date, Placement.start_date).label("s"),
-                     earlier_of(Visit.end_date, Placement.end_date).label("e"))
-              .join(Placement, Placement.id == Visit.placement_id)
-              .where(*counted_visits(counting))
-              .subquery("logged"))
-    days = merged_days(logged).subquery("days")
+    days = placement_days(counting)
     return (select(Placement, User.full_name, Unit.name, days.c.days, PlacementReport.text)
             .join(User, User.id == Placement.cadre_id).join(Unit, Unit.id == Placement.unit_id)
             .outerjoin(days, days.c.key == Placement.id)
@@ -93,7 +75,7 @@ def ticked_query(placement_ids: list[int], counting: Counting) -> Select:
     """The task lists of these placements' counted visits."""
     return (select(Visit.placement_id, Visit.placement_tasks)
             .join(Placement, Placement.id == Visit.placement_id)
-            .where(Visit.placement_id.in_(placement_ids), *counted_visits(counting)))
+            .where(Visit.placement_id.in_(placement_ids), *placement_visits(counting)))
 
 
 def placements_report(root: Unit, first: date, last: date, counting: Counting) -> PlacementsReport:

@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-import math
-from enum import StrEnum
-
 from flask import abort
 from sqlalchemy import select
 
 from server.auth.models import Role, User
 from server.extensions import db
+from server.regime.counting import Counting
 from server.units.models import Unit
 from server.units.services import is_within
-from server.visits.models import VisitStatus
-
-
-class Counting(StrEnum):
-    """Which review states a report counts; returned visits never count."""
-
-    APPROVED = "approved"
-    APPROVED_AND_SUBMITTED = "submitted"
-
-    @property
-    def statuses(self) -> tuple[str, ...]:
-        if self is Counting.APPROVED:
-            return (VisitStatus.APPROVED,)
-        return (VisitStatus.APPROVED, VisitStatus.SUBMITTED)
-
-
-def share(count: int, total: int) -> float:
-    """Percent with one decimal, rounded down: 4,779 of 4,780 reads 99.9 %, never 100 %."""
-    return math.floor(1000 * count / total) / 10 if total else 0.0
 
 
 def parse_counting(raw: str | None) -> Counting:

@@ -45,12 +45,18 @@ def _met(value: bool | None) -> str:
 
 
 def year_table(report: YearReport) -> Table:
-    columns = [Column(_l("Cadre")), Column(_l("Unit")), Column(_l("Minimum days"), "int"),
-               Column(_l("Number of days"), "int"), Column(_l("Visits"), "int"),
-               *(Column(_l("Visits: %(form)s", form=form_label(f.value)), "int") for f in FORMS),
-               Column(_l("Units visited"), "int"), Column(_l("Late reports"), "int"), Column(_l("Result"))]
-    rows = [(r.full_name, r.unit_name, r.minimum_days, r.days, r.visits, *(r.by_form[f.value] for f in FORMS),
-             r.units_visited, r.late, _met(r.met)) for r in report.rows]
+    weeks = report.summary.weeks_so_far
+    columns = [Column(_l("Cadre")), Column(_l("Unit")), Column(_l("Result")),
+               Column(_l("Number of days"), "int"),
+               Column(_l("Minimum days"), "int"), Column(_l("Exemption")),
+               Column(_l("Weeks with a grassroots day (of %(weeks)d)", weeks=weeks), "int"),
+               Column(_l("Visits"), "int"),
+               *(Column(_l("Visits: %(form)s", form=form_label(f)), "int") for f in FORMS),
+               Column(_l("Units visited"), "int"), Column(_l("Late reports"), "int"),
+               Column(_l("Back-entered reports"), "int")]
+    rows = [(r.full_name, r.unit_name, _met(r.met), r.days, r.minimum_days, r.exemption_reason or "", r.weeks,
+             r.visits, *(r.by_form[f] for f in FORMS), r.units_visited, r.late, r.back_entered)
+            for r in report.rows]
     return Table(f"year-{report.plan.year}", columns, rows, len(rows))
 
 

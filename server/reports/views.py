@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from server.auth.models import Role
 from server.auth.permissions import roles_required
+from server.regime.counting import Counting
 from server.reports import charts, exports, tables
 from server.reports.coverage import coverage_report
 from server.reports.forms import (
@@ -23,7 +24,7 @@ from server.reports.forms import (
     YearFilters,
 )
 from server.reports.placements import placements_report
-from server.reports.scope import Counting, resolve_unit, scope_choices
+from server.reports.scope import resolve_unit, scope_choices
 from server.reports.year import plans, year_report
 from server.time import today
 

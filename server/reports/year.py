@@ -1,34 +1,26 @@
-"""The year-end evaluation against a plan: per cadre days, visits, units, late reports; a summary.
-
-Every figure is computed by SQL aggregation; Python only shapes the per-cadre rows.
+"""The year-end evaluation against a plan: per cadre days, weeks, visits, units, late reports, with
+the minimum and the exemption's reason; a summary. Every figure is the regime's
+(``server.regime``), computed by SQL aggregation; Python only shapes the per-cadre rows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from decimal import Decimal
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
-from server.auth.models import Role, User
+from server.auth.models import User
 from server.extensions import db
 from server.planning.models import Plan, PlanExemption
-from server.reports.scope import Counting, share
-from server.reports.sql import (
-    day_diff,
-    earlier_of,
-    later_of,
-    overlapping,
-    reported_late,
-    unindexed,
-    walk_intervals,
-)
+from server.regime.counting import Counting, share
+from server.regime.coverage import covered, minimum_after
+from server.regime.days import FORMS, counted_visits, figures_query, from_row
+from server.regime.sql import week_number
+from server.reports.sql import later_of
 from server.units.models import Unit
-from server.visits.models import Visit, VisitForm
-
-FORMS = tuple(VisitForm)
 
 
 @dataclass(frozen=True)
@@ -44,6 +36,8 @@ class CadreRow:
     by_form: dict[str, int]
     units_visited: int
     late: int
+    weeks: int
+    back_entered: int
 
     @property
     def met(self) -> bool | None:
@@ -61,10 +55,13 @@ class YearSummary:
     visits: int
     days: int
     late: int
+    back_entered: int
+    #: weeks of the year up to the day it is measured on (the weeks column's denominator)
+    weeks_so_far: int
     visits_by_form: dict[str, int]
     days_by_form: dict[str, int]
 
-    def share(self, count: int) -> float:
+    def share(self, count: int) -> Decimal:
         return share(count, self.covered)
 
 
@@ -78,86 +75,56 @@ class YearReport:
     visits_by_month: dict[int, dict[str, int]] = field(default_factory=dict)
 
 
-def covered(unit: Unit, home: type[Unit] | Any = Unit) -> tuple:
-    """Conditions on users (joined to their unit as ``home``) that the plan applies to: in the
-    subtree, active, full-time, not probationary, not admins."""
-    return (home.path.startswith(unit.path, autoescape=True), User.active.is_(True),
-            User.is_full_time.is_(True), User.is_probationary.is_(False), User.role != Role.ADMIN)
-
-
-def plan_cadres(plan: Plan, unit: Unit):
-    return select(User.id).join(Unit, User.unit_id == Unit.id).where(*covered(unit))
-
-
-def counted_visits(plan: Plan, unit: Unit, counting: Counting):
-    """The visits that count for the plan's year: by cadres of the subtree, in a counted state,
-    overlapping the year, with their dates clipped to the year (a visit from 30 December to
-    2 January counts two days in each year)."""
+def year_report(plan: Plan, unit: Unit, counting: Counting, on: date | None = None) -> YearReport:
+    """Two passes over the year's counted visits: one per cadre (the regime's figures in one GROUP
+    BY over the window walk), one per month and form (the chart and the summary by form). ``on``
+    (default: the year's end) bounds the weeks so far."""
     first, last = date(plan.year, 1, 1), date(plan.year, 12, 31)
+    on = min(on or last, last)
+    counted = counted_visits(first, last, counting, plan=plan, unit=unit)
+    stats = figures_query(counted).subquery("stats")
     home = aliased(Unit)
-    # joined rather than ``cadre_id IN (…)``: SQLite would then walk thousands of cadres through
-    # an index into scattered rows, where one range of the report index reads the year in order
-    return (select(Visit.cadre_id.label("key"), Visit.unit_id, Visit.form, Visit.start_date,
-                   Visit.received_at, Visit.end_date,
-                   later_of(Visit.start_date, first).label("s"),
-                   earlier_of(Visit.end_date, last).label("e"))
-            .join(User, User.id == Visit.cadre_id).join(home, home.id == User.unit_id)
-            .where(*covered(unit, home), unindexed(Visit.status).in_(counting.statuses),
-                   *overlapping(first, last))
-            .subquery("counted"))
-
-
-def year_report(plan: Plan, unit: Unit, counting: Counting) -> YearReport:
-    """Two passes over the year's counted visits: one per cadre (figures and merged days in one
-    GROUP BY over the window walk), one per month and form (the chart and the summary by form)."""
-    counted = counted_visits(plan, unit, counting)
-    walked, added = walk_intervals(counted, order_by=counted.c.start_date)
-    per_form = [func.sum(case((walked.c.form == f.value, 1), else_=0)).label(f"form_{f.value}")
-                for f in FORMS]
-    stats = (select(walked.c.key, func.count().label("visits"), func.sum(added).label("days"),
-                    func.count(func.distinct(walked.c.unit_id)).label("units"),
-                    func.sum(case((reported_late(walked.c.received_at, walked.c.end_date), 1), else_=0))
-                    .label("late"), *per_form)
-             .group_by(walked.c.key).subquery("stats"))
     query = (
-        select(User.id, User.full_name, Unit.name, PlanExemption.id.label("exemption_id"),
-               PlanExemption.reason, PlanExemption.minimum_days, stats)
-        .join(Unit, User.unit_id == Unit.id)
+        select(User.id, User.full_name, home.name.label("unit_name"), PlanExemption, stats)
+        .join(home, User.unit_id == home.id)
         .outerjoin(PlanExemption, and_(PlanExemption.cadre_id == User.id, PlanExemption.plan_id == plan.id))
         .outerjoin(stats, stats.c.key == User.id)
-        .where(*covered(unit))
-        .order_by(Unit.path, User.full_name, User.id)
+        .where(*covered(plan, unit, home))
+        .order_by(home.path, User.full_name, User.id)
     )
     rows = []
     for r in db.session.execute(query).mappings():
-        minimum = plan.minimum_days if r["exemption_id"] is None else r["minimum_days"]
+        found, exemption = from_row(r), r["PlanExemption"]
         rows.append(CadreRow(
-            cadre_id=r["id"], full_name=r["full_name"], unit_name=r["name"], minimum_days=minimum,
-            exemption_reason=r["reason"], days=int(r["days"] or 0), visits=int(r["visits"] or 0),
-            by_form={f.value: int(r[f"form_{f.value}"] or 0) for f in FORMS},
-            units_visited=int(r["units"] or 0), late=int(r["late"] or 0)))
-    by_month, days_by_form = _by_month_and_form(counted_visits(plan, unit, counting))
-    return YearReport(plan, unit, counting, rows, _summary(rows, days_by_form), by_month)
+            cadre_id=r["id"], full_name=r["full_name"], unit_name=r["unit_name"],
+            minimum_days=minimum_after(plan, exemption),
+            exemption_reason=exemption.reason if exemption else None,
+            days=found.days, visits=found.visits, by_form=found.by_form, units_visited=found.units,
+            late=found.late, weeks=found.weeks, back_entered=found.back_entered))
+    by_month, days_by_form = _by_month_and_form(counted, plan.year)
+    weeks_so_far = week_number(on) - week_number(first) + 1
+    return YearReport(plan, unit, counting, rows, _summary(rows, days_by_form, weeks_so_far), by_month)
 
 
-def _summary(rows: list[CadreRow], days_by_form: dict[str, int]) -> YearSummary:
+def _summary(rows: list[CadreRow], days_by_form: dict[str, int], weeks_so_far: int) -> YearSummary:
     cadres = [r for r in rows if r.minimum_days is not None]
     return YearSummary(
         covered=len(cadres), exempt=len(rows) - len(cadres),
         with_a_visit=sum(1 for r in cadres if r.visits), meeting_minimum=sum(1 for r in cadres if r.met),
         visits=sum(r.visits for r in rows), days=sum(r.days for r in rows), late=sum(r.late for r in rows),
-        visits_by_form={f.value: sum(r.by_form[f.value] for r in rows) for f in FORMS},
+        back_entered=sum(r.back_entered for r in rows), weeks_so_far=weeks_so_far,
+        visits_by_form={f: sum(r.by_form[f] for r in rows) for f in FORMS},
         days_by_form=days_by_form)
 
 
-def _by_month_and_form(visits) -> tuple[dict[int, dict[str, int]], dict[str, int]]:
+def _by_month_and_form(visits, year: int) -> tuple[dict[int, dict[str, int]], dict[str, int]]:
     """Visits per month of their (clipped) start date and form, for the stacked bar chart; and each
     form's days (each visit's own days, not merged across visits)."""
-    month = func.extract("month", visits.c.s)
-    table = {m: dict.fromkeys((f.value for f in FORMS), 0) for m in range(1, 13)}
-    days_by_form = dict.fromkeys((f.value for f in FORMS), 0)
+    month = func.extract("month", later_of(visits.c.start_date, date(year, 1, 1)))
+    table = {m: dict.fromkeys(FORMS, 0) for m in range(1, 13)}
+    days_by_form = dict.fromkeys(FORMS, 0)
     for m, form, count, days in db.session.execute(
-            select(month, visits.c.form, func.count(), func.sum(day_diff(visits.c.s, visits.c.e) + 1))
+            select(month, visits.c.form, func.count(), func.sum(visits.c.e - visits.c.s + 1))
             .group_by(month, visits.c.form)):
         table[int(m)][form] = int(count)
         days_by_form[form] += int(days or 0)

@@ -3,14 +3,12 @@ tree, the cadre's year."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 
 from server.auth.models import User
 from server.auth.permissions import reviewable_cadre_ids, scope_unit_ids
 from server.extensions import db
-from server.home.services import YearProgress, year_progress
+from server.regime.standing import Standing, standing, year_end
 from server.time import today
 from server.units.models import Unit
 from server.visits.models import Visit
@@ -50,11 +48,7 @@ def unit_path(unit: Unit) -> list[Unit]:
     return [found[i] for i in ids if i in found]
 
 
-@dataclass(frozen=True)
-class VisitFigures:
-    cadre_year: YearProgress
-
-
-def visit_figures(visit: Visit) -> VisitFigures:
-    """The cadre's days so far this year against the plan's minimum."""
-    return VisitFigures(year_progress(visit.cadre, today().year))
+def visit_figures(visit: Visit) -> Standing:
+    """The cadre's year of the visit, up to today (or the year's end), by the regime's rules."""
+    year = visit.start_date.year
+    return standing(visit.cadre, year_end(year, today()))

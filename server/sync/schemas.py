@@ -13,6 +13,7 @@ from marshmallow import Schema, fields
 from server.api.validation import Length, ListLength, OneOf, Range, Text
 from server.hearings.wire import AccountIn, AccountOut, DirectionDoneIn, DirectionOut
 from server.planning.wire import PlacementReportIn, PlacementReportOut
+from server.regime.wire import StandingOut
 from server.visits.push import RESULT_STATUSES
 from server.visits.wire import FORMS, VisitIn, VisitOut
 
@@ -103,6 +104,9 @@ class PullResponse(Schema):
     directions_cursor = fields.Integer(required=True,
                                        metadata={"description": "pass as directions_since next time"})
     directions_more = fields.Boolean(required=True)
+    standing = fields.Nested(StandingOut, required=True,
+                             metadata={"description": "the caller's year by the regime's rules, after "
+                                                      "the changes"})
 
 
 class BootstrapUser(Schema):
@@ -153,11 +157,6 @@ class BootstrapForm(Schema):
     label = fields.String(required=True)
 
 
-class BootstrapPlan(Schema):
-    year = fields.Integer(required=True)
-    minimum_days = fields.Integer(required=True, allow_none=True)
-
-
 class BootstrapRules(Schema):
     """The limits a visit must respect (server/visits/rules.py): the phone checks the same."""
 
@@ -180,7 +179,8 @@ class BootstrapResponse(Schema):
     placements = fields.List(fields.Nested(BootstrapPlacement), required=True)
     topics = fields.List(fields.Nested(BootstrapTopic), required=True)
     forms = fields.List(fields.Nested(BootstrapForm), required=True)
-    plan = fields.Nested(BootstrapPlan, required=True)
+    standing = fields.Nested(StandingOut, required=True,
+                             metadata={"description": "the caller's year by the regime's rules"})
     rules = fields.Nested(BootstrapRules, required=True)
     directions = fields.List(fields.Nested(DirectionOut), required=True,
                              metadata={"description": "the caller's open hearing directions"})

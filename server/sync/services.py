@@ -21,8 +21,9 @@ from server.hearings.wire import account_wire, direction_wire
 from server.photos.services import briefs_for, rules_for_devices
 from server.planning.closing import report_window
 from server.planning.models import Assignment, Placement
-from server.planning.services import minimum_days_for
 from server.planning.wire import report_wire
+from server.regime.standing import standing
+from server.regime.wire import standing_wire
 from server.time import today
 from server.units.models import Unit
 from server.units.services import current_units_query
@@ -41,6 +42,8 @@ class PullPage:
     directions: list[dict[str, Any]] = field(default_factory=list)
     directions_cursor: int = 0
     directions_more: bool = False
+    #: the caller's year by the regime's rules, after this page's changes
+    standing: dict[str, Any] = field(default_factory=dict)
 
 
 def pull_changes(user: User, since: int, limit: int, directions_since: int = 0) -> PullPage:
@@ -65,7 +68,8 @@ def pull_changes(user: User, since: int, limit: int, directions_since: int = 0) 
         user.id, directions_since, limit)
     photos = briefs_for(v.id for v in visits)
     return PullPage([{**to_wire(snapshot(v)), "photos": photos[v.id]} for v in visits], cursor, more,
-                    [direction_wire(d) for d in changed], directions_cursor, directions_more)
+                    [direction_wire(d) for d in changed], directions_cursor, directions_more,
+                    standing_wire(standing(user, today()), user.id))
 
 
 # -- bootstrap ----------------------------------------------------------------------------------
@@ -110,7 +114,7 @@ def bootstrap(user: User) -> dict[str, Any]:
         "topics": [{"id": t.id, "name": t.name(user.locale)} for t in sorted(
             topics, key=lambda t: (t.position, t.name(user.locale).casefold(), t.id))],
         "forms": [{"code": code, "label": str(label)} for code, label in FORM_LABELS.items()],
-        "plan": {"year": on.year, "minimum_days": minimum_days_for(user, on.year)},
+        "standing": standing_wire(standing(user, on), user.id),
         "rules": {**rules.for_devices(), **rules_for_devices()},
         "directions": [direction_wire(d) for d in hearing_directions.open_for(user.id)],
         "accounts": [account_wire(a) for a in recent_accounts(user.id, on)],

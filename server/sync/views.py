@@ -123,7 +123,7 @@ def pull():
     page = services.pull_changes(api_user(), query["since"], query["limit"], query["directions_since"])
     return jsonify({"visits": page.visits, "cursor": page.cursor, "more": page.more,
                     "directions": page.directions, "directions_cursor": page.directions_cursor,
-                    "directions_more": page.directions_more})
+                    "directions_more": page.directions_more, "standing": page.standing})
 
 
 @bp.get("/visits/<visit_id>")

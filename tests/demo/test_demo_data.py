@@ -59,8 +59,8 @@ def test_demo_data_loads_twice_without_duplicates(app, runner):
 def test_demo_shows_placement_tasks_closing_reports_and_a_held_hearing(app, runner):
     from datetime import date
 
+    from server.regime.counting import Counting
     from server.reports.placements import placements_report
-    from server.reports.scope import Counting
 
     assert runner.invoke(args=["demo-data", "--force"]).exit_code == 0
     with app.app_context():

@@ -6,8 +6,8 @@ from datetime import date
 
 from server.extensions import db
 from server.planning.models import Assignment
+from server.regime.counting import Counting
 from server.reports.coverage import coverage_report
-from server.reports.scope import Counting
 from server.units.models import Unit
 from server.units.services import create_unit
 from tests.reports.data import visit

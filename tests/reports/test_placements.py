@@ -8,8 +8,8 @@ from datetime import date
 
 from server.extensions import db
 from server.planning.models import Placement, PlacementReport
+from server.regime.counting import Counting
 from server.reports.placements import placements_report
-from server.reports.scope import Counting
 from server.units.models import Unit
 from tests.reports.data import visit
 

@@ -10,9 +10,9 @@ from sqlalchemy import func, select, text
 
 from server.extensions import db
 from server.planning.models import Plan
+from server.regime.counting import Counting
+from server.regime.days import counted_visits
 from server.reports.coverage import visits_per_unit
-from server.reports.scope import Counting
-from server.reports.year import counted_visits
 from server.units.models import Unit
 from tests.conftest import ON_POSTGRES
 
@@ -29,7 +29,8 @@ def test_year_reads_the_covering_report_index(app, world, counting):
         plan = Plan(year=2025, title="Kế hoạch", minimum_days=20)
         db.session.add(plan)
         db.session.flush()
-        visits = counted_visits(plan, db.session.get(Unit, world.province), counting)
+        visits = counted_visits(date(2025, 1, 1), date(2025, 12, 31), counting, plan=plan,
+                                unit=db.session.get(Unit, world.province))
         plan_text = _plan(select(func.count()).select_from(visits))
         assert "COVERING INDEX ix_visits_report (start_date>? AND start_date<?)" in plan_text
         assert "ix_visits_status" not in plan_text and "ix_visits_cadre_change_seq" not in plan_text

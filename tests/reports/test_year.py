@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from server.extensions import db
 from server.planning.models import Plan
-from server.reports.scope import Counting
+from server.regime.counting import Counting
 from server.reports.year import year_report
 from server.units.models import Unit
 from tests.reports.data import build_year
