@@ -23,6 +23,7 @@ from docx.text.paragraph import Paragraph
 
 from server.hearings import services
 from server.hearings.models import DirectionState, Hearing
+from server.regime.counting import decimal_text
 from server.units.models import Unit
 
 FONT = "Times New Roman"
@@ -138,6 +139,8 @@ def _cadre_table(document, row: services.CadreRow, topic_names: dict[int, str]) 
                                        for k, v in sorted(figures.by_status.items())) or "—"),
         ("Lũy kế năm / chỉ tiêu", f"{row.pace.days} / {row.minimum} ngày"
          + (" (chậm tiến độ)" if row.pace.behind else "")),
+        ("Cần đạt đến ngày đánh giá", f"{decimal_text(row.pace.expected, 'vi')} ngày"),
+        ("Số tuần có ngày đi cơ sở (từ đầu năm)", f"{row.year.active_weeks} / {len(row.year.weeks)}"),
         ("Xã, phường phụ trách chưa đến từ 90 ngày",
          ", ".join(n.unit.name for n in row.neglected) or "—"),
     ]

@@ -22,6 +22,7 @@ from server.hearings.figures import figures, month_bounds, month_visits
 from server.hearings.forms import AccountForm, ConclusionForm, DirectionForm, DoneForm, OpenHearingForm
 from server.hearings.models import Direction, Hearing, MonthlyAccount
 from server.hearings.push import mark_done, push_accounts
+from server.regime.counting import WORKING
 from server.time import today
 from server.units.models import Unit
 from server.units.services import current_units_query
@@ -119,7 +120,7 @@ def _render_hearing(hearing: Hearing, status: int = 200, bad: dict | None = None
         addressed=services.visits_for_directions(direction_ids), today=today(),
         topic_names={t.id: t.name(str(_locale())) for t in topics},
         form_labels=FORM_LABELS, status_labels=STATUS_LABELS,
-        on=services.reference_day(hearing.month)), status
+        on=services.reference_day(hearing.month), counting=WORKING), status
 
 
 def _locale() -> str:

@@ -10,9 +10,14 @@ from server.audit.models import AuditEntry
 from server.auth.models import DeviceToken, User
 from server.extensions import db
 from server.planning.models import Assignment, Placement, Plan, PlanExemption
-from server.planning.services import minimum_days_for
+from server.regime.coverage import obligation_for
 from server.time import today
 from server.visits.models import Topic
+
+
+def minimum_days_for(user, year):
+    found = obligation_for(user, year)
+    return found.minimum if found else None
 
 
 def _actions(app) -> list[tuple[str, str]]:

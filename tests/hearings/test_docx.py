@@ -47,10 +47,11 @@ def test_the_report_holds_the_hearing(client, auth, world, october, app):
                      "T/M BAN THƯỜNG VỤ", "Nơi nhận:", "Chủ Trì Thử"):
         assert expected in text, expected
     assert "Tỉnh đoàn Thử".replace("Tỉnh đoàn ", "") + ", ngày" in text  # place from the root unit
-    # the cadre's figures: 4 days, 3 visits, 1 late, 6 of 60 days this year, behind the pace
-    table = next(t for t in document.tables if t.cell(0, 1).text == "4")
+    # the cadre's figures (the returned visit never counts): 3 days, 2 visits, none late, 5 of
+    # 60 days this year, behind the pace
+    table = next(t for t in document.tables if t.cell(0, 1).text == "3")
     rows = {t.cells[0].text: t.cells[1].text for t in table.rows}
-    assert rows["Báo cáo nộp muộn (quá 10 ngày)"] == "1"
-    assert rows["Lũy kế năm / chỉ tiêu"] == "6 / 60 ngày (chậm tiến độ)"
-    assert rows["Số lượt"].startswith("3 (")
+    assert rows["Báo cáo nộp muộn (quá 10 ngày)"] == "0"
+    assert rows["Lũy kế năm / chỉ tiêu"] == "5 / 60 ngày (chậm tiến độ)"
+    assert rows["Số lượt"].startswith("2 (")
     assert document.styles["Normal"].font.name == "Times New Roman"

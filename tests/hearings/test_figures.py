@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from server.extensions import db
 from server.hearings.figures import figures, month_bounds
@@ -19,12 +20,13 @@ def _month(app, cadre_ids, month):
 
 def test_october_of_the_cadre(app, world, october):
     got = _month(app, [world.cadre], date(2025, 10, 1))[world.cadre]
-    assert got.visits == 3
-    assert got.days == 4  # 2 of v1 (1–2 Oct), 1 of v2, 1 of v3 (31 Oct)
-    assert got.by_form == {"survey": 1, "meeting": 1, "inspection": 1}
+    # v2 was returned: it never counts (the regime's rule), but its review state is listed
+    assert got.visits == 2
+    assert got.days == 3  # 2 of v1 (1–2 Oct), 1 of v3 (31 Oct)
+    assert got.by_form == {"survey": 1, "inspection": 1}
     assert got.by_status == {"approved": 1, "returned": 1, "submitted": 1}
-    assert got.late == 1  # v2, received 11 days after; v3 on the 10th day is on time
-    assert set(got.units) == {world.commune_a1, world.commune_a2, world.commune_b1}
+    assert got.late == 0  # v2 came 11 days after, but it was returned; v3 on the 10th day is on time
+    assert set(got.units) == {world.commune_a1, world.commune_b1}
     assert got.topics == {world.topic: 1}
 
 
@@ -50,14 +52,15 @@ def test_the_hearing_lists_covered_cadres_with_flags(app, world, october):
         assert [(cadre.id, reason) for cadre, reason in exempt] == [(october.cadre3, "Đi học dài hạn")]
         cadre, other, reduced = by_cadre[world.cadre], by_cadre[world.other_cadre], by_cadre[october.cadre4]
         # share of 2025 gone on 31 October: 304/365 days
-        assert (cadre.pace.days, cadre.pace.expected, cadre.pace.behind) == (6, 50.0, True)
+        # 4 days of v1 and 1 of v3 by 31 October (v2 returned)
+        assert (cadre.pace.days, cadre.pace.expected, cadre.pace.behind) == (5, Decimal("50.0"), True)
         pace = reduced.pace
-        assert (reduced.minimum, pace.days, pace.expected, pace.behind) == (5, 6, 4.2, False)
+        assert (reduced.minimum, pace.days, pace.expected, pace.behind) == (5, 6, Decimal("4.2"), False)
         assert (other.pace.days, other.pace.behind) == (0, True)
         assert (cadre.no_visit, other.no_visit, reduced.no_visit) == (False, True, True)
-        # B1 visited 31/10, A2 on 10/10: nothing neglected; A1 never visited by cadre2; cadre4 last
-        # at A1 on 06/03, 239 days before 31/10
-        assert cadre.neglected == []
+        # B1 visited 31/10; A2 only on the returned v2, which does not count; A1 never visited by
+        # cadre2; cadre4 last at A1 on 06/03, 239 days before 31/10
+        assert [(n.unit.id, n.last_visit) for n in cadre.neglected] == [(world.commune_a2, None)]
         assert [(n.unit.id, n.last_visit) for n in other.neglected] == [(world.commune_a1, None)]
         neglected = [(n.unit.id, n.last_visit) for n in reduced.neglected]
         assert neglected == [(world.commune_a1, date(2025, 3, 6))]

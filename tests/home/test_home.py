@@ -6,8 +6,9 @@ from datetime import date
 
 from server.auth.models import User
 from server.extensions import db
-from server.home.services import year_progress
+from server.home.services import visits_by_status
 from server.planning.models import Plan, PlanExemption
+from server.regime.standing import standing
 from server.time import today
 from tests.factories import make_visit
 
@@ -26,10 +27,11 @@ def test_days_count_both_ends_and_only_this_year(app, world):
         make_visit(world.cadre, world.commune_a1, start=date(year, 4, 1), days=1, status="approved")
         make_visit(world.cadre, world.commune_a1, start=date(year - 1, 4, 1), days=5)
         make_visit(world.other_cadre, world.commune_a1, start=date(year, 4, 1), days=2)
-        progress = year_progress(db.session.get(User, world.cadre), year)
-        assert (progress.days, progress.visits, progress.minimum_days) == (4, 2, 60)
-        assert progress.by_status == {"submitted": 1, "approved": 1}
-        assert progress.percent == 7
+        cadre = db.session.get(User, world.cadre)
+        progress = standing(cadre, date(year, 12, 31))
+        assert (progress.days, progress.days_approved, progress.minimum) == (4, 1, 60)
+        assert visits_by_status(cadre, year) == {"submitted": 1, "approved": 1}
+        assert progress.percent == 6
 
 
 def test_an_exemption_replaces_the_minimum(app, world):
@@ -38,8 +40,8 @@ def test_an_exemption_replaces_the_minimum(app, world):
         plan.exemptions.append(PlanExemption(cadre_id=world.cadre, reason="Nghỉ thai sản", minimum_days=30))
         plan.exemptions.append(PlanExemption(cadre_id=world.other_cadre, reason="Đi học", minimum_days=None))
         db.session.flush()
-        assert year_progress(db.session.get(User, world.cadre), today().year).minimum_days == 30
-        assert year_progress(db.session.get(User, world.other_cadre), today().year).minimum_days is None
+        assert standing(db.session.get(User, world.cadre), today()).minimum == 30
+        assert standing(db.session.get(User, world.other_cadre), today()).minimum is None
 
 
 def test_cadre_home_shows_days_against_the_minimum(app, client, auth, world):
@@ -49,7 +51,8 @@ def test_cadre_home_shows_days_against_the_minimum(app, client, auth, world):
         db.session.commit()
     auth.sign_in("cadre")
     page = client.get("/").get_data(as_text=True)
-    assert "<strong>2</strong> / 60 ngày đi cơ sở" in page
+    days = '<strong data-figure="days">2</strong> / <span data-figure="minimum">60</span>'
+    assert days + " ngày đi cơ sở" in page
     assert "Đoàn xã A1" in page and "02/01/" in page
 
 

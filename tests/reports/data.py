@@ -50,7 +50,11 @@ def build_year(world: World) -> YearWorld:
     db.session.add(plan)
     db.session.flush()
     plan.exemptions.append(PlanExemption(cadre_id=world.other_cadre, reason="Nghỉ thai sản", minimum_days=1))
+    # supervisors' accounts are never covered (the regime's rule): this exemption changes nothing
     plan.exemptions.append(PlanExemption(cadre_id=world.supervisor, reason="Đi học", minimum_days=None))
+    student = create_user("student", "Cán Bộ Đi Học", PASSWORD, province, Role.CADRE)
+    db.session.flush()
+    plan.exemptions.append(PlanExemption(cadre_id=student.id, reason="Đi học", minimum_days=None))
     cadre_b = create_user("cadreb", "Cán Bộ Huyện B", PASSWORD, district_b, Role.CADRE)
     trainee = create_user("trainee", "Dự Bị Thử", PASSWORD, province, Role.CADRE)
     trainee.is_probationary = True

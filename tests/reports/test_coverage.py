@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from server.extensions import db
 from server.planning.models import Assignment
@@ -51,8 +52,9 @@ def test_merged_communes_roll_up_to_their_successor(app, world):
             "Đoàn xã B1": (0, None, "Cán Bộ Thử"),
         }
         assert (report.visited, report.total, report.share) == (2, 4, 50.0)
-        # shares round down: 2 of 3 is 66.6 %, so 100 % means every unit
-        assert [(g.visited, len(g.units), g.share) for g in report.groups] == [(2, 3, 66.6), (0, 1, 0.0)]
+        # shares round half up to one decimal: 2 of 3 is 66.7 %
+        assert [(g.visited, len(g.units), g.share) for g in report.groups] == [(2, 3, Decimal("66.7")),
+                                                                               (0, 1, Decimal("0.0"))]
 
 
 def test_before_the_merger_the_old_communes_show(app, world):

@@ -96,12 +96,14 @@ def test_year_xlsx_sums_equal_the_summary(app, client, auth, world):
     auth.sign_in("sup")
     sheet = _xlsx(client.get(f"/reports/year?plan={year.plan}&format=xlsx"))
     header, rows = sheet[0], sheet[1:]
-    assert header[:5] == ("Cán bộ", "Đơn vị", "Số ngày tối thiểu", "Số ngày", "Số lượt")
+    assert header[:6] == ("Cán bộ", "Đơn vị", "Kết quả", "Số ngày", "Số ngày tối thiểu", "Miễn, giảm")
     # 20 days of the hand-built year + 27/02 of the placement visit (28/02 was already counted)
     assert sum(r[3] for r in rows) == 21
-    assert sum(r[4] for r in rows) == 7
-    assert [r[-1] for r in rows].count("Đạt") == 2
+    assert sum(r[7] for r in rows) == 7
+    assert [r[2] for r in rows].count("Đạt") == 2
     assert isinstance(rows[0][3], int)
+    # the exemption's reason beside the exempt cadre
+    assert ("Cán Bộ Đi Học", "Được miễn", "Đi học") in [(r[0], r[2], r[5]) for r in rows]
 
 
 def test_csv_keeps_diacritics_and_dates(app, client, auth, world):
@@ -144,8 +146,8 @@ def test_english_session_gets_english_headers(app, client, auth, world):
         db.session.get(User, world.supervisor).locale = "en"
         db.session.commit()
     auth.sign_in("sup")
-    assert _csv(client.get(f"/reports/year?plan={year.plan}&format=csv"))[0][:4] == [
-        "Cadre", "Unit", "Minimum days", "Number of days"]
+    assert _csv(client.get(f"/reports/year?plan={year.plan}&format=csv"))[0][:5] == [
+        "Cadre", "Unit", "Result", "Number of days", "Minimum days"]
 
 
 def test_cli_writes_each_report(app, runner, world, tmp_path):
@@ -154,7 +156,7 @@ def test_cli_writes_each_report(app, runner, world, tmp_path):
     result = runner.invoke(args=["report", "year", "--year", "2024", "--unit", "T1-A", "-o", str(out)])
     assert result.exit_code == 0, result.output
     rows = list(openpyxl.load_workbook(out, read_only=True).worksheets[0].iter_rows(values_only=True))
-    assert [r[0] for r in rows[1:]] == ["Cán Bộ Khác", "Cán Bộ Thử", "Giám Sát Huyện A"]
+    assert [r[0] for r in rows[1:]] == ["Cán Bộ Khác", "Cán Bộ Thử"]
     for args in (["coverage", "--from", "2024-01-01", "--to", "2024-12-31"], ["placements", "--year", "2024"],
                  ["visits", "--from", "2024-01-01", "--to", "2024-12-31", "--lang", "en"]):
         out = tmp_path / f"{args[0]}.csv"

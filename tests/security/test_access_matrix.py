@@ -75,6 +75,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "hearings.month": {"GET": "LPNNPNP"},  # cadre A's month: cadre A and A's reviewers
     "hearings.report": {"GET": "LFFFPNP"},
     "hearings.show": {"GET": "LFFFPNP"},
+    "regime.rules": {"GET": "LPPPPPP"},  # how dicoso counts: for everyone signed in
     "home.index": {"GET": "LPPPPPP"},
     # cadre A's photo, on an approved visit: its cadre's changes answer 409 locked ("P"); reviewers
     # of cadre A and admins see it; nobody else learns it exists

@@ -27,7 +27,11 @@ def test_bootstrap_content(app, client, world, token):
     assert body["topics"] == [{"id": world.topic, "name": "Chủ đề thử"}]
     assert [f["code"] for f in body["forms"]] == ["survey", "activity", "inspection", "meeting"]
     assert body["forms"][0]["label"] == "Khảo sát chuyên đề"
-    assert body["plan"] == {"year": date.today().year, "minimum_days": 30}
+    standing = body["standing"]
+    assert (standing["year"], standing["minimum"], standing["covered"], standing["days"]) == (
+        date.today().year, 30, True, 0)
+    assert standing["counting"] == "submitted" and standing["visits"] == []
+    assert [c["unit_id"] for c in standing["charges"]] == [world.commune_b1]
     assert body["server_time"].endswith("+00:00")
     assert body["rules"] == {"max_text": 5000, "max_topics": 20, "max_trip_days": 31,
                              "max_participants": 100000, "earliest_date": "2000-01-01",
