@@ -139,8 +139,9 @@ def _merge(form: MergeForm) -> bool:
             form.new_code.errors.append(_("Another unit already has this code."))
             return False
         parent = db.session.get(Unit, form.new_parent_id.data) if form.new_parent_id.data else None
+        # the new unit starts on the merger's day; an existing successor keeps its own dates
         successor = services.create_unit(form.new_name.data.strip(), form.new_kind.data or sources[0].kind,
-                                         parent, code, form.on.data)
+                                         parent, code, valid_from=form.on.data)
         record("create", "unit", successor.id, actor_id=current_user.id, name=successor.name, code=code)
     services.merge_units(sources, successor, form.on.data, current_user.id)
     flash(_("%(count)s units merged into %(name)s from %(date)s.", count=len(sources), name=successor.name,
