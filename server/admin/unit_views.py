@@ -95,7 +95,7 @@ def unit_edit(unit_id: int):
     retire = RetireForm(on=today())
     status = 400 if request.method == "POST" else 200
     return render_template("admin/unit_form.html", form=form, unit=unit, children=children,
-                           visits=visits, retire=retire, current=services.successor_of(unit)), status
+                           visits=visits, retire=retire, counted_under=services.successor_of(unit)), status
 
 
 @bp.post("/units/<int:unit_id>/retire")
