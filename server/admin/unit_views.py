@@ -95,7 +95,7 @@ def unit_edit(unit_id: int):
     retire = RetireForm(on=today())
     status = 400 if request.method == "POST" else 200
     return render_template("admin/unit_form.html", form=form, unit=unit, children=children,
-                           visits=visits, retire=retire, current=services.successor_of(unit)), status
+                           visits=visits, retire=retire, counted_under=services.successor_of(unit)), status
 
 
 @bp.post("/units/<int:unit_id>/retire")
@@ -139,8 +139,9 @@ def _merge(form: MergeForm) -> bool:
             form.new_code.errors.append(_("Another unit already has this code."))
             return False
         parent = db.session.get(Unit, form.new_parent_id.data) if form.new_parent_id.data else None
+        # the new unit starts on the merger's day; an existing successor keeps its own dates
         successor = services.create_unit(form.new_name.data.strip(), form.new_kind.data or sources[0].kind,
-                                         parent, code, form.on.data)
+                                         parent, code, valid_from=form.on.data)
         record("create", "unit", successor.id, actor_id=current_user.id, name=successor.name, code=code)
     services.merge_units(sources, successor, form.on.data, current_user.id)
     flash(_("%(count)s units merged into %(name)s from %(date)s.", count=len(sources), name=successor.name,

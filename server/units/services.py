@@ -83,6 +83,9 @@ def retire_unit(unit: Unit, on: date, actor_id: int | None = None) -> None:
 def merge_units(sources: list[Unit], successor: Unit, on: date, actor_id: int | None = None) -> None:
     """Merge ``sources`` into ``successor`` from ``on``: each source ends the day before and points at it.
 
+    Only the sources change: the successor keeps its own dates (an existing commune that takes
+    others over existed before the merger, and reports for earlier periods must still show it).
+    A unit made for the merger is created with ``valid_from=on`` by its caller.
     Visits keep their unit; reports follow ``successor_of`` to count them under the successor.
     """
     if any(source.id == successor.id for source in sources):
@@ -90,8 +93,6 @@ def merge_units(sources: list[Unit], successor: Unit, on: date, actor_id: int | 
     for source in sources:
         source.valid_to = on - timedelta(days=1)
         source.successor = successor
-    if successor.valid_from is None or successor.valid_from > on:
-        successor.valid_from = on
     db.session.flush()
     record("merge", "unit", successor.id, actor_id=actor_id, sources=[s.id for s in sources],
            valid_from=on.isoformat())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from server.audit.models import AuditEntry
@@ -119,6 +120,31 @@ def test_merge_into_an_existing_unit(app, admin, post, world):
                                                 "successor_id": str(world.commune_b1)})
     assert response.status_code == 302
     assert _unit(app, world.commune_a1).successor_id == world.commune_b1
+
+
+@pytest.mark.parametrize("valid_from", [None, date(2020, 1, 1)])
+def test_merge_into_an_existing_unit_keeps_its_own_dates(app, admin, post, world, valid_from):
+    with app.app_context():
+        db.session.get(Unit, world.commune_b1).valid_from = valid_from
+        db.session.commit()
+    response = post("/admin/units/merge", data={"sources": [str(world.commune_a1)], "on": "2025-07-01",
+                                                "successor_id": str(world.commune_b1)})
+    assert response.status_code == 302
+    a1, b1 = _unit(app, world.commune_a1), _unit(app, world.commune_b1)
+    assert (a1.valid_to, a1.successor_id) == (date(2025, 6, 30), world.commune_b1)  # the source ends
+    assert (b1.valid_from, b1.valid_to) == (valid_from, None)  # the successor existed before: unchanged
+
+
+def test_a_merged_units_page_names_its_successor(app, admin, post, world):
+    counted_under = "Báo cáo tính các lượt này cho"
+    page = admin.get(f"/admin/units/{world.commune_a1}").get_data(as_text=True)
+    assert counted_under not in page  # not merged: counted under itself, nothing to say
+    response = post("/admin/units/merge", data={"sources": [str(world.commune_a1)], "on": "2025-07-01",
+                                                "successor_id": str(world.commune_b1)})
+    assert response.status_code == 302
+    page = admin.get(f"/admin/units/{world.commune_a1}").get_data(as_text=True)
+    assert f"{counted_under} Đoàn xã B1." in page
+    assert counted_under not in admin.get(f"/admin/units/{world.commune_b1}").get_data(as_text=True)
 
 
 def test_merge_needs_exactly_one_successor(app, admin, post, world):

@@ -71,6 +71,23 @@ def test_before_the_merger_the_old_communes_show(app, world):
         }
 
 
+def test_a_commune_that_took_others_over_keeps_its_earlier_history(app, world):
+    from server.units.services import merge_units
+
+    with app.app_context():
+        visit(world.cadre, world.commune_b1, date(2025, 3, 1), 1)
+        visit(world.cadre, world.commune_a1, date(2025, 4, 1), 1)
+        a1, b1 = db.session.get(Unit, world.commune_a1), db.session.get(Unit, world.commune_b1)
+        merge_units([a1], b1, date(2025, 7, 1))
+        province = db.session.get(Unit, world.province)
+        before = coverage_report(province, date(2025, 1, 1), date(2025, 6, 30), Counting.APPROVED)
+        assert {u.name: u.visits for u in before.units} == {
+            "Đoàn xã A1": 1, "Đoàn xã A2": 0, "Đoàn xã B1": 1}
+        after = coverage_report(province, date(2025, 1, 1), date(2025, 12, 31), Counting.APPROVED)
+        assert {u.name: u.visits for u in after.units} == {"Đoàn xã A2": 0, "Đoàn xã B1": 2}
+        assert b1.valid_from is None
+
+
 def test_communes_made_under_the_province_group_by_their_former_district(app, world):
     with app.app_context():
         province, district_b = db.session.get(Unit, world.province), db.session.get(Unit, world.district_b)
