@@ -95,6 +95,7 @@ async function refreshBootstrap(secret) {
   if (fresh?.data) {
     await keepDirections(fresh.data.directions || []);
     await keepAccounts(fresh.data.accounts || []);
+    if (fresh.data.standing) await setMeta(`standing:${userId}`, fresh.data.standing);
   }
 }
 
@@ -126,6 +127,8 @@ async function pullAll(secret) {
       for (const visit of items) visits.put({...visit, user_id: userId});
     });
     await keepDirections(page.directions || []);
+    // the regime's figure as the server has it after this page: the year card's base (regime.js)
+    if (page.standing) await setMeta(`standing:${userId}`, page.standing);
     cursor = page.cursor ?? cursor;
     directionsCursor = page.directions_cursor ?? directionsCursor;
     await setMeta(key, cursor);
@@ -155,6 +158,11 @@ async function keepAccounts(list) {
     const mine = await getMeta(key);
     if (!mine || (mine.version ?? 0) <= account.version) await setMeta(key, account);
   }
+}
+
+// The server's standing (bootstrap, then every pull): null before the first sync.
+export async function standing() {
+  return userId ? getMeta(`standing:${userId}`, null) : null;
 }
 
 export async function directions() {

@@ -1,0 +1,98 @@
+// The cadre's year card (home): redrawn from the device's own data, so it includes what the phone
+// has not sent yet and is current after every sync. The server's card is the first paint; the
+// rules are regime.js's, the server's standing the base.
+import {getAll} from '../db.js';
+import {localToday} from '../form-rules.js';
+import {dmy, t} from '../i18n.js';
+import * as outbox from '../outbox.js';
+import {standingOnPhone} from '../regime.js';
+import * as sync from '../sync.js';
+
+const decimal = (n) => n.toFixed(1).replace('.', t('decimalPoint')); // 66,7 in Vietnamese
+
+function setText(card, name, text) {
+  const node = card.querySelector(`[data-figure="${name}"]`);
+  if (node) node.textContent = text;
+  return node;
+}
+
+function drawWeeks(card, weeks) {
+  const strip = card.querySelector('.weeks-strip');
+  if (!strip) return;
+  const active = weeks.filter((w) => w.active).length;
+  strip.dataset.weeksActive = String(active);
+  strip.dataset.weeksTotal = String(weeks.length);
+  strip.replaceChildren(...weeks.map((w) => {
+    const li = document.createElement('li');
+    li.className = w.active ? 'on' : 'off';
+    li.title = dmy(w.first);
+    const label = document.createElement('span');
+    label.className = 'visually-hidden';
+    label.textContent = `${dmy(w.first)}: ${w.active ? t('yes') : t('no')}`;
+    li.append(label);
+    return li;
+  }));
+  const caption = card.querySelector('.weeks figcaption');
+  if (caption) caption.textContent = t('weeksActive', {active, total: weeks.length});
+}
+
+function drawPace(card, s) {
+  const pace = card.querySelector('[data-figure="pace"]');
+  if (!pace || s.expected == null) return;
+  pace.dataset.expected = s.expected.toFixed(1);
+  pace.replaceChildren(t('dueBy', {date: dmy(s.on), expected: decimal(s.expected)}));
+  if (s.days < s.expected) {
+    const badge = document.createElement('span');
+    badge.className = 'badge badge-waiting';
+    badge.dataset.flag = 'behind';
+    badge.textContent = t('behindPace');
+    pace.append(' ', badge);
+  }
+}
+
+function drawNeglected(card, charges) {
+  let node = card.querySelector('[data-figure="neglected"]');
+  const flagged = charges.filter((c) => c.neglected);
+  if (!flagged.length) {
+    node?.remove();
+    return;
+  }
+  if (!node) {
+    node = document.createElement('p');
+    node.dataset.figure = 'neglected';
+    card.querySelector('.how-counted')?.before(node);
+  }
+  node.replaceChildren(`${t('neglectedCommunes')} `, ...flagged.flatMap((c, i) => {
+    const span = document.createElement('span');
+    span.dataset.neglected = String(c.unit_id);
+    span.textContent = `${c.unit_name} (${c.last_visit ? dmy(c.last_visit) : t('never')})`;
+    return i ? [', ', span] : [span];
+  }));
+}
+
+export async function render(card) {
+  const server = await sync.standing();
+  if (!server || String(server.year) !== card.dataset.year) return false;
+  const copies = (await getAll('visits')).filter((v) => v.user_id === sync.userId);
+  const waiting = (await outbox.visitEntries(sync.userId)).filter((e) => e.state === 'waiting').map((e) => e.visit);
+  const s = standingOnPhone(server, copies, waiting, localToday());
+  setText(card, 'days', String(s.days));
+  setText(card, 'days-approved', String(s.days_approved));
+  const unsent = setText(card, 'unsent', s.unsent ? t('unsentDays', {n: s.unsent}) : '');
+  if (unsent) unsent.hidden = !s.unsent;
+  const bar = card.querySelector('progress');
+  if (bar && s.minimum) bar.value = Math.min(100, Math.floor((100 * s.days) / s.minimum));
+  drawPace(card, s);
+  drawWeeks(card, s.weeks);
+  drawNeglected(card, s.charges);
+  card.dataset.phone = 'true'; // drawn from the device's data (tests wait for it)
+  return true;
+}
+
+export async function init() {
+  const card = document.getElementById('year-card');
+  if (!card || !sync.userId) return;
+  const draw = () => render(card).catch(() => {});
+  await draw();
+  sync.onStatus(draw);
+}
