@@ -185,6 +185,10 @@ class PlanForm(Form):
                                 validators=[InputRequired(), NumberRange(0, 366)], default=60)
     covered_unit_id = SelectField(_l("Covers the full-time cadres of"), coerce=optional_int,
                                   validators=[Optional()])
+    back_entry_before = DateField(
+        _l("Back-entered before"), validators=[Optional()],
+        description=_l("Visits that ended before this day were entered when the province started using "
+                       "dicoso: a late report among them is counted apart, not as late."))
 
 
 class ExemptionForm(Form):

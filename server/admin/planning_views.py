@@ -137,7 +137,8 @@ def _save_plan(form: PlanForm, plan: Plan | None) -> Plan | None:
     return services.save_plan(plan, current_user, year=form.year.data, title=form.title.data.strip(),
                               document_number=form.document_number.data or None,
                               document_date=form.document_date.data, minimum_days=form.minimum_days.data,
-                              covered_unit_id=form.covered_unit_id.data)
+                              covered_unit_id=form.covered_unit_id.data,
+                              back_entry_before=form.back_entry_before.data)
 
 
 @bp.route("/plans", methods=["GET", "POST"])
