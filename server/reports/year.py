@@ -20,6 +20,7 @@ from server.regime.coverage import covered, minimum_after
 from server.regime.days import FORMS, counted_visits, figures_query, from_row
 from server.regime.sql import week_number
 from server.reports.sql import later_of
+from server.time import today
 from server.units.models import Unit
 
 
@@ -78,9 +79,9 @@ class YearReport:
 def year_report(plan: Plan, unit: Unit, counting: Counting, on: date | None = None) -> YearReport:
     """Two passes over the year's counted visits: one per cadre (the regime's figures in one GROUP
     BY over the window walk), one per month and form (the chart and the summary by form). ``on``
-    (default: the year's end) bounds the weeks so far."""
+    (default: today) bounds the weeks so far: every week of a past year, this year's up to today."""
     first, last = date(plan.year, 1, 1), date(plan.year, 12, 31)
-    on = min(on or last, last)
+    on = max(first, min(on or today(), last))
     counted = counted_visits(first, last, counting, plan=plan, unit=unit)
     stats = figures_query(counted).subquery("stats")
     home = aliased(Unit)

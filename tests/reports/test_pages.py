@@ -49,13 +49,13 @@ def test_year_page_states_what_it_counts_and_shows_the_summary(app, client, auth
     year = _year(app, world)
     auth.sign_in("sup")
     page = client.get(f"/reports/year?plan={year.plan}").get_data(as_text=True)
-    assert "Chỉ tính các lượt đã duyệt" in page
+    assert 'data-counting="approved">Cách tính: chỉ các lượt đã duyệt.' in page
     # shares rounded half up, written with a decimal comma
     assert re.search(r'id="with-a-visit">3 \(100,0 %\)<', page)
     assert re.search(r'id="meeting">2 \(66,7 %\)<', page)
     assert re.search(r'id="total-days">20<', page)
     page = client.get(f"/reports/year?plan={year.plan}&counting=submitted").get_data(as_text=True)
-    assert "Tính các lượt đã duyệt và đã gửi" in page
+    assert 'data-counting="submitted">Cách tính: các lượt đã duyệt và đang chờ duyệt.' in page
     assert re.search(r'id="total-days">22<', page)
 
 
