@@ -1,4 +1,6 @@
-"""``flask report year|coverage|placements|visits … --format csv|xlsx -o FILE`` for scheduled use.
+"""``flask report year|coverage|placements|visits … --format csv|xlsx -o FILE`` for scheduled use;
+``report year`` also writes the year's report as a Union document (``--format docx``, always in
+Vietnamese).
 
 Read-only, so not wrapped in ``@commits``. Covers the whole tree unless ``--unit`` (an id or an
 administrative code) names a subtree. Headers are in ``--lang`` (Vietnamese by default).
@@ -23,20 +25,30 @@ from server.reports import exports, tables
 from server.reports.coverage import coverage_report
 from server.reports.placements import placements_report
 from server.reports.year import year_report
+from server.reports.year_docx import year_docx
 from server.time import today
 from server.units.models import Unit
 
-report_cli = AppGroup("report", help="Write a report to a CSV or XLSX file.")
+report_cli = AppGroup("report", help="Write a report to a CSV or XLSX file (the year's also to DOCX).")
 
-_output = [
-    click.option("--unit", "unit_ref", help="Unit id or code whose subtree to cover (default: all)."),
-    click.option("--counting", type=click.Choice([c.value for c in Counting]),
-                 default=Counting.APPROVED.value, show_default=True,
-                 help="approved: approved only; submitted: approved and submitted."),
-    click.option("--format", "fmt", type=click.Choice(exports.FORMATS), default="xlsx", show_default=True),
-    click.option("-o", "--output", type=click.File("wb"), required=True, help="File to write ('-': stdout)."),
-    click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True),
-]
+
+def _output_options(formats: tuple[str, ...]) -> list:
+    return [
+        click.option("--unit", "unit_ref", help="Unit id or code whose subtree to cover (default: all)."),
+        click.option("--counting", type=click.Choice([c.value for c in Counting]),
+                     default=Counting.APPROVED.value, show_default=True,
+                     help="approved: approved only; submitted: approved and submitted."),
+        click.option("--format", "fmt", type=click.Choice(formats), default="xlsx", show_default=True),
+        click.option("-o", "--output", type=click.File("wb"), required=True,
+                     help="File to write ('-': stdout)."),
+        click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+                     help="Language of CSV and XLSX headers (a .docx is always in Vietnamese)."),
+    ]
+
+
+_output = _output_options(exports.FORMATS)
+#: the year's report may also be written as a Union document
+_year_output = _output_options((*exports.FORMATS, "docx"))
 _period = [
     click.option("--from", "first", type=click.DateTime(["%Y-%m-%d"]),
                  help="First day (default: 1 January)."),
@@ -90,14 +102,18 @@ def _write(table_for: Callable[[], tables.Table], fmt: str, output: Any, lang: s
 
 @report_cli.command("year")
 @click.option("--year", type=int, help="The plan's year (default: this year).")
-@_options(_output)
+@_options(_year_output)
 def year_command(year: int | None, unit_ref: str | None, counting: str, fmt: str, output: Any,
                  lang: str) -> None:
-    """The year-end evaluation against the year's plan."""
+    """The year-end evaluation against the year's plan (``docx``: the year's report)."""
     plan = db.session.scalar(select(Plan).where(Plan.year == (year or today().year)))
     if plan is None:
         raise click.BadParameter(f"no plan for {year or today().year}", param_hint="--year")
     unit = _unit(unit_ref)
+    if fmt == "docx":
+        output.write(year_docx(plan, unit, Counting(counting)).getvalue())
+        output.flush()
+        return
     _write(lambda: tables.year_table(year_report(plan, unit, Counting(counting))), fmt, output, lang)
 
 

@@ -12,13 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased
 
 from server.auth.models import User
 from server.extensions import db
 from server.planning.models import Placement, PlacementReport
 from server.regime.counting import Counting
 from server.regime.days import placement_days, placement_visits
+from server.reports.coverage import former_parents
 from server.units.models import Unit
 from server.visits.models import Visit
 
@@ -36,6 +38,10 @@ class PlacementRow:
     covered: list[str]
     mentor_name: str | None
     closing_report: str | None
+    cadre_id: int
+    #: the unit's former district when it was made out of others (``coverage.former_parents``),
+    #: else its parent unit's name
+    district: str
 
     @property
     def length(self) -> int:
@@ -60,10 +66,14 @@ class PlacementsReport:
 
 
 def placements_query(root: Unit, first: date, last: date, counting: Counting) -> Select:
-    """A row per placement: the placement, its cadre's and unit's names, days logged, the report."""
-    days = placement_days(counting)
-    return (select(Placement, User.full_name, Unit.name, days.c.days, PlacementReport.text)
+    """A row per placement: the placement, its cadre's and unit's names, days logged, the report,
+    the unit's (former) district."""
+    days, parent, former = placement_days(counting), aliased(Unit), former_parents()
+    district = func.coalesce(former.c.name, parent.name, Unit.name)
+    return (select(Placement, User.full_name, Unit.name, days.c.days, PlacementReport.text, district)
             .join(User, User.id == Placement.cadre_id).join(Unit, Unit.id == Placement.unit_id)
+            .outerjoin(parent, parent.id == Unit.parent_id)
+            .outerjoin(former, former.c.unit_id == Unit.id)
             .outerjoin(days, days.c.key == Placement.id)
             .outerjoin(PlacementReport, PlacementReport.placement_id == Placement.id)
             .where(Unit.path.startswith(root.path, autoescape=True), Placement.start_date <= last,
@@ -85,8 +95,9 @@ def placements_report(root: Unit, first: date, last: date, counting: Counting) -
     ticked = _ticked([p.id for p, *_ in rows], counting)
     return PlacementsReport(root, first, last, counting, [
         PlacementRow(p.id, cadre, unit, p.start_date, p.end_date, int(d or 0), list(p.tasks or []),
-                     [t for t in p.tasks or [] if t in ticked.get(p.id, ())], p.mentor_name, report)
-        for p, cadre, unit, d, report in rows])
+                     [t for t in p.tasks or [] if t in ticked.get(p.id, ())], p.mentor_name, report,
+                     cadre_id=p.cadre_id, district=district)
+        for p, cadre, unit, d, report, district in rows])
 
 
 def _ticked(placement_ids: list[int], counting: Counting) -> dict[int, set[str]]:

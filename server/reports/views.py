@@ -26,6 +26,8 @@ from server.reports.forms import (
 from server.reports.placements import placements_report
 from server.reports.scope import resolve_unit, scope_choices
 from server.reports.year import plans, year_report
+from server.reports.year_docx import MIMETYPE as DOCX_MIMETYPE
+from server.reports.year_docx import year_docx
 from server.time import today
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
@@ -73,6 +75,10 @@ def year():
         return _render("reports/year.html", form, report=None)
     unit = resolve_unit(current_user, form.unit.data)
     plan = next(p for p in all_plans if p.id == form.plan.data)
+    if request.args.get("format") == "docx":
+        name = f"bao-cao-nam-{plan.year}-{unit.code or unit.id}.docx"
+        return send_file(year_docx(plan, unit, Counting(form.counting.data)), mimetype=DOCX_MIMETYPE,
+                         as_attachment=True, download_name=name)
     report = year_report(plan, unit, Counting(form.counting.data))
     if fmt := _format():
         return _export(tables.year_table(report), fmt)
