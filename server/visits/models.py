@@ -78,9 +78,10 @@ class Visit(Base):
         Index("ix_visits_cadre_received", "cadre_id", "received_at", "id"),
         Index("ix_visits_status_cadre", "status", "cadre_id"),
         Index("ix_visits_cadre_start", "cadre_id", "start_date", "id"),
-        # reports read a period of visits from this index alone (server/reports/sql.py overlapping)
+        # reports and the regime's figures read a period of visits from this index alone
+        # (server/regime/days.py overlapping, counted_visits; migration c4a7e19b2d53)
         Index("ix_visits_report", "start_date", "end_date", "status", "cadre_id", "unit_id", "form",
-              "received_at"),
+              "reported_late"),
     )
 
     #: made by the client when the visit is first saved, so retries are idempotent
