@@ -63,6 +63,19 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
     cursor.close()
 
 
+@event.listens_for(Engine, "connect")
+def _never_prepare_postgresql(dbapi_connection, connection_record) -> None:
+    """No server-side prepared statements on PostgreSQL.
+
+    psycopg prepares a statement once it has run five times on a connection; PostgreSQL may then
+    switch to a generic plan that ignores the unit and dates asked for. bench/regime.py measured
+    the province's year report going from 0.6 s to 51-89 s that way from its 8th run in a worker.
+    Planning each query with its own values costs a few milliseconds.
+    """
+    if getattr(dbapi_connection, "prepare_threshold", False) is not False:
+        dbapi_connection.prepare_threshold = None
+
+
 @event.listens_for(Engine, "begin")
 def _begin_immediate(conn) -> None:
     """Start SQLite transactions with the write lock taken.

@@ -23,7 +23,7 @@ from server.planning.models import Placement, Plan
 from server.regime.counting import Counting
 from server.regime.coverage import covered
 from server.regime.lateness import back_entered, late
-from server.regime.sql import clipped, day_number, day_number_of, unindexed, walk
+from server.regime.sql import clipped, day_number, day_number_of, uncovered, unindexed, walk
 from server.regime.units import final_units
 from server.units.models import Unit
 from server.visits.models import Visit, VisitForm, VisitStatus
@@ -89,21 +89,27 @@ def _counted_state(counting: Counting):
 
 
 def _walked(counted: Subquery):
-    return walk(counted, order_by=counted.c.start_date, pairs=(("s", "e"), ("ws", "we")))
+    """The walk, with each visit's newly covered days and weeks."""
+    walked = walk(counted, order_by=counted.c.start_date)
+    days = uncovered(walked.c.s, walked.c.e, walked.c.prev)
+    weeks = uncovered(walked.c.ws, walked.c.we, walked.c.prev // 7)
+    return walked, days, weeks
 
 
-def figures_query(counted: Subquery) -> Select:
-    """``key`` and every DayFigures field as a column, per cadre, from ``counted_visits``."""
-    walked, ((_, days), (_, weeks)) = _walked(counted)
-    final = final_units()
+def figures_query(counted: Subquery, units: bool = True) -> Select:
+    """``key`` and every DayFigures field as a column, per cadre, from ``counted_visits``.
+    Without ``units`` the units reached are not counted (0), which spares the join with each
+    unit's last successor where a screen does not show them."""
+    walked, (_, days), (_, weeks) = _walked(counted)
     per_form = [func.sum(case((walked.c.form == form, 1), else_=0)).label(f"form_{form}") for form in FORMS]
-    return (select(walked.c.key, func.count().label("visits"), func.sum(days).label("days"),
-                   func.sum(weeks).label("weeks"), func.count(func.distinct(final.c.unit_id)).label("units"),
-                   func.sum(walked.c.late).label("late"),
-                   func.sum(walked.c.back_entered).label("back_entered"),
-                   *per_form)
-            .join(final, final.c.src == walked.c.unit_id)
-            .group_by(walked.c.key))
+    query = select(walked.c.key, func.count().label("visits"), func.sum(days).label("days"),
+                   func.sum(weeks).label("weeks"), func.sum(walked.c.late).label("late"),
+                   func.sum(walked.c.back_entered).label("back_entered"), *per_form)
+    if not units:
+        return query.add_columns(literal(0).label("units")).group_by(walked.c.key)
+    final = final_units()
+    return (query.add_columns(func.count(func.distinct(final.c.unit_id)).label("units"))
+            .join(final, final.c.src == walked.c.unit_id).group_by(walked.c.key))
 
 
 def from_row(row) -> DayFigures:
@@ -116,13 +122,14 @@ def from_row(row) -> DayFigures:
 
 
 def figures(cadre_ids: Iterable[int], first: date, last: date, counting: Counting,
-            plan: Plan | None = None) -> dict[int, DayFigures]:
-    """Each cadre's figures for the period; every cadre asked for gets an entry, maybe empty."""
+            plan: Plan | None = None, units: bool = True) -> dict[int, DayFigures]:
+    """Each cadre's figures for the period; every cadre asked for gets an entry, maybe empty
+    (``units``: see ``figures_query``)."""
     cadre_ids = list(cadre_ids)
     found = {cadre: DayFigures() for cadre in cadre_ids}
     if cadre_ids:
         counted = counted_visits(first, last, counting, plan=plan, cadre_ids=cadre_ids)
-        for row in db.session.execute(figures_query(counted)).mappings():
+        for row in db.session.execute(figures_query(counted, units)).mappings():
             found[row["key"]] = from_row(row)
     return found
 
@@ -135,7 +142,7 @@ def weeks_with_a_day(cadre_ids: Iterable[int], first: date, last: date,
     found: dict[int, set[int]] = {cadre: set() for cadre in cadre_ids}
     if not cadre_ids:
         return found
-    walked, (_, (week_from, added)) = _walked(counted_visits(first, last, counting, cadre_ids=cadre_ids))
+    walked, _, (week_from, added) = _walked(counted_visits(first, last, counting, cadre_ids=cadre_ids))
     for key, start, end in db.session.execute(
             select(walked.c.key, week_from, walked.c.we).where(added > 0)):
         found[key].update(range(int(start), int(end) + 1))
@@ -188,6 +195,7 @@ def placement_days(counting: Counting) -> Subquery:
               .join(Placement, Placement.id == Visit.placement_id)
               .where(*placement_visits(counting))
               .subquery("logged"))
-    walked, ((_, added),) = walk(logged, order_by=logged.c.start_date)
+    walked = walk(logged, order_by=logged.c.start_date)
+    _, added = uncovered(walked.c.s, walked.c.e, walked.c.prev)
     return (select(walked.c.key, func.sum(added).label("days")).group_by(walked.c.key)
             .subquery("placement_days"))

@@ -63,34 +63,29 @@ def clipped(column: ColumnElement, low: Any = None, high: Any = None) -> ColumnE
     return value
 
 
-def walk(intervals: Subquery, order_by: ColumnElement, pairs: tuple[tuple[str, str], ...] = (("s", "e"),),
-         name: str = "walked") -> tuple[Subquery, list[tuple[ColumnElement, ColumnElement]]]:
-    """The rows of ``intervals`` (a ``key`` and, for each pair, integer columns start ≤ end) with,
-    for each pair, the part of the row's interval that no earlier interval of the same key covered:
-    ``(new_from, added)``, the first uncovered number and how many follow it up to the row's end
-    (``added`` may be 0). Summed per key, ``added`` counts the numbers covered, each once however
-    many intervals cover it; the rows' ``new_from``–end ranges with ``added > 0`` are those numbers,
-    as disjoint ranges.
+def walk(intervals: Subquery, order_by: ColumnElement, name: str = "walked") -> Subquery:
+    """The rows of ``intervals`` (a ``key`` and integer day numbers ``s`` ≤ ``e``) with ``prev``:
+    the highest ``e`` among the key's intervals before this one, walking them by ``order_by``
+    (which must sort like ``s``: the unclipped start date does, and sorts cheaper than a clipping
+    expression). Null for a key's first interval. One window pass; ties may come in any order."""
+    prev = func.max(intervals.c.e).over(partition_by=intervals.c.key, order_by=order_by, rows=(None, -1))
+    return select(intervals, prev.label("prev")).subquery(name)
 
-    One window pass: walking each key's intervals by start, ``prev`` is the highest end among the
-    intervals before. Every number from this start up to ``prev`` is already counted (the interval
-    ending at ``prev`` started no later), so this one adds the numbers after ``prev`` only: all of
-    them when it starts after ``prev``, none when it lies inside. Ties in start may come in any
-    order. ``order_by`` must sort every pair's start the same way (the unclipped start date does,
-    and sorts cheaper than a clipping expression).
-    """
-    prevs = [func.max(intervals.c[e]).over(partition_by=intervals.c.key, order_by=order_by,
-                                           rows=(None, -1)).label(f"prev_{e}") for _, e in pairs]
-    walked = select(intervals, *prevs).subquery(name)
-    parts = []
-    for s, e in pairs:
-        start, end, prev = walked.c[s], walked.c[e], walked.c[f"prev_{e}"]
-        new_from = case((or_(prev.is_(None), prev < start), start), else_=prev + 1)
-        added = case((or_(prev.is_(None), prev < start), end - start + 1),
-                     (end > prev, end - prev),
-                     else_=0)
-        parts.append((new_from, added))
-    return walked, parts
+
+def uncovered(start: ColumnElement, end: ColumnElement,
+              prev: ColumnElement) -> tuple[ColumnElement, ColumnElement]:
+    """``(new_from, added)``: the part of ``start``–``end`` after ``prev``, the highest number the
+    key's earlier intervals reached: its first number, and how many (0 when it lies inside).
+
+    Every number from this start up to ``prev`` is already counted (the interval that reached
+    ``prev`` started no later), so summed per key ``added`` counts the numbers covered, each once
+    however many intervals cover it; the rows' ``new_from``–``end`` with ``added > 0`` are those
+    numbers as disjoint ranges. For weeks, pass week numbers and ``prev // 7``: the highest week
+    reached is the week of the highest day reached, so one window serves both."""
+    fresh = or_(prev.is_(None), prev < start)
+    new_from = case((fresh, start), else_=prev + 1)
+    added = case((fresh, end - start + 1), (end > prev, end - prev), else_=0)
+    return new_from, added
 
 
 class unindexed(FunctionElement):

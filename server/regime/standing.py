@@ -74,8 +74,8 @@ def standings(cadre_ids: Iterable[int], on: date) -> dict[int, Standing]:
     plan = plan_for_year(on.year)
     owed = {o.cadre_id: o for o in obligations(plan, cadre_ids=cadre_ids)} if plan and cadre_ids else {}
     first = date(on.year, 1, 1)
-    working = figures(cadre_ids, first, on, WORKING, plan)
-    approved = figures(cadre_ids, first, on, EVALUATION, plan)
+    working = figures(cadre_ids, first, on, WORKING, plan, units=False)
+    approved = figures(cadre_ids, first, on, EVALUATION, plan, units=False)
     active = weeks_with_a_day(cadre_ids, first, on, WORKING)
     charged = charges(cadre_ids, on, WORKING) if cadre_ids else {}
     return {c: Standing(on.year, on, owed.get(c), working[c].days, approved[c].days,
