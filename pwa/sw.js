@@ -135,21 +135,39 @@ async function warm(owner) {
   await cachePages(PAGES, {onlyMissing: true});
 }
 
-// A refreshed copy of one page, in the background; one at a time per page.
+// A refreshed copy of one page, in the background; one fetch at a time per page. A refresh asked
+// for while one is on its way runs again once it ends: the fetch on its way may have left the
+// server before the change the new ask is about, and its copy must not be the last word.
 const refreshing = new Map();
+
+function refreshOnce(path) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), REFRESH_TIMEOUT_MS);
+  // Not the navigation's own request: a plain fetch (Sec-Fetch-Mode: same-origin) never takes the
+  // one-time messages meant for the page the person opens next (server/pwa_shell/views.py).
+  return fetch(path, {credentials: 'same-origin', signal: controller.signal})
+    .then((response) => keep(PAGES, path, response, false))
+    .catch(() => false)
+    .finally(() => clearTimeout(timer));
+}
+
 function refresh(path) {
-  if (!refreshing.has(path)) {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), REFRESH_TIMEOUT_MS);
-    // Not the navigation's own request: a plain fetch (Sec-Fetch-Mode: same-origin) never takes the
-    // one-time messages meant for the page the person opens next (server/pwa_shell/views.py).
-    const done = fetch(path, {credentials: 'same-origin', signal: controller.signal})
-      .then((response) => keep(PAGES, path, response, false))
-      .catch(() => false)
-      .finally(() => { clearTimeout(timer); refreshing.delete(path); });
-    refreshing.set(path, done);
+  const running = refreshing.get(path);
+  if (running) {
+    running.again = true;
+    return running.done;
   }
-  return refreshing.get(path);
+  const entry = {again: false};
+  entry.done = (async () => {
+    let kept;
+    do {
+      entry.again = false;
+      kept = await refreshOnce(path);
+    } while (entry.again);
+    return kept;
+  })().finally(() => refreshing.delete(path));
+  refreshing.set(path, entry);
+  return entry.done;
 }
 
 self.addEventListener('install', (event) => {

@@ -41,8 +41,10 @@ def test_export_then_import_brings_entries_back_deduplicated(live_server, open_b
     page.reload()
     wait_waiting(page, 0)
     # … and the file brings the entries back; importing it twice adds nothing.
+    page.wait_for_selector("#settings-message[data-ready='true']", state="attached")  # the view listens
     page.set_input_files("#import-file", str(path))
     page.wait_for_selector("#settings-message:has-text('2 lượt mới')")
+    page.wait_for_selector("#settings-message[data-ready='true']", state="attached")  # the view listens
     page.set_input_files("#import-file", str(path))
     page.wait_for_selector("#settings-message:has-text('bỏ qua 2')")
     wait_waiting(page, 2)

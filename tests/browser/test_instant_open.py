@@ -91,6 +91,39 @@ def test_a_page_changed_on_the_server_shows_at_the_next_navigation(live_server, 
     assert "Tên Mới Đổi" in page.inner_text("h1")
 
 
+def test_a_refresh_on_its_way_does_not_have_the_last_word(live_server, open_browser, world):
+    """The worker's refresh of a page answered with what the server had before a change, and
+    arrived after the next navigation asked for a refresh: that copy must not stay in the cache."""
+    context, page = _ready(live_server, open_browser)
+    page.goto(f"{live_server.url}/")
+    home = f"{live_server.url}/"
+    held = []
+
+    def hold_first(route):
+        if route.request.url == home and not held:
+            held.append((route, route.fetch()))  # the server answers now; the answer arrives later
+        else:
+            route.continue_()
+
+    context.route(home, hold_first)
+    page.goto(home)  # from the cache; the worker's refresh is held on its way back
+    deadline = time.monotonic() + 15
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert held, "the worker did not refresh the page"
+    with live_server.app.app_context():
+        db.session.execute(update(User).where(User.id == world.cadre).values(full_name="Tên Sau Cùng"))
+        db.session.commit()
+    page.goto(home)  # asks for another refresh while the first is on its way
+    route, old_answer = held[0]
+    route.fulfill(response=old_answer)
+    wait_until(page, """async () => {
+        const copy = await (await caches.open('dicoso-pages')).match('/');
+        return copy && (await copy.text()).includes('Tên Sau Cùng');
+    }""")
+    context.unroute_all(behavior="ignoreErrors")
+
+
 def test_a_fresh_form_page_keeps_what_was_typed(live_server, open_browser, world):
     _context, page = _ready(live_server, open_browser)
     assert page.locator("#placement_id").count() == 0

@@ -139,6 +139,7 @@ def test_the_export_file_carries_waiting_photos_and_imports_them(live_server, op
     fresh = other.new_page()
     sign_in(fresh, live_server.url, next_path="/visits/settings")
     other.set_offline(True)
+    fresh.wait_for_selector("#settings-message[data-ready='true']", state="attached")  # the view listens
     fresh.set_input_files("#import-file", str(path))
     fresh.wait_for_selector("#settings-message:has-text('1 ảnh mới')")
     [imported] = photo_records(fresh)

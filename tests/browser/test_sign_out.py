@@ -209,6 +209,7 @@ def test_export_then_sign_out_downloads_the_waiting_visit_and_draft_first(live_s
     # The file brings both back after signing in again, and the visit is sent.
     live_server.recorder.fail_pushes.clear()
     sign_in(page, live_server.url, next_path="/visits/settings")
+    page.wait_for_selector("#settings-message[data-ready='true']", state="attached")  # the view listens
     page.set_input_files("#import-file", str(path))
     page.wait_for_selector("#settings-message:has-text('2 lượt mới')")
     page.wait_for_selector("[data-waiting='0']")

@@ -157,6 +157,7 @@ def test_a_refused_save_says_so_keeps_the_text_and_offers_the_export(live_server
     # The file brings it back on a device that can store it.
     page.evaluate("self.__refuseOutbox = false")
     page.goto(f"{live_server.url}/visits/settings")
+    page.wait_for_selector("#settings-message[data-ready='true']", state="attached")  # the view listens
     page.set_input_files("#import-file", str(path))
     page.wait_for_selector("#settings-message:has-text('1 lượt mới')")
     context.set_offline(False)

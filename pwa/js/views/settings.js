@@ -49,4 +49,6 @@ export async function init() {
     }
     event.target.value = '';
   });
+  // the export and import buttons work from now on (a file chosen before would go unread)
+  document.getElementById('settings-message').dataset.ready = 'true';
 }
