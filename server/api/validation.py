@@ -106,6 +106,8 @@ class Utf8String(fields.String):
 
 #: the OpenAPI pattern of a Text: any characters but NUL (lone surrogates cannot be stated)
 NO_NUL = "^[^\\x00]*$"
+#: the same, with at least one character that is not a space (a text that must say something)
+NOT_BLANK = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
 
 
 class Text(Utf8String):

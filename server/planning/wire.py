@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validates
 
-from server.api.validation import Length, Text, id_field
+from server.api.validation import NOT_BLANK, Length, Text, id_field
 from server.planning.models import PlacementReport
 from server.visits import rules
 
@@ -19,7 +19,8 @@ class PlacementReportContent(Schema):
     """What the probationary cadre writes: the declaration the other schemas derive from."""
 
     placement_id = id_field(required=True, metadata={"description": "one of the caller's placements"})
-    text = Text(required=True, validate=Length(1, rules.MAX_TEXT))
+    # the pattern says what check_text enforces: at least one character that is not a space
+    text = Text(required=True, validate=Length(1, rules.MAX_TEXT), metadata={"pattern": NOT_BLANK})
 
 
 class PlacementReportIn(PlacementReportContent):
