@@ -25,6 +25,7 @@ def test_pull_pages_through_changes_in_server_order(app, client, world, token):
     assert [v["id"] for v in second["visits"] + third["visits"]] == [v["id"] for v in visits[2:]]
     assert third["more"] is False
     empty = pull(client, token, since=third["cursor"])
+    assert empty.pop("standing")["visits"]  # the regime's figure rides along (tests/regime)
     assert empty == {"visits": [], "cursor": third["cursor"], "more": False,
                      "directions": [], "directions_cursor": 0, "directions_more": False}
     got = first["visits"][0]
