@@ -1,6 +1,7 @@
 // Home: the cadre's open directions from the device's copy (shown offline too).
 import * as directions from '../directions.js';
 import * as sync from '../sync.js';
+import * as homeVisits from './home-visits.js';
 import * as yearCard from './year-card.js';
 
 async function render(section) {
@@ -13,6 +14,7 @@ async function render(section) {
 
 export async function init() {
   yearCard.init();
+  homeVisits.init();
   const section = document.getElementById('home-directions');
   if (!section || !sync.userId) return;
   await render(section);

@@ -1,15 +1,12 @@
 // My visits: what waits on this device merged with the server's copies, each with its state.
 import {getAll, getMeta} from '../db.js';
+import {STATE_LABEL} from '../device-visits.js';
 import {dmy, t} from '../i18n.js';
 import * as outbox from '../outbox.js';
 import {photoList, stateText, summary} from '../photo-list.js';
 import * as photoStore from '../photo-store.js';
 import * as sync from '../sync.js';
 
-const STATE_LABEL = {
-  waiting: 'stateWaiting', invalid: 'stateInvalid', conflict: 'stateConflict', locked: 'stateLocked',
-  submitted: 'stateSubmitted', approved: 'stateApproved', returned: 'stateReturned',
-};
 
 function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);

@@ -1,10 +1,9 @@
 // The cadre's year card (home): redrawn from the device's own data, so it includes what the phone
 // has not sent yet and is current after every sync. The server's card is the first paint; the
 // rules are regime.js's, the server's standing the base.
-import {getAll} from '../db.js';
+import {visitRows} from '../device-visits.js';
 import {localToday} from '../form-rules.js';
 import {dmy, t} from '../i18n.js';
-import * as outbox from '../outbox.js';
 import {standingOnPhone} from '../regime.js';
 import * as sync from '../sync.js';
 
@@ -73,8 +72,10 @@ function drawNeglected(card, charges) {
 export async function render(card) {
   const server = await sync.standing();
   if (!server || String(server.year) !== card.dataset.year) return false;
-  const copies = (await getAll('visits')).filter((v) => v.user_id === sync.userId);
-  const waiting = (await outbox.visitEntries(sync.userId)).filter((e) => e.state === 'waiting').map((e) => e.visit);
+  const rows = await visitRows(sync.userId);
+  const copies = rows.filter((r) => !r.entry).map((r) => r.visit);
+  // what a push will take counts as on its way; an entry the server refused does not count
+  const waiting = rows.filter((r) => r.state === 'waiting').map((r) => r.visit);
   const s = standingOnPhone(server, copies, waiting, localToday());
   setText(card, 'days', String(s.days));
   setText(card, 'days-approved', String(s.days_approved));
