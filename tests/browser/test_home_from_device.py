@@ -49,6 +49,10 @@ def test_home_is_current_offline_and_after_each_sync(live_server, open_browser, 
     context.set_offline(True)
     page.goto(f"{live_server.url}/visits/new?edit={returned}")
     page.wait_for_selector("#visit-form[data-ready='true']")
+    # the form says what it is for, with the supervisor's comment first
+    assert page.inner_text("#form-title") == "Sửa và gửi lại"
+    assert "Bổ sung số người" in page.inner_text("#returned-comment")
+    assert page.inner_text("#visit-form button[type=submit]") == "Lưu và gửi lại"
     page.fill("#participants", "25")
     page.click("#visit-form button[type=submit]")
     wait_waiting(page, 1)

@@ -103,6 +103,8 @@ def test_returned_visit_is_edited_and_resubmitted(app, client, auth, world):
     auth.sign_in("cadre")
     page = client.get(f"/visits/new?edit={visit_id}").get_data(as_text=True)
     assert "Bổ sung số liệu" in page and "Bản đầu" in page and 'value="2"' in page
+    # without JavaScript too, the page says it is a fix to send again
+    assert '<h1 id="form-title">Sửa và gửi lại</h1>' in page and "Lưu và gửi lại</button>" in page
     data = _form(world, id=str(visit_id), base_version="2", summary="Bản đã sửa")
     response = _post(client, data, path=f"/visits/new?edit={visit_id}")
     assert response.status_code == 302

@@ -128,10 +128,31 @@ function fill(values) {
 }
 
 // Editing: the device's waiting copy wins over the server's copy it was made from.
+// The page says what it is for, whatever copy of the page the worker served: editing a visit, or
+// fixing one the supervisor returned (their comment first, the button says it sends it again).
+function titled(serverCopy) {
+  const returned = serverCopy?.status === 'returned';
+  const title = t(returned ? 'fixAndResend' : 'editVisit');
+  document.getElementById('form-title').textContent = title;
+  document.title = `${title} · dicoso`;
+  let banner = document.getElementById('returned-comment');
+  if (returned && !banner) {
+    banner = Object.assign(document.createElement('p'), {id: 'returned-comment', className: 'flash flash-warning'});
+    document.getElementById('form-message').before(banner);
+  }
+  if (banner) {
+    banner.hidden = !returned;
+    if (returned) banner.textContent = t('returnedBy', {text: serverCopy.review_comment || ''});
+  }
+  form.querySelector('button[type=submit]').textContent = t(returned ? 'saveAndResend' : 'save');
+}
+
 async function loadForEdit(id) {
   const entry = await get('outbox', id);
-  const copy = entry ? entry.visit : await get('visits', id);
+  const serverCopy = await get('visits', id);
+  const copy = entry ? entry.visit : serverCopy;
   if (!copy) return;
+  titled(serverCopy);
   await showDirections(copy.directions || []);
   fill(copy);
   if (!entry && copy.status === 'approved') {
