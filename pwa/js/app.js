@@ -125,15 +125,18 @@ async function flushDrafts() {
 
 // A redirect after a form post adds ?fresh=1 so that the worker asks the server for this page
 // (server/pwa_shell/views.py); once here, drop it, so that a reload opens from the cache again.
-function dropFreshMarker() {
+// A fresh page also means a web session that works: whatever an earlier sync said, this device
+// does not need the person to sign in again (the next sync gets a token from this session).
+async function dropFreshMarker() {
   const url = new URL(location.href);
   if (!url.searchParams.has('fresh')) return;
+  if (sync.userId) await sync.sessionWorks();
   url.searchParams.delete('fresh');
   history.replaceState(history.state, '', url.pathname + url.search + url.hash);
 }
 
 async function main() {
-  dropFreshMarker();
+  await dropFreshMarker();
   setUpMenu();
   // A sign-out made with no network is finished first: until the server has ended that
   // person's session, no page runs as theirs (no sync, no cached pages, no view).

@@ -169,8 +169,20 @@ export async function directions() {
   return userId ? Object.values(await getMeta(`directions:${userId}`, {})) : [];
 }
 
+// The page was just answered by the server for this person (a sign-in, a password change …).
+export function sessionWorks() {
+  return setMeta(`auth_needed:${userId}`, false);
+}
+
 async function run() {
   if (paused) return 'paused'; // a run that waited for the lock while sign-out held it
+  const outcome = await attempt();
+  // A token refused (revoked by a password change, expired) is replaced from the web session at
+  // once when there is one, rather than asking the person to sign in again until the next run.
+  return outcome === 'retry' ? attempt(false) : outcome;
+}
+
+async function attempt(mayRetry = true) {
   let secret;
   try {
     secret = await token();
@@ -195,8 +207,10 @@ async function run() {
     await uploadAll(secret, userId, {between: () => pushAll(secret), progress: () => changed()});
   } catch (error) {
     if (error instanceof api.ApiError && error.status === 401) {
-      // The token was revoked or expired: keep every entry, forget the token, ask to sign in.
+      // The token was revoked or expired: keep every entry, forget the token; try once more with
+      // one from the web session, else ask to sign in.
       await del('meta', 'token');
+      if (mayRetry) return 'retry';
       await setMeta(`auth_needed:${userId}`, true);
       return 'auth';
     }

@@ -46,6 +46,11 @@ def test_token_revoked_while_offline_loses_nothing_and_syncs_after_sign_in(live_
     assert visit_count(live_server.app) == 0
 
     banner.locator("a").click()
+    # from here on, note whether any page shows the banner, even for a moment
+    context.add_init_script("""new MutationObserver(() => {
+        const banner = document.getElementById('auth-banner');
+        if (banner && !banner.hidden) window.__bannerShown = true;
+    }).observe(document, {subtree: true, childList: true, attributes: true});""")
     page.fill("#username", "cadre")
     page.fill("#password", PASSWORD)
     page.click("button[type=submit].primary")
@@ -53,6 +58,8 @@ def test_token_revoked_while_offline_loses_nothing_and_syncs_after_sign_in(live_
     wait_waiting(page, 0)
     page.locator("#auth-banner").wait_for(state="hidden")
     assert summaries(live_server.app) == ["Lượt 1", "Lượt 2"]
+    # just signed in: the page never said the device needs to sign in again
+    assert page.evaluate("window.__bannerShown === undefined")
 
 
 def test_new_version_while_a_form_is_half_filled_keeps_the_input(live_server, open_browser):
