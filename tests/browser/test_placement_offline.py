@@ -87,6 +87,12 @@ def test_closing_report_and_tasks_written_offline_arrive_once(live_server, open_
     live_server.start()
     context.set_offline(False)
     wait_waiting(page, 0)
+    # synced: the day says so (never "Log this day" again, which would invite logging it twice)
+    page.goto(f"{live_server.url}/visits/placement")
+    page.wait_for_selector(f"{form}[data-ready='true']")
+    logged = f"section[data-placement='{placement_id}'] li[data-date='{day}']"
+    page.wait_for_selector(f"{logged}[data-state='submitted']")
+    assert page.locator(f"{logged} a").count() == 0
     page.click("[data-sync-now]")  # one more sync: nothing is sent twice
     page.wait_for_selector("[data-sync-now]:not([disabled])")
     wait_waiting(page, 0)

@@ -3,6 +3,7 @@
 // the next sync, like the monthly account. The copy shown is the one waiting in the outbox, else
 // the newest the device knows (acknowledged pushes, the bootstrap), else the page's own.
 import {getAll, getMeta} from '../db.js';
+import {STATE_LABEL, visitRows} from '../device-visits.js';
 import {localToday, rulesFrom} from '../form-rules.js';
 import {t} from '../i18n.js';
 import * as outbox from '../outbox.js';
@@ -10,15 +11,20 @@ import * as sync from '../sync.js';
 
 const KIND = 'placement_report';
 
-function markDays(section, visits) {
+// Each day of the placement with the visit that logs it, as the device knows it now (waiting to
+// be sent, or the server's copy after a sync): its state replaces "Log this day".
+function markDays(section, rows) {
   const id = Number(section.dataset.placement);
   section.querySelectorAll('li[data-date]').forEach((day) => {
-    const waiting = visits.find((v) => v.placement_id === id && v.start_date === day.dataset.date);
-    const link = day.querySelector('a');
-    if (waiting && link) {
-      link.replaceWith(Object.assign(document.createElement('span'),
-        {className: 'badge badge-waiting', textContent: t('stateWaiting')}));
-    }
+    const date = day.dataset.date;
+    const found = rows.find(({visit}) => Number(visit.placement_id) === id
+      && visit.start_date <= date && date <= (visit.end_date || visit.start_date));
+    if (!found) return;
+    const badge = Object.assign(document.createElement('span'),
+      {className: `badge badge-${found.state}`, textContent: t(STATE_LABEL[found.state] || found.state)});
+    const shown = day.querySelector('a, .badge');
+    if (shown) shown.replaceWith(badge); else day.append(' ', badge);
+    day.dataset.state = found.state;
   });
 }
 
@@ -153,8 +159,13 @@ export async function init() {
   const entries = await outbox.entries(sync.userId);
   const waitingVisits = entries.filter((e) => !e.kind).map((e) => e.visit);
   const pulled = (await getAll('visits')).filter((v) => v.user_id === sync.userId);
+  const drawDays = async () => {
+    const rows = await visitRows(sync.userId);
+    document.querySelectorAll('section[data-placement]').forEach((section) => markDays(section, rows));
+  };
+  await drawDays();
+  sync.onStatus(() => drawDays().catch(() => {}));
   document.querySelectorAll('section[data-placement]').forEach((section) => {
-    markDays(section, waitingVisits);
     markTasks(section, [...waitingVisits, ...pulled]);
   });
   const bootstrap = await sync.bootstrapData();
