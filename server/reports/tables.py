@@ -57,7 +57,8 @@ def year_table(report: YearReport) -> Table:
     rows = [(r.full_name, r.unit_name, _met(r.met), r.days, r.minimum_days, r.exemption_reason or "", r.weeks,
              r.visits, *(r.by_form[f] for f in FORMS), r.units_visited, r.late, r.back_entered)
             for r in report.rows]
-    return Table(f"year-{report.plan.year}", columns, rows, len(rows))
+    # the file says what it counts (approved, or approved and submitted): year-2025-approved.xlsx
+    return Table(f"year-{report.plan.year}-{report.counting.value}", columns, rows, len(rows))
 
 
 def coverage_table(report: CoverageReport) -> Table:

@@ -94,7 +94,9 @@ def test_coverage_exports_the_units_of_its_page(app, client, auth, world):
 def test_year_xlsx_sums_equal_the_summary(app, client, auth, world):
     year = _setup(app, world)
     auth.sign_in("sup")
-    sheet = _xlsx(client.get(f"/reports/year?plan={year.plan}&format=xlsx"))
+    response = client.get(f"/reports/year?plan={year.plan}&format=xlsx")
+    assert "year-2024-approved.xlsx" in response.headers["Content-Disposition"]  # what it counts
+    sheet = _xlsx(response)
     header, rows = sheet[0], sheet[1:]
     assert header[:6] == ("Cán bộ", "Đơn vị", "Kết quả", "Số ngày", "Số ngày tối thiểu", "Miễn, giảm")
     # 20 days of the hand-built year + 27/02 of the placement visit (28/02 was already counted)
