@@ -410,10 +410,15 @@ function uploadPhotos(db, token) {
   return uploadAll(token.token, token.user_id);
 }
 
+// A page in view does the sync itself (it shows it as it goes). Otherwise the worker sends the
+// outbox: handing the event to a page that is going away (navigated, closed, in the back-forward
+// cache) finished the event with nothing sent, and Background Sync never fired again. The Web Lock
+// keeps the worker from running beside a page's own sync; the pages are told afterwards.
 async function syncInBackground() {
   const windows = await self.clients.matchAll({type: 'window'});
-  if (windows.length) {
-    windows.forEach((client) => client.postMessage({type: 'sync'}));
+  const inView = windows.filter((client) => client.visibilityState === 'visible');
+  if (inView.length) {
+    inView.forEach((client) => client.postMessage({type: 'sync'}));
     return;
   }
   const run = async () => {
@@ -427,5 +432,6 @@ async function syncInBackground() {
       db.close();
     }
   };
-  return self.navigator.locks ? self.navigator.locks.request('dicoso-sync', run) : run();
+  await (self.navigator.locks ? self.navigator.locks.request('dicoso-sync', run) : run());
+  windows.forEach((client) => client.postMessage({type: 'sync'}));
 }

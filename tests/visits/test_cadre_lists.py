@@ -52,7 +52,9 @@ def test_returned_visits_wait_on_the_home_page_until_sent_again(app, client, aut
         current = store.locked_copy(visit.id)
         store.record_change(current, world.cadre, "visit_updated", status="submitted")
         db.session.commit()
-    assert 'id="returned-visits"' not in client.get("/").get_data(as_text=True)
+    page = client.get("/").get_data(as_text=True)
+    # the section stays for the phone's script to fill (home-visits.js), hidden and empty
+    assert 'id="returned-visits" hidden>' in page and f"/visits/new?edit={visit_id}" not in page
 
 
 def test_the_phone_pulls_recent_visits_and_anything_not_approved(app, client, world):
