@@ -32,6 +32,11 @@ from server.visits.rules import MAX_TRIP_DAYS
 FORMS = tuple(f.value for f in VisitForm)
 
 
+def days_of(start: date, end: date) -> int:
+    """A trip's or a placement's own days: from start to end, both included."""
+    return (end - start).days + 1
+
+
 @dataclass
 class DayFigures:
     """One cadre's figures for a period."""

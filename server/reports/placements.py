@@ -19,7 +19,7 @@ from server.auth.models import User
 from server.extensions import db
 from server.planning.models import Placement, PlacementReport
 from server.regime.counting import Counting
-from server.regime.days import placement_days, placement_visits
+from server.regime.days import days_of, placement_days, placement_visits
 from server.reports.coverage import former_parents
 from server.units.models import Unit
 from server.visits.models import Visit
@@ -45,7 +45,7 @@ class PlacementRow:
 
     @property
     def length(self) -> int:
-        return (self.end_date - self.start_date).days + 1
+        return days_of(self.start_date, self.end_date)
 
     @property
     def complete(self) -> bool:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 
 from server.auth.models import User
 from server.extensions import db
+from server.regime.days import days_of
 from server.reports.coverage import CoverageReport
 from server.reports.placements import PlacementsReport
 from server.reports.year import FORMS, YearReport
@@ -111,7 +112,7 @@ def visits_table(root: Unit, first: date, last: date, status: str | None = None,
                                     execution_options={"yield_per": 2000})
         for (start, end, cadre, unit, code, form_code, status_code, people, summary, received,
              reviewer) in result:
-            yield (start, end, (end - start).days + 1, cadre, unit, code or "", form_label(form_code),
+            yield (start, end, days_of(start, end), cadre, unit, code or "", form_label(form_code),
                    status_label(status_code), people, summary,
                    received.astimezone(LOCAL_ZONE).date() if received else None, reviewer or "")
 
