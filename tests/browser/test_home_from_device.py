@@ -16,6 +16,8 @@ from tests.factories import make_visit, review_visit
 def _home(page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector("#year-card[data-phone=true]")
+    # the server's copy of home already lists what it knew; wait for the device's own drawing
+    page.wait_for_selector("#year-visits[data-phone=true]", state="attached")
 
 
 def _counts(page) -> dict[str, str]:
