@@ -14,6 +14,9 @@ import xlsxwriter
 from server.reports.tables import Table
 
 FORMATS = ("csv", "xlsx")
+#: a text cell starting with one of these is read as a formula by Excel, LibreOffice or Google Sheets
+#: (tab and CR too: some spreadsheets strip them and read what follows); OWASP's "CSV Injection"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -32,12 +35,26 @@ def write(table: Table, fmt: str, out: IO[bytes],
         raise ValueError(fmt)
 
 
+def csv_cell(value: Any) -> Any:
+    """``value`` as a CSV cell that no spreadsheet runs: text starting like a formula gets a leading
+    single quote, which spreadsheets show as text and people still read ("'+84 912…"). Numbers stay
+    numbers, a negative one included: only text a person typed can carry a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_csv(table: Table, rows: Iterable[Any], out: IO[bytes]) -> None:
+    """Every CSV dicoso writes goes through here, each cell through ``csv_cell``."""
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
     writer = csv.writer(text)
-    writer.writerow([str(c.label) for c in table.columns])
+    writer.writerow([csv_cell(str(c.label)) for c in table.columns])
     for row in rows:
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, date) else v for v in row])
+        writer.writerow([csv_cell(v) for v in row])
     text.flush()
     text.detach()  # leave ``out`` open for the caller
 
