@@ -56,6 +56,9 @@ def from_environment(instance_path: Path = INSTANCE_PATH) -> dict:
         "SESSION_COOKIE_NAME": "__Host-session" if https else "session",
         "REMEMBER_COOKIE_NAME": "__Host-remember_token" if https else "remember_token",
         "PREFERRED_URL_SCHEME": "https" if https else "http",
+        # HSTS (sent under HTTPS) covers subdomains too; 0 for a domain whose other hosts still
+        # serve plain HTTP
+        "HSTS_INCLUDE_SUBDOMAINS": _bool("DICOSO_HSTS_INCLUDE_SUBDOMAINS", True),
         # The cookie is sent again only when the session changes. Sent on every answer, an answer to
         # a request that began before signing out (a page the service worker refreshes, a sync)
         # put the signed-in cookie back and took the sign-out's message with it; the session's life

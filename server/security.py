@@ -38,7 +38,7 @@ def _harden(response: Response) -> Response:
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Permissions-Policy"] = "camera=(), microphone=(), payment=(), geolocation=(self)"
     if request.is_secure or _https():
-        headers["Strict-Transport-Security"] = "max-age=31536000"
+        headers["Strict-Transport-Security"] = _hsts()
     # Pages, exports and API answers carry someone's data: no shared cache keeps them. API answers
     # and files are not kept at all; pages are "private, no-cache" (revalidated every time) because
     # Chromium's service worker stalls navigations answered with no-store (a browser test hung).
@@ -52,6 +52,16 @@ def _https() -> bool:
     from flask import current_app
 
     return bool(current_app.config.get("SESSION_COOKIE_SECURE"))
+
+
+def _hsts() -> str:
+    """A year of HTTPS only, for subdomains too unless turned off: a sibling host served over plain
+    HTTP could otherwise set cookies for the parent domain or be used to strip TLS."""
+    from flask import current_app
+
+    if current_app.config.get("HSTS_INCLUDE_SUBDOMAINS", True):
+        return "max-age=31536000; includeSubDomains"
+    return "max-age=31536000"
 
 
 def init_app(app: Flask) -> None:
