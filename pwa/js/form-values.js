@@ -1,7 +1,8 @@
 // Reading and filling the visit form, generically: every named control of the form is read, so
 // a field the server's form gains reaches the outbox without a change here.
-// The only names left out are the form's envelope (CSRF token, which visit, which version).
-const ENVELOPE = new Set(['csrf_token', 'id', 'base_version']);
+// The only names left out are the form's envelope (CSRF token, which visit, which version, the
+// no-JS form's "the date is right" box).
+const ENVELOPE = new Set(['csrf_token', 'id', 'base_version', 'confirm_date']);
 const NUMERIC = /^\d+$/;
 
 const controlsNamed = (form, name) => [...form.elements].filter((e) => e.name === name);

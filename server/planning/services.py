@@ -61,6 +61,11 @@ def plan_for_year(year: int) -> Plan | None:
     return db.session.scalar(select(Plan).where(Plan.year == year))
 
 
+def plan_years() -> list[int]:
+    """The years a plan has been set for, oldest first."""
+    return list(db.session.scalars(select(Plan.year).order_by(Plan.year)))
+
+
 def save_plan(plan: Plan | None, actor: User, **fields) -> Plan:
     """Create a plan, or change one; audited."""
     created = plan is None

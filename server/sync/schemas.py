@@ -171,6 +171,8 @@ class BootstrapRules(Schema):
     max_photo_bytes = fields.Integer(required=True, metadata={"description": "a photo's size at most"})
     max_photos_per_visit = fields.Integer(required=True)
     max_photo_caption = fields.Integer(required=True)
+    confirm_older_than_days = fields.Integer(
+        required=True, metadata={"description": "a visit that started longer ago asks to confirm its date"})
 
 
 class BootstrapResponse(Schema):
@@ -186,4 +188,6 @@ class BootstrapResponse(Schema):
                              metadata={"description": "the caller's open hearing directions"})
     accounts = fields.List(fields.Nested(AccountOut), required=True,
                            metadata={"description": "the caller's accounts of this month and the last"})
+    plan_years = fields.List(fields.Integer(), required=True,
+                             metadata={"description": "years with a plan (others ask to confirm)"})
     server_time = fields.AwareDateTime(required=True)

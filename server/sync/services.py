@@ -21,11 +21,13 @@ from server.hearings.wire import account_wire, direction_wire
 from server.photos.services import briefs_for, rules_for_devices
 from server.planning.closing import report_window
 from server.planning.models import Assignment, Placement
+from server.planning.services import plan_years
 from server.planning.wire import report_wire
 from server.regime.standing import standing
 from server.regime.wire import standing_wire
 from server.time import today
 from server.units.models import Unit
+from server.units.names import vietnamese_order
 from server.units.services import current_units_query
 from server.visits import rules
 from server.visits.labels import FORM_LABELS
@@ -95,7 +97,8 @@ def bootstrap(user: User) -> dict[str, Any]:
     units = db.session.scalars(
         current_units_query(on).where(Unit.id.in_(recordable_unit_ids(user, on)))
     ).all()
-    units = sorted(units, key=lambda u: (u.id not in assigned, u.path, u.id))
+    # the cadre's assigned units first, then the rest in Vietnamese alphabetical order
+    units = sorted(units, key=lambda u: (u.id not in assigned, vietnamese_order(u.name), u.id))
     placements = db.session.scalars(
         select(Placement).options(selectinload(Placement.unit), selectinload(Placement.report))
         .where(Placement.cadre_id == user.id).order_by(Placement.start_date.desc(), Placement.id)
@@ -116,6 +119,8 @@ def bootstrap(user: User) -> dict[str, Any]:
         "forms": [{"code": code, "label": str(label)} for code, label in FORM_LABELS.items()],
         "standing": standing_wire(standing(user, on), user.id),
         "rules": {**rules.for_devices(), **rules_for_devices()},
+        # a visit in a year without a plan asks to confirm its date (visits.rules.date_doubts)
+        "plan_years": plan_years(),
         "directions": [direction_wire(d) for d in hearing_directions.open_for(user.id)],
         "accounts": [account_wire(a) for a in recent_accounts(user.id, on)],
     }

@@ -18,6 +18,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -84,9 +85,17 @@ class VisitForm(Form):
     summary = TextAreaField(_l("What was done"), validators=[Length(max=rules.MAX_TEXT)])
     findings = TextAreaField(_l("Findings and problems"), validators=[Length(max=rules.MAX_TEXT)])
     recommendations = TextAreaField(_l("Recommendations"), validators=[Length(max=rules.MAX_TEXT)])
-    participants = IntegerField(_l("People taking part"), default=0, validators=[
+    # empty until typed: a 0 already there reads as "nobody came" and gets saved unread
+    participants = IntegerField(_l("People taking part"), validators=[
         Optional(), NumberRange(0, rules.MAX_PARTICIPANTS, _l("Enter a number from 0 to %(max)d."))])
     location = LocationField()
+    #: not part of the visit: shown only when the date looks doubtful (rules.date_doubts)
+    confirm_date = BooleanField(_l("The date is right: save anyway"))
+
+    #: the years with a plan, and the date the visit had before this edit (the view sets them)
+    plan_years: tuple[int, ...] = ()
+    saved_start: date | None = None
+    date_doubts: list[str] = []
 
     def set_choices(self, bootstrap: dict[str, Any], choose_label: str, none_label: str) -> None:
         """Choices from the same data the device gets offline (the sync bootstrap)."""
@@ -117,6 +126,9 @@ class VisitForm(Form):
             for name, message in rules.date_errors(start, end).items():
                 getattr(self, name).errors.append(message)
                 valid = False
+        if valid and start and start != self.saved_start and not self.confirm_date.data:
+            self.date_doubts = rules.date_doubts(start, self.plan_years)
+            valid = not self.date_doubts
         return valid
 
     def to_wire(self, visit_id: str) -> dict[str, Any]:

@@ -3,7 +3,8 @@ bootstrap) the phone's form all check these same numbers."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Collection
+from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -22,6 +23,9 @@ MAX_PARTICIPANTS = 100_000
 EARLIEST = date(2000, 1, 1)
 #: the plan asks for the report within this many days after the visit ends
 REPORT_DUE_DAYS = 10
+#: a visit that started longer ago than this asks the cadre to confirm its date (a slip of the
+#: year in a date picker is the usual cause; a visit back-entered on purpose stays possible)
+CONFIRM_OLDER_THAN_DAYS = 365
 
 
 def date_errors(start: date, end: date) -> dict[str, str]:
@@ -41,11 +45,24 @@ def date_errors(start: date, end: date) -> dict[str, str]:
     return errors
 
 
+def date_doubts(start: date, plan_years: Collection[int]) -> list[str]:
+    """Why a possible date deserves a second look before saving: long ago, or in a year no plan
+    covers while others are (a slip of the year). Empty when it looks ordinary. The phone asks the
+    same, with the numbers of ``for_devices`` and the bootstrap's ``plan_years``."""
+    doubts = []
+    if start < today() - timedelta(days=CONFIRM_OLDER_THAN_DAYS):
+        shown = start.strftime("%d/%m/%Y")
+        doubts.append(_("This visit started more than a year ago (%(date)s).", date=shown))
+    if plan_years and start.year not in plan_years:  # no plan at all: nothing to be covered by
+        doubts.append(_("No plan covers %(year)d: its days will count towards no minimum.", year=start.year))
+    return doubts
+
+
 def for_devices() -> dict[str, Any]:
     """The same limits for the phone (sent in the sync bootstrap)."""
     return {
         "max_text": MAX_TEXT, "max_topics": MAX_TOPICS, "max_trip_days": MAX_TRIP_DAYS,
         "max_participants": MAX_PARTICIPANTS, "earliest_date": EARLIEST.isoformat(),
         "report_due_days": REPORT_DUE_DAYS, "max_directions": MAX_DIRECTIONS,
-        "max_placement_tasks": MAX_PLACEMENT_TASKS,
+        "max_placement_tasks": MAX_PLACEMENT_TASKS, "confirm_older_than_days": CONFIRM_OLDER_THAN_DAYS,
     }

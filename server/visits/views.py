@@ -41,9 +41,13 @@ def new():
     visit = own_visit(current_user, edit_id) if edit_id else None
     form = VisitForm(obj=form_values(visit) if visit and request.method == "GET" else None)
     form.set_choices(bootstrap, _("Choose a unit"), _("None"))
+    form.plan_years = tuple(bootstrap["plan_years"])
     if visit is not None:
         form.keep_linked_directions(visit)
+        form.saved_start = visit.start_date
     if request.method == "GET":
+        if visit is None:
+            form.start_date.data = form.end_date.data = today()  # most visits are recorded the same day
         queries.prefill_placement(form, bootstrap, request.args)
     if form.validate_on_submit():
         visit_id = str(edit_id or uuid.uuid4())
@@ -99,7 +103,7 @@ def _placement_page(refused: tuple[int, ClosingReportForm] | None = None, status
                            today=today()), status
 
 
-@bp.post("/placement/<int:placement_id>/report")
+@bp.post("/placement/<id:placement_id>/report")
 @login_required
 def placement_report(placement_id: int):
     """The closing report without JavaScript: the same push rules as the phone's sync."""

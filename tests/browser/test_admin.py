@@ -4,7 +4,6 @@ an empty database until a cadre records a visit offline for a commune assigned t
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 
 import pyotp
 import pytest
@@ -14,7 +13,14 @@ from server.auth.models import User
 from server.extensions import db
 from server.planning.models import Assignment
 from server.units.models import Unit
-from tests.browser.conftest import LiveServer, eventually, type_code_if_asked, wait_for_worker, wait_waiting
+from tests.browser.conftest import (
+    LiveServer,
+    a_recent_day,
+    eventually,
+    type_code_if_asked,
+    wait_for_worker,
+    wait_waiting,
+)
 from tests.browser.helpers_db import summaries
 from tests.factories import PASSWORD
 
@@ -164,7 +170,7 @@ def test_a_province_set_up_from_an_empty_database(empty_server, open_browser):
     options = page.eval_on_selector_all("#unit_id option", "os => os.map((o) => o.textContent)")
     assert set(options[1:3]) == {"Đoàn xã Mẫu Sơn", "Đoàn phường Thử Nghiệm"}  # assigned first
     assert "Đoàn xã Không Giao" not in options
-    day = (date.today() - timedelta(days=1)).isoformat()
+    day = a_recent_day()
     page.select_option("#unit_id", label="Đoàn xã Mẫu Sơn")
     page.fill("#start_date", day)
     page.fill("#end_date", day)

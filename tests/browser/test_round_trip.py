@@ -24,8 +24,10 @@ def test_every_field_goes_from_the_phone_form_to_the_server(live_server, open_br
         placement = Placement(cadre_id=world.cadre, unit_id=world.commune_a1, start_date=start,
                               end_date=start + timedelta(days=6),
                               tasks=["Học việc", "Dự sinh hoạt chi đoàn", "Viết thu hoạch"])
-        db.session.add_all([second, placement, Plan(year=date.today().year, title="Kế hoạch thử",
-                                                    minimum_days=30)])
+        # early in January the visit falls in last year: a plan for each year it may touch
+        plans = [Plan(year=year, title="Kế hoạch thử", minimum_days=30)
+                 for year in sorted({start.year, date.today().year})]
+        db.session.add_all([second, placement, *plans])
         db.session.flush()
         [direction] = open_directions(world, hearing_id=make_hearing(world, unit_id=world.district_a))
         db.session.commit()

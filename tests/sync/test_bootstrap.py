@@ -21,8 +21,10 @@ def test_bootstrap_content(app, client, world, token):
     body = client.get("/api/v1/bootstrap", headers=bearer(token)).get_json()
     assert body["user"]["username"] == "cadre" and body["user"]["unit_id"] == world.district_a
     unit_ids = [u["id"] for u in body["units"]]
-    assert unit_ids[0] == world.commune_b1 and body["units"][0]["assigned"] is True
-    assert set(unit_ids) == {world.commune_b1, world.district_a, world.commune_a1, world.commune_a2}
+    assert body["units"][0]["assigned"] is True
+    # the assigned unit first, then by name in Vietnamese order (Đ after D, before H)
+    assert unit_ids == [world.commune_b1, world.commune_a1, world.commune_a2, world.district_a]
+    assert body["plan_years"] == [date.today().year]
     assert body["placements"][0]["tasks"] == ["Dự sinh hoạt", "Báo cáo"]
     assert body["topics"] == [{"id": world.topic, "name": "Chủ đề thử"}]
     assert [f["code"] for f in body["forms"]] == ["survey", "activity", "inspection", "meeting"]
@@ -37,7 +39,7 @@ def test_bootstrap_content(app, client, world, token):
                              "max_participants": 100000, "earliest_date": "2000-01-01",
                              "report_due_days": 10, "max_directions": 20, "max_placement_tasks": 50,
                              "max_photo_bytes": 5 * 1024 * 1024, "max_photos_per_visit": 10,
-                             "max_photo_caption": 500}
+                             "max_photo_caption": 500, "confirm_older_than_days": 365}
     # the placement's closing report: not written yet, open from its first day to 30 days after its last
     placement = body["placements"][0]
     assert placement["closing_report"] is None

@@ -5,7 +5,7 @@ import * as directions from '../directions.js';
 import * as drafting from '../drafts.js';
 import {download} from '../export-file.js';
 import {fillForm, readForm} from '../form-values.js';
-import {rulesFrom, validate} from '../form-rules.js';
+import {dateDoubts, localToday, rulesFrom, validate} from '../form-rules.js';
 import {t} from '../i18n.js';
 import * as where from '../location.js';
 import * as multiChoice from '../multi-choice.js';
@@ -18,6 +18,8 @@ let draft;
 let rules;
 let boot;
 let choices = {refresh() {}, openInvalid() {}};
+let savedStart = null; // the edited visit's start: an unchanged date is not asked about again
+
 
 const field = (name) => form.elements.namedItem(name);
 
@@ -120,6 +122,46 @@ function showPlacementTasks(placementId, carried = []) {
   block.hidden = !tasks.length;
 }
 
+// A new visit is usually recorded the day it happens: both dates start at today (the device's
+// today, not the day the worker cached the page).
+function datesToday() {
+  field('start_date').value = localToday();
+  field('end_date').value = localToday();
+  field('end_date').dataset.follows = 'true';
+}
+
+// "Đến ngày" follows "Từ ngày" until the cadre picks another end (data-follows on the end box);
+// a visit or draft whose end differs from its start does not follow.
+function endFollowsStart() {
+  const start = field('start_date');
+  const end = field('end_date');
+  const follows = () => String(!end.value || end.value === start.value);
+  end.dataset.follows = follows();
+  const follow = () => { if (end.dataset.follows === 'true') end.value = start.value; };
+  const decide = () => { end.dataset.follows = follows(); };
+  ['input', 'change'].forEach((type) => {
+    start.addEventListener(type, follow);
+    end.addEventListener(type, decide);
+  });
+}
+
+// Long ago, or in a year no plan covers: ask once for this date before saving it.
+function doubtful(values) {
+  const start = values.start_date;
+  if (start === savedStart || form.dataset.confirmedStart === start) return false;
+  const doubts = dateDoubts(start, rules);
+  if (!doubts.length) return false;
+  const button = Object.assign(document.createElement('button'),
+    {type: 'button', className: 'secondary small', id: 'confirm-date', textContent: t('confirmDate')});
+  button.addEventListener('click', () => {
+    form.dataset.confirmedStart = start;
+    form.requestSubmit();
+  });
+  message(`${t('checkDate')} ${doubts.join(' ')}`, 'warning', button);
+  field('start_date').focus();
+  return true;
+}
+
 function fill(values) {
   if (values.placement_id !== undefined) showPlacementTasks(values.placement_id, values.placement_tasks);
   fillForm(form, values);
@@ -152,6 +194,7 @@ async function loadForEdit(id) {
   const serverCopy = await get('visits', id);
   const copy = entry ? entry.visit : serverCopy;
   if (!copy) return;
+  savedStart = copy.start_date;
   titled(serverCopy);
   await showDirections(copy.directions || []);
   fill(copy);
@@ -215,6 +258,7 @@ async function submit(event) {
   const errors = validate(values, rules);
   showErrors(errors);
   if (Object.keys(errors).length) { message(t('fixErrors'), 'error'); return; }
+  if (doubtful(values)) return;
   const editing = Boolean(field('id').value);
   const visit = toVisit(values);
   await photos.settled();
@@ -235,6 +279,8 @@ async function submit(event) {
     return;
   }
   form.reset();
+  datesToday();
+  delete form.dataset.confirmedStart;
   field('id').value = '';
   field('base_version').value = '';
   showPlacementTasks(field('placement_id')?.value);
@@ -281,10 +327,12 @@ export async function init({onBeforeUpdate}) {
   } else if (!field('id').value) {
     // A page cached while editing must not carry that visit into a new one.
     form.reset();
+    datesToday();
     showPlacementTasks(field('placement_id')?.value);
     choices.refresh();
   }
   await draft.restore();
+  endFollowsStart();
   await photos.setUp(form, {userId: sync.userId, draftKey: drafting.keyFor(params), visitId: editId, rules,
     locked: form.dataset.locked === 'true', onChange: draft.save,
     serverPhotos: (editId && (await get('visits', editId))?.photos) || []});
