@@ -43,6 +43,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         n = app.config["PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
 
+    # before the blueprints: their routes name it (<id:hearing_id>), see server/ids.py
+    from server.ids import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
     _register_blueprints(app)
 
     from server import cli, errors, security, transaction

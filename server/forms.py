@@ -16,6 +16,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, ValidationError
 
 from server.i18n import N_
+from server.ids import to_id
 
 WTFORMS_MESSAGES = (
     N_("Not a valid date value."),
@@ -33,10 +34,11 @@ WTFORMS_MESSAGES = (
 
 
 def optional_int(value: Any) -> int | None:
-    """Coerce a select's value: the empty choice is None."""
+    """Coerce a select of ids: the empty choice is None; a number that cannot be an id is refused
+    (``ValueError``: "could not coerce", a 400) before any query can fail on it."""
     if value in (None, "", "None"):
         return None
-    return int(value)
+    return to_id(value)
 
 
 # C0 control characters but tab, line feed and carriage return: nobody types them, PostgreSQL

@@ -10,6 +10,7 @@ from sqlalchemy import Select, select
 
 from server.auth.models import Role, User
 from server.extensions import db, login_manager
+from server.ids import is_id
 from server.time import today
 from server.units.models import Unit
 from server.units.services import current_units_query
@@ -18,8 +19,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="template
 
 PER_PAGE = 25
 MAX_PAGE = 100_000
-#: ids are 32-bit integers; PostgreSQL refuses a larger number in a comparison (a 404, not a 500)
-MAX_ID = 2**31 - 1
 
 
 @bp.before_request
@@ -76,7 +75,7 @@ def user_choices(probationary: bool | None = None) -> list[tuple[int, str]]:
 
 
 def get_or_404(model: type, object_id: int) -> Any:
-    obj = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
+    obj = db.session.get(model, object_id) if is_id(object_id) else None
     if obj is None:
         abort(404)
     return obj

@@ -53,7 +53,7 @@ def assignments():
                            end=ActionForm()), _status(400)
 
 
-@bp.post("/assignments/<int:assignment_id>/end")
+@bp.post("/assignments/<id:assignment_id>/end")
 def assignment_end(assignment_id: int):
     assignment = get_or_404(Assignment, assignment_id)
     if ActionForm().validate_on_submit():
@@ -106,7 +106,7 @@ def placements():
     return render_template("admin/placements.html", form=form, page=paginate(query), q=q), _status(400)
 
 
-@bp.route("/placements/<int:placement_id>", methods=["GET", "POST"])
+@bp.route("/placements/<id:placement_id>", methods=["GET", "POST"])
 def placement_edit(placement_id: int):
     placement = get_or_404(Placement, placement_id)
     form = _placement_form(placement)
@@ -153,7 +153,7 @@ def plans():
     return render_template("admin/plans.html", form=form, page=page), _status(400)
 
 
-@bp.route("/plans/<int:plan_id>", methods=["GET", "POST"])
+@bp.route("/plans/<id:plan_id>", methods=["GET", "POST"])
 def plan_edit(plan_id: int):
     plan = get_or_404(Plan, plan_id)
     form = _plan_form(plan)
@@ -172,7 +172,7 @@ def _plan_page(plan: Plan, form: PlanForm, exemption: ExemptionForm, status: int
                            exemptions=exemptions, remove=ActionForm()), status
 
 
-@bp.post("/plans/<int:plan_id>/exemptions")
+@bp.post("/plans/<id:plan_id>/exemptions")
 def plan_exempt(plan_id: int):
     plan = get_or_404(Plan, plan_id)
     exemption = ExemptionForm(prefix="x")
@@ -189,7 +189,7 @@ def plan_exempt(plan_id: int):
     return _plan_page(plan, _plan_form(plan), exemption, 400)
 
 
-@bp.post("/plans/<int:plan_id>/exemptions/<int:exemption_id>/remove")
+@bp.post("/plans/<id:plan_id>/exemptions/<id:exemption_id>/remove")
 def plan_unexempt(plan_id: int, exemption_id: int):
     exemption = get_or_404(PlanExemption, exemption_id)
     if exemption.plan_id != plan_id:

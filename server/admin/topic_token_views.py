@@ -41,7 +41,7 @@ def topics():
     return render_template("admin/topics.html", form=form, page=page, action=ActionForm()), status
 
 
-@bp.route("/topics/<int:topic_id>", methods=["GET", "POST"])
+@bp.route("/topics/<id:topic_id>", methods=["GET", "POST"])
 def topic_edit(topic_id: int):
     topic = get_or_404(Topic, topic_id)
     form = TopicForm(obj=topic)
@@ -59,7 +59,7 @@ def topic_edit(topic_id: int):
     return render_template("admin/topic_form.html", form=form, topic=topic), status
 
 
-@bp.post("/topics/<int:topic_id>/active")
+@bp.post("/topics/<id:topic_id>/active")
 def topic_toggle(topic_id: int):
     """Retire a topic (kept on old visits, no longer offered) or bring it back."""
     topic = get_or_404(Topic, topic_id)
@@ -82,7 +82,7 @@ def tokens():
                            action=ActionForm())
 
 
-@bp.post("/tokens/<int:token_id>/revoke")
+@bp.post("/tokens/<id:token_id>/revoke")
 def token_revoke(token_id: int):
     if ActionForm().validate_on_submit():
         if revoke_token(current_user, token_id) is None:
@@ -91,7 +91,7 @@ def token_revoke(token_id: int):
     return redirect(request.referrer if _same_site(request.referrer) else url_for("admin.tokens"))
 
 
-@bp.post("/users/<int:user_id>/tokens/revoke")
+@bp.post("/users/<id:user_id>/tokens/revoke")
 def tokens_revoke_all(user_id: int):
     user = get_or_404(User, user_id)
     if ActionForm().validate_on_submit():

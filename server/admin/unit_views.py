@@ -11,6 +11,7 @@ from server.admin.blueprint import bp, get_or_404, paginate, unit_choices
 from server.admin.forms import MergeForm, RetireForm, UnitFilterForm, UnitForm
 from server.audit.services import record
 from server.extensions import db
+from server.ids import to_id
 from server.time import today
 from server.units import services
 from server.units.models import Unit
@@ -54,8 +55,8 @@ def _check_unit(form: UnitForm, unit: Unit | None) -> bool:
 @bp.route("/units/new", methods=["GET", "POST"])
 def unit_new():
     form = _unit_form()
-    if request.method == "GET" and request.args.get("parent", type=int):
-        form.parent_id.data = request.args.get("parent", type=int)
+    if request.method == "GET" and request.args.get("parent", type=to_id):
+        form.parent_id.data = request.args.get("parent", type=to_id)
     if form.validate_on_submit() and _check_unit(form, None):
         parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
         unit = services.create_unit(form.name.data.strip(), form.kind.data, parent,
@@ -68,7 +69,7 @@ def unit_new():
     return render_template("admin/unit_form.html", form=form, unit=None), status
 
 
-@bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
+@bp.route("/units/<id:unit_id>", methods=["GET", "POST"])
 def unit_edit(unit_id: int):
     unit = get_or_404(Unit, unit_id)
     form = _unit_form(unit)
@@ -98,7 +99,7 @@ def unit_edit(unit_id: int):
                            visits=visits, retire=retire, counted_under=services.successor_of(unit)), status
 
 
-@bp.post("/units/<int:unit_id>/retire")
+@bp.post("/units/<id:unit_id>/retire")
 def unit_retire(unit_id: int):
     unit = get_or_404(Unit, unit_id)
     form = RetireForm()
@@ -118,7 +119,7 @@ def unit_merge():
     form.successor_id.choices = [(None, _("(a new unit)")), *current]
     form.new_parent_id.choices = [(None, _("(none: a top unit)")), *current]
     if request.method == "GET":
-        form.sources.data = request.args.getlist("unit", type=int)
+        form.sources.data = request.args.getlist("unit", type=to_id)
         form.on.data = today()
     if form.validate_on_submit() and _merge(form):
         return redirect(url_for("admin.units"))

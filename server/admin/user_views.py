@@ -62,7 +62,7 @@ def user_new():
     return render_template("admin/user_form.html", form=form, user=None), status
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 def user_edit(user_id: int):
     user = get_or_404(User, user_id)
     form = _user_form(user)
@@ -90,7 +90,7 @@ def _not_self(user: User) -> None:
         abort(400)
 
 
-@bp.post("/users/<int:user_id>/deactivate")
+@bp.post("/users/<id:user_id>/deactivate")
 def user_deactivate(user_id: int):
     user = get_or_404(User, user_id)
     if ActionForm().validate_on_submit():
@@ -100,7 +100,7 @@ def user_deactivate(user_id: int):
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
-@bp.post("/users/<int:user_id>/reactivate")
+@bp.post("/users/<id:user_id>/reactivate")
 def user_reactivate(user_id: int):
     user = get_or_404(User, user_id)
     if ActionForm().validate_on_submit():
@@ -110,7 +110,7 @@ def user_reactivate(user_id: int):
     return redirect(url_for("admin.user_edit", user_id=user.id))
 
 
-@bp.post("/users/<int:user_id>/reset-password")
+@bp.post("/users/<id:user_id>/reset-password")
 def user_reset_password(user_id: int):
     user = get_or_404(User, user_id)
     if not ActionForm().validate_on_submit():
@@ -120,7 +120,7 @@ def user_reset_password(user_id: int):
     return _show_password(user, password)
 
 
-@bp.post("/users/<int:user_id>/reset-two-factor")
+@bp.post("/users/<id:user_id>/reset-two-factor")
 def user_reset_two_factor(user_id: int):
     """Clear someone's two-factor sign-in (a lost phone and no recovery code left): they are signed
     out everywhere and sign in with the password alone, or set it up again if their role requires."""

@@ -14,6 +14,7 @@ from flask_babel import gettext
 from marshmallow import ValidationError, fields, validate
 
 from server.i18n import N_
+from server.ids import MAX_ID
 
 MARSHMALLOW_MESSAGES = (
     N_("Missing data for required field."),
@@ -87,8 +88,6 @@ class OneOf(validate.OneOf):
         return gettext(self.error).format(input=value, choices=self.choices_text, labels=self.labels_text)
 
 
-#: the largest id an INTEGER column holds on both databases
-MAX_ID = 2**31 - 1
 
 
 class Utf8String(fields.String):

@@ -10,6 +10,7 @@ from server.audit.queries import audit_page, known_actions
 from server.auth.models import Role, User
 from server.auth.permissions import roles_required
 from server.extensions import db
+from server.ids import to_id
 
 bp = Blueprint("audit", __name__, url_prefix="/audit", template_folder="templates")
 
@@ -21,7 +22,7 @@ def index():
     actors = db.session.execute(select(User.id, User.full_name).order_by(User.full_name)).all()
     form.set_choices([(a.id, a.full_name) for a in actors], known_actions())
     form.validate()
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=to_id)  # out of range: from the newest
     page = audit_page(form.to_filter(), before)
     next_url = None
     if page.next_before is not None:

@@ -93,7 +93,7 @@ def index():
     return render_template("hearings/index.html", form=form, hearings=hearings), status
 
 
-@bp.get("/<int:hearing_id>")
+@bp.get("/<id:hearing_id>")
 @roles_required("supervisor", "admin")
 def show(hearing_id: int):
     hearing = _hearing(hearing_id)
@@ -129,7 +129,7 @@ def _locale() -> str:
     return str(get_locale() or "vi")
 
 
-@bp.post("/<int:hearing_id>/cadres/<int:cadre_id>/conclusion")
+@bp.post("/<id:hearing_id>/cadres/<id:cadre_id>/conclusion")
 @roles_required("supervisor", "admin")
 def conclusion(hearing_id: int, cadre_id: int):
     hearing = _hearing(hearing_id)
@@ -142,7 +142,7 @@ def conclusion(hearing_id: int, cadre_id: int):
     return redirect(url_for("hearings.show", hearing_id=hearing.id, _anchor=f"cadre-{cadre.id}"))
 
 
-@bp.post("/<int:hearing_id>/cadres/<int:cadre_id>/directions")
+@bp.post("/<id:hearing_id>/cadres/<id:cadre_id>/directions")
 @roles_required("supervisor", "admin")
 def add_direction(hearing_id: int, cadre_id: int):
     hearing = _hearing(hearing_id)
@@ -164,7 +164,7 @@ def add_direction(hearing_id: int, cadre_id: int):
     return redirect(url_for("hearings.show", hearing_id=hearing.id, _anchor=f"cadre-{cadre.id}"))
 
 
-@bp.post("/<int:hearing_id>/directions/<int:direction_id>")
+@bp.post("/<id:hearing_id>/directions/<id:direction_id>")
 @roles_required("supervisor", "admin")
 def edit_direction(hearing_id: int, direction_id: int):
     """Reword an open direction or move its due date: a new version, which reaches the phone at the
@@ -187,7 +187,7 @@ def edit_direction(hearing_id: int, direction_id: int):
     return redirect(url_for("hearings.show", hearing_id=hearing.id, _anchor=f"cadre-{direction.cadre_id}"))
 
 
-@bp.get("/<int:hearing_id>/report.docx")
+@bp.get("/<id:hearing_id>/report.docx")
 @roles_required("supervisor", "admin")
 def report(hearing_id: int):
     hearing = _hearing(hearing_id)
@@ -199,7 +199,7 @@ def report(hearing_id: int):
 
 # -- a cadre's month (the cadre, supervisors in scope) --------------------------------------------
 
-@bp.get("/month/<int:cadre_id>/<month>")
+@bp.get("/month/<id:cadre_id>/<month>")
 @login_required
 def month(cadre_id: int, month: str):
     first = _month(month)
@@ -233,7 +233,7 @@ def mine():
                            month=today().strftime("%Y-%m"))
 
 
-@bp.post("/directions/<int:direction_id>/done")
+@bp.post("/directions/<id:direction_id>/done")
 @login_required
 def done(direction_id: int):
     form = DoneForm()

@@ -9,6 +9,7 @@ from wtforms import DateField, Form, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, ValidationError
 
+from server.ids import ID_RANGE
 from server.regime.counting import Counting
 from server.time import today
 from server.visits.labels import FORM_LABELS, STATUS_LABELS
@@ -27,7 +28,7 @@ def _all_and(labels: dict) -> list[SelectChoice]:
 
 class _Filters(Form):
     # the unit is checked against the reader's scope by the view (404 outside it), not here
-    unit = IntegerField(_l("Units"), validators=[Optional()])
+    unit = IntegerField(_l("Units"), validators=[Optional(), ID_RANGE])
     counting = SelectField(_l("Count"), default=Counting.APPROVED.value,
                            choices=[SelectChoice(k.value, v) for k, v in COUNTING_LABELS.items()])
 

@@ -145,7 +145,7 @@ def revoke_current():
     return "", 204
 
 
-@bp.delete("/tokens/<int:token_id>")
+@bp.delete("/tokens/<id:token_id>")
 @limiter.limit(_api_limit, key_func=rate_limit_key)
 @api_login_required
 @document(summary="Revoke a device token (one's own; an admin: anyone's)",
