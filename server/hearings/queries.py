@@ -10,15 +10,9 @@ from server.extensions import db
 from server.hearings.models import MonthlyAccount
 
 
-def previous_month(month: date) -> date:
-    first = month.replace(day=1)
-    return (first.replace(year=first.year - 1, month=12) if first.month == 1
-            else first.replace(month=first.month - 1))
-
-
 def recent_accounts(cadre_id: int, on: date) -> list[MonthlyAccount]:
-    """The cadre's accounts of ``on``'s month and the one before (the ones still written)."""
-    months = [on.replace(day=1), previous_month(on)]
+    """The cadre's accounts from January of last year to ``on``'s month, newest first: the months
+    the phone can show ("Tháng của tôi"), the same window as the visits a device keeps."""
     return list(db.session.scalars(select(MonthlyAccount).where(
-        MonthlyAccount.cadre_id == cadre_id, MonthlyAccount.month.in_(months))
-        .order_by(MonthlyAccount.month.desc())))
+        MonthlyAccount.cadre_id == cadre_id, MonthlyAccount.month >= date(on.year - 1, 1, 1),
+        MonthlyAccount.month <= on).order_by(MonthlyAccount.month.desc())))

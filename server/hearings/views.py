@@ -202,10 +202,25 @@ def report(hearing_id: int):
 @bp.get("/month/<id:cadre_id>/<month>")
 @login_required
 def month(cadre_id: int, month: str):
-    first = _month(month)
     cadre = db.session.get(User, cadre_id)
     if cadre is None or not scope.can_see_cadre(current_user, cadre):
         abort(404)
+    return _month_page(cadre, _month(month))
+
+
+@bp.get("/my-month")
+@login_required
+def my_month():
+    """The cadre's own month, every month at one address (?month=YYYY-MM, this month by default):
+    the phone caches it once and draws it from its own data (pwa/js/views/my-month.js); without
+    JavaScript it is the server's page."""
+    first = _month(request.args.get("month") or today().strftime("%Y-%m"))
+    if first > today():
+        abort(404)
+    return _month_page(current_user, first, own=True)
+
+
+def _month_page(cadre: User, first: date, own: bool = False) -> str:
     start, end = month_bounds(first)
     account = db.session.scalar(select(MonthlyAccount).where(
         MonthlyAccount.cadre_id == cadre.id, MonthlyAccount.month == first))
@@ -213,7 +228,7 @@ def month(cadre_id: int, month: str):
     directions = db.session.scalars(select(Direction).where(Direction.cadre_id == cadre.id)
                                     .order_by(Direction.state.desc(), Direction.due_date)).all()
     return render_template(
-        "hearings/month.html", cadre=cadre, first=first, start=start, end=end,
+        "hearings/month.html", cadre=cadre, first=first, start=start, end=end, own=own,
         figures=figures([cadre.id], start, end)[cadre.id], visits=month_visits(cadre.id, first),
         account=account, topic_names=topics, form_labels=FORM_LABELS, status_labels=STATUS_LABELS,
         directions=directions, today=today(), previous=services.previous_month_text(first),

@@ -14,7 +14,7 @@ SHELL_GLOBS = ("css/*.css", "js/*.js", "js/views/*.js", "icons/*.png")
 # Pages a cadre needs offline. They are per user, so they are cached only when they answer 200
 # without a redirect (i.e. the person is signed in), never as a condition of installing.
 OFFLINE_PAGES = ("/", "/visits/new", "/visits/", "/visits/placement", "/visits/settings",
-                 "/hearings/mine", "/hearings/account")
+                 "/hearings/mine", "/hearings/account", "/hearings/my-month")
 # A redirect after a form post to one of those pages carries this query parameter: the worker then
 # asks the server instead of answering from its cache (see views.fresh_location).
 FRESH_PARAM = "fresh"

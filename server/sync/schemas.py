@@ -187,7 +187,7 @@ class BootstrapResponse(Schema):
     directions = fields.List(fields.Nested(DirectionOut), required=True,
                              metadata={"description": "the caller's open hearing directions"})
     accounts = fields.List(fields.Nested(AccountOut), required=True,
-                           metadata={"description": "the caller's accounts of this month and the last"})
+                           metadata={"description": "the caller's accounts since January of last year"})
     plan_years = fields.List(fields.Integer(), required=True,
                              metadata={"description": "years with a plan (others ask to confirm)"})
     server_time = fields.AwareDateTime(required=True)

@@ -26,6 +26,18 @@ def test_the_cadre_sees_their_month(client, auth, world, october):
     assert "Đoàn xã B1" in page
 
 
+def test_my_month_is_one_address_for_every_month(client, auth, world, october):
+    auth.sign_in("cadre")
+    page = client.get("/hearings/my-month?month=2025-10").get_data(as_text=True)
+    assert (_figure(page, "days"), _figure(page, "visits")) == ("3", "2")  # as the hearing's page
+    assert 'data-view="my-month"' in page  # the phone redraws it from its own data
+    for month in ("2025-09", "2025-11"):
+        assert f'href="/hearings/my-month?month={month}"' in page
+    assert client.get("/hearings/my-month").status_code == 200  # this month
+    for bad in ("2025-13", "not-a-month", f"{date.today().year + 1}-01"):
+        assert client.get(f"/hearings/my-month?month={bad}").status_code == 404, bad
+
+
 def test_a_supervisor_sees_months_in_scope_only(client, auth, world, october, app):
     from server.auth.models import Role
     from server.auth.services import create_user

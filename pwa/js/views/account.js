@@ -1,8 +1,9 @@
 // The cadre's account of a month, written offline: saved to the outbox (kind "account") and sent
 // with the next sync. The copy edited is the one waiting in the outbox, else the server's last
 // (kept by sync.js from bootstrap and from acknowledged pushes), else the page's own values.
-import {getMeta} from '../db.js';
+import {onDevice} from '../accounts.js';
 import {t} from '../i18n.js';
+import {isMonth, shown, thisMonth} from '../months.js';
 import * as outbox from '../outbox.js';
 import * as sync from '../sync.js';
 
@@ -25,8 +26,7 @@ function fill(copy, baseVersion) {
 }
 
 async function load() {
-  const waiting = (await outbox.entries(sync.userId))
-    .find((e) => e.kind === 'account' && e.item.month === month);
+  const {account, entry: waiting} = await onDevice(sync.userId, month);
   if (waiting) {
     fill(waiting.item, waiting.item.base_version);
     if (waiting.state === 'conflict') {
@@ -43,8 +43,18 @@ async function load() {
     }
     return;
   }
-  const known = await getMeta(`account:${sync.userId}:${month}`);
-  if (known) fill(known, known.version);
+  if (account) fill(account, account.version);
+}
+
+// One cached page serves every month: the heading and the form's target say the month asked for,
+// whatever month the cached copy was rendered for.
+function titled() {
+  const title = t('accountOf', {month: shown(month)});
+  const heading = document.querySelector('h1');
+  if (heading) heading.textContent = title;
+  document.title = `${title} · dicoso`;
+  form.dataset.month = month;
+  form.action = `/hearings/account?month=${month}`;
 }
 
 async function submit(event) {
@@ -74,7 +84,9 @@ async function submit(event) {
 export async function init() {
   form = document.getElementById('account-form');
   if (!form || !sync.userId) return;
-  month = new URLSearchParams(location.search).get('month') || form.dataset.month;
+  const asked = new URLSearchParams(location.search).get('month');
+  month = isMonth(asked) && asked <= thisMonth() ? asked : thisMonth();
+  titled();
   await load();
   form.addEventListener('submit', submit);
   form.dataset.ready = 'true';
