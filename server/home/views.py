@@ -9,6 +9,7 @@ from server.auth.models import Role
 from server.home import services
 from server.regime.standing import standing
 from server.time import today
+from server.visits.queries import placement_of_the_day
 
 bp = Blueprint("home", __name__, template_folder="templates")
 
@@ -28,4 +29,6 @@ def index():
         queue=queue,
         recent=services.recent_visits(current_user),
         returned=services.returned_visits(current_user),
+        placement=placement_of_the_day(current_user, on) if current_user.role == Role.CADRE else None,
+        today=on,
     )

@@ -98,3 +98,11 @@ def my_placements(user: User) -> list[PlacementView]:
         views.append(PlacementView(placement, days, covered.get(placement.id, set()),
                                    *report_window(placement)))
     return views
+
+
+def placement_of_the_day(user: User, on: date) -> PlacementView | None:
+    """The placement the cadre is on today, else their next one: what their home shows."""
+    views = my_placements(user)
+    current = [v for v in views if v.placement.start_date <= on <= v.placement.end_date]
+    upcoming = sorted((v for v in views if v.placement.start_date > on), key=lambda v: v.placement.start_date)
+    return (current or upcoming or [None])[0]

@@ -37,7 +37,10 @@ def test_closing_report_and_tasks_written_offline_arrive_once(live_server, open_
                             Role.CADRE, is_probationary=True, is_full_time=False)
         placement = Placement(cadre=tapsu, unit_id=world.commune_a1, start_date=start,
                               end_date=start + timedelta(days=6), tasks=TASKS, mentor_name="Bí thư xã")
-        db.session.add_all([placement, Plan(year=date.today().year, title="Kế hoạch thử", minimum_days=30)])
+        # early in January the week may start last year: a plan for each year it touches
+        plans = [Plan(year=year, title="Kế hoạch thử", minimum_days=30)
+                 for year in sorted({start.year, date.today().year})]
+        db.session.add_all([placement, *plans])
         db.session.commit()
         placement_id = placement.id
     form = f"#report-form-{placement_id}"

@@ -66,3 +66,21 @@ def test_supervisor_home_counts_visits_waiting_in_scope(app, client, auth, world
         db.session.commit()
     auth.sign_in("supa")
     assert "<strong>2</strong> lượt đang chờ duyệt" in client.get("/").get_data(as_text=True)
+
+
+def test_a_probationary_cadres_home_shows_the_placement_of_the_day(app, client, auth, world):
+    from datetime import timedelta
+
+    from server.planning.models import Placement
+
+    on = today()
+    with app.app_context():
+        db.session.add(Placement(cadre_id=world.cadre, unit_id=world.commune_a2,
+                                 start_date=on - timedelta(days=1), end_date=on + timedelta(days=5),
+                                 tasks=["Dự sinh hoạt chi đoàn"]))
+        db.session.commit()
+    auth.sign_in("cadre")
+    page = client.get("/").get_data(as_text=True)
+    assert "Đợt tập sự tại Đoàn xã A2" in page and "Hôm nay là ngày 2/7" in page
+    assert "còn 5 ngày sau hôm nay" in page and "Dự sinh hoạt chi đoàn" in page
+    assert f"date={on.isoformat()}" in page and f"date={(on + timedelta(days=1)).isoformat()}" not in page

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.planning.models import Placement
+from server.time import today
 from server.visits.models import Visit
 from tests.factories import make_visit
 from tests.helpers import csrf_token
@@ -140,7 +141,9 @@ def test_placement_page_lists_days_and_tasks(app, client, auth, world):
     auth.sign_in("cadre")
     page = client.get("/visits/placement").get_data(as_text=True)
     assert "Dự sinh hoạt chi đoàn" in page and "Ngày 7" in page
-    assert page.count("Ghi ngày này") == 6  # day 1 is logged
+    # day 1 is logged; days to come are not offered
+    come = sum(1 for n in range(1, 7) if start + timedelta(days=n) <= today())
+    assert page.count("Ghi ngày này") == come and page.count("Chưa đến ngày") == 6 - come
     form = client.get(f"/visits/new?placement={placement_id}&date={start.isoformat()}").get_data(as_text=True)
     assert f'value="{start.isoformat()}"' in form
 

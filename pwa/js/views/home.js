@@ -1,6 +1,7 @@
 // Home: the cadre's open directions from the device's copy (shown offline too).
 import * as directions from '../directions.js';
 import * as sync from '../sync.js';
+import * as homePlacement from './home-placement.js';
 import * as homeVisits from './home-visits.js';
 import * as yearCard from './year-card.js';
 
@@ -15,6 +16,7 @@ async function render(section) {
 export async function init() {
   yearCard.init();
   homeVisits.init();
+  homePlacement.init();
   const section = document.getElementById('home-directions');
   if (!section || !sync.userId) return;
   await render(section);

@@ -11,6 +11,21 @@ import * as sync from '../sync.js';
 
 const KIND = 'placement_report';
 
+// A day with no visit yet: "Log this day" once it has come (by the device's date: the cached page
+// may be days old), "Not yet" before.
+function markOpenDay(day, id) {
+  const date = day.dataset.date;
+  const future = date > localToday();
+  const shown = day.querySelector('a, [data-not-yet], .badge');
+  const wanted = future
+    ? Object.assign(document.createElement('span'), {className: 'muted', textContent: t('notYet')})
+    : Object.assign(document.createElement('a'), {href: `/visits/new?placement=${id}&date=${date}`, textContent: t('logThisDay')});
+  if (future) wanted.dataset.notYet = '';
+  if (shown && (shown.tagName === 'A') === !future && !shown.classList.contains('badge')) return;
+  if (shown) shown.replaceWith(wanted); else day.append(' ', wanted);
+  delete day.dataset.state;
+}
+
 // Each day of the placement with the visit that logs it, as the device knows it now (waiting to
 // be sent, or the server's copy after a sync): its state replaces "Log this day".
 function markDays(section, rows) {
@@ -19,10 +34,10 @@ function markDays(section, rows) {
     const date = day.dataset.date;
     const found = rows.find(({visit}) => Number(visit.placement_id) === id
       && visit.start_date <= date && date <= (visit.end_date || visit.start_date));
-    if (!found) return;
+    if (!found) { markOpenDay(day, id); return; }
     const badge = Object.assign(document.createElement('span'),
       {className: `badge badge-${found.state}`, textContent: t(STATE_LABEL[found.state] || found.state)});
-    const shown = day.querySelector('a, .badge');
+    const shown = day.querySelector('a, [data-not-yet], .badge');
     if (shown) shown.replaceWith(badge); else day.append(' ', badge);
     day.dataset.state = found.state;
   });
