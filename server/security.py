@@ -31,7 +31,10 @@ def csp_nonce() -> str:
 
 def _harden(response: Response) -> Response:
     headers = response.headers
-    headers["Content-Security-Policy"] = _POLICY.format(nonce=csp_nonce())
+    policy = _POLICY.format(nonce=csp_nonce())
+    # a view's own directives (a photo's "sandbox") come first and stay: the app's are added
+    own = headers.get("Content-Security-Policy")
+    headers["Content-Security-Policy"] = f"{own}; {policy}" if own else policy
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "same-origin"
     headers["X-Frame-Options"] = "DENY"

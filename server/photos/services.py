@@ -220,7 +220,8 @@ def receive_chunk(user: User, photo_id: uuid.UUID, offset: int, chunk: bytes) ->
 
 
 def _finish(user: User, photo: Photo) -> None:
-    """Every byte is here: the checksum, then Pillow, then the photo is kept with its thumbnail."""
+    """Every byte is here: the checksum, then Pillow, then the photo is kept (re-encoded: only the
+    image, see server/photos/images.py) with its thumbnail."""
     store = photo_store()
     with store.open_partial(photo.id) as file:
         digest = hashlib.file_digest(file, "sha256").hexdigest()
@@ -239,7 +240,7 @@ def _finish(user: User, photo: Photo) -> None:
     current = visit_store.locked_copy(photo.visit_id)
     if current is None or current["status"] == VisitStatus.APPROVED:
         raise _locked()
-    store.finish(photo.id, checked.thumbnail)
+    store.finish(photo.id, checked.original, checked.thumbnail)
     photo.complete = True
     photo.completed_at = utcnow()
     photo.content_type = checked.content_type  # what the bytes are, whatever was declared

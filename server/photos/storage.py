@@ -34,8 +34,9 @@ class PhotoStore(Protocol):
     def discard_partial(self, photo_id: uuid.UUID) -> None:
         """Forget the partial upload (a bad checksum, not an image)."""
 
-    def finish(self, photo_id: uuid.UUID, thumbnail: bytes) -> None:
-        """The partial upload becomes the photo, with its thumbnail; durable when it returns."""
+    def finish(self, photo_id: uuid.UUID, original: bytes, thumbnail: bytes) -> None:
+        """The photo (re-encoded from the partial upload, which goes) and its thumbnail are kept;
+        durable when it returns."""
 
     def open(self, photo_id: uuid.UUID, variant: Variant) -> BinaryIO | None:
         """The finished photo or its thumbnail, for reading; None when absent."""
@@ -96,17 +97,12 @@ class FilesystemStore:
     def discard_partial(self, photo_id: uuid.UUID) -> None:
         self._partial(photo_id).unlink(missing_ok=True)
 
-    def finish(self, photo_id: uuid.UUID, thumbnail: bytes) -> None:
-        thumb = self._variant(photo_id, "thumbnail")
+    def finish(self, photo_id: uuid.UUID, original: bytes, thumbnail: bytes) -> None:
         # the thumbnail first: a finished file always has one
-        temporary = thumb.with_name(thumb.name + ".tmp")
-        with temporary.open("wb") as file:
-            file.write(thumbnail)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, thumb)
-        os.replace(self._partial(photo_id), self._variant(photo_id, "file"))
-        _fsync_dir(thumb.parent)
+        _write_durably(self._variant(photo_id, "thumbnail"), thumbnail)
+        _write_durably(self._variant(photo_id, "file"), original)
+        self._partial(photo_id).unlink(missing_ok=True)
+        _fsync_dir(self._variant(photo_id, "file").parent)
 
     def open(self, photo_id: uuid.UUID, variant: Variant) -> BinaryIO | None:
         try:
@@ -118,6 +114,16 @@ class FilesystemStore:
         for path in (self._partial(photo_id), self._variant(photo_id, "file"),
                      self._variant(photo_id, "thumbnail")):
             path.unlink(missing_ok=True)
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    """``data`` at ``path`` whole or not at all: written beside it, synced, then renamed."""
+    temporary = path.with_name(path.name + ".tmp")
+    with temporary.open("wb") as file:
+        file.write(data)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temporary, path)
 
 
 def _fsync_dir(path: Path) -> None:

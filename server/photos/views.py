@@ -215,6 +215,9 @@ def _send(photo_id: str, variant: Variant) -> Response:
     # costs no bytes), so a removed photo or a reviewer's lost scope takes effect at once
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["X-Content-Type-Options"] = "nosniff"
+    # opened on its own (a reviewer's "open image"), a file that a browser took for a page runs no
+    # script and reaches no cookie or storage of this origin (server.security adds the app's policy)
+    response.headers["Content-Security-Policy"] = "sandbox"
     return response
 
 
@@ -225,7 +228,8 @@ _IMAGE = {"content": {t: {"schema": {"type": "string", "format": "binary"}} for 
 @bp.get("/photos/<photo_id>/file")
 @limiter.limit(_api_limit, key_func=rate_limit_key)
 @api_login_required
-@document(summary="The photo as the phone sent it (its cadre, reviewers of the cadre, admins)",
+@document(summary="The photo, re-encoded by the server from what the phone sent (its cadre, reviewers "
+                  "of the cadre, admins)",
           parameters=_PHOTO_ID,
           responses=responses({"200": _IMAGE, "304": {"description": "Not modified"}}, 401, 404, 429))
 def file(photo_id: str):
