@@ -20,6 +20,8 @@ PASSWORD = "password-123"
 #: admins must sign in with a second factor: the world's admin has it set up with this TOTP secret
 #: (tests.helpers.next_code gives its codes; the sign-in helpers type them)
 ADMIN_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+#: the secret of every test account with two-factor sign-in (tests/browser/conftest.py types its codes)
+TOTP_SECRET = ADMIN_TOTP_SECRET
 
 
 @dataclass(frozen=True)
