@@ -73,7 +73,11 @@ def test_home_is_current_offline_and_after_each_sync(live_server, open_browser, 
     with app.app_context():
         review_visit(waiting, world.supervisor, VisitStatus.APPROVED)
         db.session.commit()
+    _home(page, home)
     page.evaluate("async () => { await (await import('/static/js/sync.js')).syncNow(); }")
+    # the open page redraws itself: no navigation (the sync's status event reaches the view)
+    page.wait_for_selector("#year-visits[data-approved='1']", state="attached")
+    assert page.get_attribute(f"#recent-visits li[data-id='{waiting}']", "data-state") == "approved"
     _home(page, home)
     assert _counts(page) == {"unsent": "0", "submitted": "1", "approved": "1", "returned": "0"}
     assert page.get_attribute(f"#recent-visits li[data-id='{waiting}']", "data-state") == "approved"
