@@ -131,7 +131,8 @@ class RecoveryCode(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    #: SHA-256 of the code (about 79 random bits, like a token: a fast hash is enough)
+    #: SHA-256 of the code (about 119 random bits, like a token: a fast hash is enough; codes made
+    #: before had 16 symbols, about 79 bits, and work until used or replaced)
     code_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -4,7 +4,8 @@ commit).
 A code is accepted for the current time step or one step either side (a phone's clock drifts), and
 never twice: the last accepted step is kept per user and only a later one is accepted after it, by a
 conditional UPDATE, so two requests racing with one code cannot both win. Recovery codes are
-random, shown once, stored as SHA-256 hashes and used at most once each (also a conditional UPDATE).
+random (about 119 bits each), shown once, stored as SHA-256 hashes and used at most once each (also
+a conditional UPDATE).
 """
 
 from __future__ import annotations
@@ -33,8 +34,13 @@ DRIFT = 1
 RECOVERY_CODE_COUNT = 10
 #: letters and digits that cannot be mistaken for one another (no 0/o, 1/l/i)
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
-#: 16 symbols of 31: about 79 random bits, so a fast hash cannot be reversed by trying them all
-_RECOVERY_LENGTH = 16
+#: 24 symbols of 31: about 119 random bits. A look-up secret of 112 bits or more may be kept with a
+#: fast, unsalted hash (ASVS 5.0, 6.5.2): nobody who reads the table can try them all, whereas the
+#: first codes' 16 symbols (about 79 bits) would have needed a salted slow hash
+_RECOVERY_LENGTH = 24
+#: codes made before keep working until used or replaced: they were shown once, and a person who
+#: lost the phone has only them (docs/security.md)
+_OLD_RECOVERY_LENGTH = 16
 _SEPARATORS = re.compile(r"[\s\-]+")
 TOTP = "totp"
 RECOVERY = "recovery_code"
@@ -121,7 +127,7 @@ def _accept_totp(user: User, code: str, now: float) -> bool:
 
 def _normalise_recovery(code: str) -> str | None:
     code = _SEPARATORS.sub("", code).lower()
-    if len(code) != _RECOVERY_LENGTH or any(c not in _ALPHABET for c in code):
+    if len(code) not in (_RECOVERY_LENGTH, _OLD_RECOVERY_LENGTH) or any(c not in _ALPHABET for c in code):
         return None
     return code
 
@@ -157,6 +163,7 @@ def verify(user: User, code: str, now: float | None = None) -> str | None:
 # -- recovery codes -----------------------------------------------------------------------------------
 
 def _new_recovery_code() -> str:
+    """Six groups of four symbols (``abcd-efgh-…``), easier to copy than one long word."""
     raw = "".join(secrets.choice(_ALPHABET) for _ in range(_RECOVERY_LENGTH))
     return "-".join(raw[i:i + 4] for i in range(0, _RECOVERY_LENGTH, 4))
 
