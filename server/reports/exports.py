@@ -15,8 +15,9 @@ from server.reports.tables import Table
 
 FORMATS = ("csv", "xlsx")
 #: a text cell starting with one of these is read as a formula by Excel, LibreOffice or Google Sheets
-#: (tab and CR too: some spreadsheets strip them and read what follows); OWASP's "CSV Injection"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: (tab and CR too: some spreadsheets strip them and read what follows); OWASP's "CSV Injection",
+#: and NUL, which ASVS 5.0 (1.2.10) adds
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

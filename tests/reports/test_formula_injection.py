@@ -23,7 +23,7 @@ DASH = "- 2 chi đoàn chưa sinh hoạt"
 AT = "@SUM(1+1)*cmd|' /C calc'!A0"
 
 
-@pytest.mark.parametrize("typed", [LINK, PHONE, DASH, AT, "\t=1+1", "\r=1+1", "=", "-"])
+@pytest.mark.parametrize("typed", [LINK, PHONE, DASH, AT, "\t=1+1", "\r=1+1", "\0=1+1", "=", "-"])
 def test_text_that_starts_like_a_formula_gets_a_quote(typed):
     assert csv_cell(typed) == "'" + typed  # still readable: the text follows the quote
 
