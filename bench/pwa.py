@@ -4,6 +4,7 @@
     .venv/bin/python bench/pwa.py gprs        [--runs 5]
     .venv/bin/python bench/pwa.py sync        [--runs 5]
     .venv/bin/python bench/pwa.py many        [--runs 5]
+    .venv/bin/python bench/pwa.py screens     [--runs 5]
     .venv/bin/python bench/pwa.py lighthouse  [--runs 3] [--lighthouse PATH]
     .venv/bin/python bench/pwa.py photos      [--runs 3]
 
@@ -21,6 +22,9 @@ demo data, signs in as the demo cadre ``canbo`` and measures; medians of ``--run
 - sync: "Sync now" to the waiting count reaching 0, with 20 visits waiting, over the GPRS link.
 - many: a phone holding 500 waiting visits (the link hung, so they stay) opens "My visits", 4x CPU:
   navigation start to the list drawn with its 500th row.
+- screens: offline with 500 waiting visits and 100 photos on the device, 4x CPU: every cadre
+  screen (home, my visits, the form, my month, the account, directions, settings) from the
+  navigation's start to its view drawn from the device's data.
 - photos: a visit with 3 photos (3000 × 2000 camera-like JPEGs, shrunk on the phone) from "Lưu" to
   the visit and every photo acknowledged, over the GPRS link (bench/slow_link.py) with 4x CPU, and
   what a photo costs on the wire (the link counts the bytes of the photo protocol's requests).
@@ -57,6 +61,7 @@ from server import create_app  # noqa: E402
 from server.demo.data import DEMO_PASSWORD  # noqa: E402
 from server.demo.loader import load_demo_data  # noqa: E402
 from server.extensions import db  # noqa: E402
+from server.pwa_shell.services import OFFLINE_PAGES  # noqa: E402
 from tests.api.live import threaded_server  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -125,23 +130,25 @@ def measure_weight(playwright, base: str) -> dict[str, int]:
             "requests": sum(1 for rid in sizes if "/api/" not in urls.get(rid, ""))}
 
 
-# Records, in the page, when a view is ready (its script sets data-ready): no polling delay added.
+# Records, in the page, when a view is ready (its script sets data-ready, or data-phone once it has
+# drawn from the device's data): no polling delay added.
 READY_MARKS = """
 new MutationObserver((changes) => {
   for (const change of changes) {
     const id = change.target.getAttribute('id');  // not .id: a form's control named "id" hides it
-    if (change.target.dataset.ready !== 'true') continue;
+    if (change.target.getAttribute(change.attributeName) !== 'true') continue;
     window.__ready = window.__ready || {};
     if (!(id in window.__ready)) window.__ready[id] = performance.now();
   }
-}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-ready']});
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-ready', 'data-phone']});
 """
 
 
-def open_timed(page, url: str, element_id: str, extra: str | None = None) -> float:
+def open_timed(page, url: str, element_id: str, extra: str | None = None,
+               marker: str = "data-ready") -> float:
     """Milliseconds from the navigation's start to the view ``element_id`` being ready."""
     page.goto(url, wait_until="commit")
-    page.wait_for_selector(f"#{element_id}[data-ready='true']{extra or ''}", timeout=60_000)
+    page.wait_for_selector(f"#{element_id}[{marker}='true']{extra or ''}", timeout=60_000, state="attached")
     return page.evaluate(f"""() => {{
         const nav = performance.getEntriesByType('navigation')[0];
         return window.__ready['{element_id}'] - nav.startTime;
@@ -156,10 +163,11 @@ def set_up(playwright, link, profile: str):
     page = context.new_page()
     sign_in(page, link.url)
     page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("""async () => {
+    # every page a cadre opens offline is cached (the worker caches them one after another)
+    page.wait_for_function("""async (pages) => {
         const cache = await caches.open('dicoso-pages');
-        return Boolean(await cache.match('/visits/new')) && Boolean(await cache.match('/visits/'));
-    }""")
+        return (await Promise.all(pages.map((url) => cache.match(url)))).every(Boolean);
+    }""", arg=list(OFFLINE_PAGES), timeout=60_000)
     page.wait_for_selector("[data-last-sync]:has-text('Gửi lần cuối')", state="attached")  # bootstrap is here
     page.goto(f"{link.url}/visits/new")  # a page the worker controls
     page.wait_for_selector("#visit-form[data-ready='true']")
@@ -278,6 +286,33 @@ def measure_many(playwright, base: str, profile: str, count: int = 500) -> dict[
         result[f"my_visits_{count}_100_photos_ms"] = open_timed(page, url, "visit-list", last)
         if page.locator("#visit-list > li[data-photos]").count() != 50:
             raise SystemExit("My visits does not show the 50 visits with photos")
+        context.close()
+    return result
+
+
+# Every screen a cadre opens, and what says it has drawn from the device: (path, element, marker).
+SCREENS = [("/", "year-visits", "data-phone"), ("/visits/", "visit-list", "data-ready"),
+           ("/visits/new", "visit-form", "data-ready"),
+           ("/hearings/my-month", "month-figures", "data-phone"),
+           ("/hearings/account", "account-form", "data-ready"),
+           ("/hearings/mine", "directions-list", "data-ready"),
+           ("/visits/settings", "settings-message", "data-ready")]
+
+
+def measure_screens(playwright, base: str, profile: str, count: int = 500) -> dict[str, float]:
+    """Offline, with ``count`` waiting visits and 100 photos on the device, 4x CPU: each cadre
+    screen from the navigation's start to its view drawn from the device's data (after one
+    unmeasured opening of each, as a phone in use would be warm)."""
+    with slow_link(base) as link:
+        context, page = set_up(playwright, link, profile)
+        link.hang = True
+        page.evaluate(SEED, {"count": count, "text": "Dự sinh hoạt chi đoàn, trao đổi với đoàn viên về"})
+        page.evaluate(SEED_PHOTOS, {"visits": 50, "perVisit": 2})
+        context.set_offline(True)
+        result = {}
+        for path, element, marker in SCREENS:
+            open_timed(page, f"{link.url}{path}", element, marker=marker)
+            result[f"{path}_ms"] = open_timed(page, f"{link.url}{path}", element, marker=marker)
         context.close()
     return result
 
@@ -423,7 +458,7 @@ def measure_lighthouse(playwright, base: str, binary: str, out: Path) -> dict[st
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["weight", "gprs", "sync", "many", "photos", "lighthouse"])
+    parser.add_argument("what", choices=["weight", "gprs", "sync", "many", "screens", "photos", "lighthouse"])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--lighthouse", default=str(ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"))
     args = parser.parse_args()
@@ -438,6 +473,8 @@ def main() -> None:
                 result = measure_sync(playwright, base, f"{tmp}/profile-{run}")
             elif args.what == "many":
                 result = measure_many(playwright, base, f"{tmp}/profile-{run}")
+            elif args.what == "screens":
+                result = measure_screens(playwright, base, f"{tmp}/profile-{run}")
             elif args.what == "photos":
                 result = measure_photos(playwright, base, f"{tmp}/profile-{run}", tmp)
             else:

@@ -2,9 +2,7 @@
 // phone, keep them with the form's draft until "Lưu" attaches them to the visit (photo-store.js).
 // visit-form.js calls setUp, settled, attach, refresh and exportable; nothing else knows this block.
 import {t} from './i18n.js';
-import {takenAt} from './photo-exif.js';
 import {photoList} from './photo-list.js';
-import {NotAnImage, resize} from './photo-resize.js';
 import * as store from './photo-store.js';
 
 // The server's limits (bootstrap `rules`); these only until the device has fetched one.
@@ -65,6 +63,8 @@ async function remove(photo) {
 
 // Shrink and keep each chosen file, within the visit's limits; say clearly what was refused.
 async function addFiles(files) {
+  // loaded when a photo is chosen, not with every form (precached, so offline too)
+  const [{takenAt}, {NotAnImage, resize}] = await Promise.all([import('./photo-exif.js'), import('./photo-resize.js')]);
   const problems = [];
   for (const file of files) {
     const photos = await shown();

@@ -82,3 +82,17 @@ def test_405_answers_carry_allow(client, world):
     api = client.put("/api/v1/tokens")
     assert api.status_code == 405 and "POST" in api.headers["Allow"]
     assert api.get_json()["error"]["code"] == "method_not_allowed"
+
+
+def test_shell_files_carry_only_the_headers_that_act_on_them(client, world):
+    from server.pwa_shell.views import asset_url
+
+    with client.application.test_request_context():
+        url = asset_url("js/app.js")
+    response = client.get(url)
+    assert response.status_code == 200 and response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "immutable" in response.headers["Cache-Control"]
+    # document policies: on the pages and the worker, not on each module a page imports
+    for name in ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy"):
+        assert name not in response.headers, name
+        assert name in client.get("/sw.js").headers and name in client.get("/auth/sign-in").headers

@@ -194,6 +194,8 @@ def test_a_page_preloads_every_module_it_will_import(client, auth, world):
     links = re.findall(r'<link rel="modulepreload" href="([^"]+)"', page)
     preloaded = {url.split("/", 4)[4] for url in links}
     # deep in the graph: app.js → sync.js → outbox.js → push-rule.js; the view → photo-form.js → …
-    assert {"js/app.js", "js/views/visit-form.js", "js/push-rule.js", "js/photo-resize.js",
+    assert {"js/app.js", "js/views/visit-form.js", "js/push-rule.js", "js/photo-list.js",
             "js/sign-out-dialog.js", "js/multi-choice.js"} <= preloaded
     assert "js/views/my-visits.js" not in preloaded  # another page's view
+    # loaded when a photo is chosen: not part of every form's weight
+    assert not {"js/photo-resize.js", "js/photo-exif.js"} & preloaded

@@ -3,7 +3,6 @@
 import {get} from '../db.js';
 import * as directions from '../directions.js';
 import * as drafting from '../drafts.js';
-import {download} from '../export-file.js';
 import {fillForm, readForm} from '../form-values.js';
 import {dateDoubts, localToday, rulesFrom, validate} from '../form-rules.js';
 import {t} from '../i18n.js';
@@ -247,7 +246,8 @@ async function refused(visit, error) {
   data.version = 2;
   const button = Object.assign(document.createElement('button'),
     {type: 'button', className: 'secondary small', id: 'export-unsaved', textContent: t('exportUnsaved')});
-  button.addEventListener('click', () => download(data));
+  // loaded only on this rare path (precached, so offline too)
+  button.addEventListener('click', async () => (await import('../export-file.js')).download(data));
   message(t('saveRefused'), 'error', button);
   form.dataset.refused = String(Number(form.dataset.refused || 0) + 1);
 }
