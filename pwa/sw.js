@@ -22,7 +22,7 @@ const PAGE_TIMEOUT_MS = 3000;
 const REFRESH_TIMEOUT_MS = 60000;
 const SYNC_TAG = 'dicoso-outbox';
 // Query parameters that the page's own script reads: the cached page serves every value of them.
-const SCRIPTED = new Set(['edit', 'placement', 'date', 'source']);
+const SCRIPTED = new Set(['edit', 'placement', 'date', 'source', 'month']);
 
 // "/static/v/<any version>/js/app.js" and "/static/js/app.js" both mean the precached app.js:
 // a page cached under an older version still finds its files.

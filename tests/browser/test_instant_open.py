@@ -55,6 +55,28 @@ def test_an_app_page_opens_from_the_cache_while_the_link_hangs(live_server, open
     assert elapsed < 20
 
 
+def test_any_month_of_my_month_and_the_account_opens_from_the_cache(live_server, open_browser):
+    """?month= is read by the pages' own scripts (drawn from the device's data): the cached page
+    serves every month at once; the worker does not ask the network for that month first."""
+    context, page = _ready(live_server, open_browser, path="/hearings/my-month")
+    held = []
+    context.route("**/*", lambda route: held.append(route))
+    month = f"{date.today().year - 1}-11"
+    try:
+        page.goto(f"{live_server.url}/hearings/my-month?month={month}", wait_until="commit")
+        page.wait_for_selector("#month-figures[data-phone='true']", state="attached")
+        assert page.inner_text("#month-title").endswith(f"11/{date.today().year - 1}")
+        page.goto(f"{live_server.url}/hearings/account?month={month}", wait_until="commit")
+        page.wait_for_selector("#account-form[data-ready='true']")
+        asked = [route.request.url for route in held]
+        assert not [url for url in asked if "month=" in url], asked  # only the plain page, refreshed
+    finally:
+        context.unroute_all(behavior="ignoreErrors")
+        for route in held:
+            with contextlib.suppress(Exception):
+                route.abort()
+
+
 def test_a_token_left_to_revoke_does_not_hold_the_page_on_a_hung_link(live_server, open_browser):
     """A previous person's token still to revoke (a sign-out made offline) is revoked behind the page."""
     context, page = _ready(live_server, open_browser)
