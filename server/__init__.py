@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(home_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(tokens_bp)
+    from server.devices.views import bp as devices_bp
     app.register_blueprint(sync_bp)
     app.register_blueprint(photos_bp)
     app.register_blueprint(pwa_shell_bp)
@@ -92,3 +93,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(hearings_bp)
     app.register_blueprint(regime_bp)
+    app.register_blueprint(devices_bp)

@@ -10,15 +10,16 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import inspect
 
 from server.api.errors import ApiError, unauthorized
 from server.auth.models import DeviceToken, User
 from server.extensions import csrf
-from server.tokens.services import find_usable_token
+from server.tokens.services import find_usable_token, follow_web_session
 from server.twofactor.services import needs_setup
 
 F = TypeVar("F", bound=Callable)
@@ -57,6 +58,10 @@ def authenticate_request() -> User | None:
         if needs_setup(token.user):  # e.g. made an admin since: nothing until two-factor is set up
             raise ApiError(403, "two_factor_setup_required",
                            _("Sign in on the website and set up two-factor sign-in first."))
+        if inspect(token).attrs.last_used_at.history.has_changes():
+            # at most once a minute (when its last use is written): the web session this browser
+            # is signed in with, if it is the owner's, is the one whose sign-out ends the token
+            follow_web_session(token, session.get("_user_id"))
         g.api_token = token
         g.api_user = token.user
         return token.user

@@ -56,6 +56,8 @@ class User(UserMixin, Base):
     # Set by the session loader: Flask-Login keeps this id, not the user's, in the cookie,
     # so that ending one web session on the server really ends it.
     session_key = None  # type: str | None
+    #: the row id of that web session (set with ``session_key``): device tokens point to it
+    web_session_id = None  # type: int | None
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
@@ -94,6 +96,8 @@ class WebSession(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: the last request seen (written at most every few minutes); unused too long, it ends
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the browser that signed in, so that its owner recognises it on "My devices"
+    user_agent: Mapped[str | None] = mapped_column(String(200))
 
     user: Mapped[User] = relationship()
 
@@ -115,6 +119,13 @@ class DeviceToken(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the web session that issued the token (or was last seen using it): signing that session out
+    #: revokes it, so a sign-out that never ran the PWA's script leaves no token alive. None: issued
+    #: with a password, or the session ended otherwise (idle, expired)
+    web_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("web_sessions.id", ondelete="SET NULL"), index=True)
+    #: the browser that asked for the token, so that its owner recognises it on "My devices"
+    user_agent: Mapped[str | None] = mapped_column(String(200))
 
     user: Mapped[User] = relationship()
 

@@ -54,13 +54,23 @@ def record_failed_sign_in(username: str, via: str, address: str | None,
            username=name, address=address, via=via)
 
 
-def start_web_session(user: User, lifetime: timedelta, second_factor: str | None = None) -> str:
+#: the longest user agent kept with a session or a token (enough to tell one browser from another)
+USER_AGENT_LENGTH = 200
+
+
+def short_user_agent(user_agent: str | None) -> str | None:
+    """The user agent as kept: no NUL (PostgreSQL refuses one), at most ``USER_AGENT_LENGTH``."""
+    return (user_agent or "").replace("\x00", "").strip()[:USER_AGENT_LENGTH] or None
+
+
+def start_web_session(user: User, lifetime: timedelta, second_factor: str | None = None,
+                      user_agent: str | None = None) -> str:
     """Open a server-side web session for ``user``; return the key for the session cookie.
     ``second_factor``: how the second step was passed (``totp``, ``recovery_code``), if any."""
     key = secrets.token_urlsafe(32)
     now = utcnow()
     db.session.add(WebSession(key_hash=hash_secret(key), user=user, created_at=now, last_seen_at=now,
-                              expires_at=now + lifetime))
+                              expires_at=now + lifetime, user_agent=short_user_agent(user_agent)))
     user.session_key = key
     record("sign_in", "user", user.id, actor_id=user.id,
            **({"second_factor": second_factor} if second_factor else {}))
@@ -82,12 +92,31 @@ def load_web_session(key: str, now: datetime | None = None) -> User | None:
         web_session.last_seen_at = now
     user = web_session.user
     user.session_key = key
+    user.web_session_id = web_session.id
     return user
 
 
-def end_web_session(key: str) -> None:
-    """Delete the server-side session, so the cookie no longer signs anyone in."""
-    db.session.execute(delete(WebSession).where(WebSession.key_hash == hash_secret(key)))
+def end_web_session(key: str) -> list[int]:
+    """Delete the server-side session, so the cookie no longer signs anyone in, and revoke the
+    device tokens it issued (or was last seen using): signing out ends them on the server even when
+    the page's script did not run. Returns the ids of the tokens revoked."""
+    session_id = db.session.scalar(select(WebSession.id).where(WebSession.key_hash == hash_secret(key)))
+    if session_id is None:
+        return []
+    revoked = _revoke_tokens(DeviceToken.web_session_id == session_id)
+    db.session.execute(delete(WebSession).where(WebSession.id == session_id))
+    return revoked
+
+
+def _revoke_tokens(*where) -> list[int]:
+    """Revoke the live device tokens matching ``where``; their ids."""
+    return list(db.session.scalars(
+        update(DeviceToken)
+        .where(DeviceToken.revoked_at.is_(None), *where)
+        .values(revoked_at=utcnow())
+        .returning(DeviceToken.id)
+        .execution_options(synchronize_session=False)
+    ))
 
 
 def create_user(
@@ -161,11 +190,17 @@ def username_taken(username: str) -> bool:
 def end_all_access(user: User) -> None:
     """End every web session and device token of ``user`` (they must sign in again)."""
     db.session.execute(delete(WebSession).where(WebSession.user_id == user.id))
-    db.session.execute(
-        update(DeviceToken)
-        .where(DeviceToken.user_id == user.id, DeviceToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
+    _revoke_tokens(DeviceToken.user_id == user.id)
+
+
+def end_other_access(user: User) -> list[int]:
+    """End every web session of ``user`` but this request's, and revoke every device token of
+    theirs; return the tokens' ids. After a password change or turning two-factor sign-in on:
+    whoever learnt the old password (or signed in with it alone) keeps nothing. The phone in hand
+    keeps its web session; its app gets a new token from it at the next sync (a refused token is
+    replaced from the session, pwa/js/sync.js), and what waits in its outbox is sent then."""
+    end_other_web_sessions(user)
+    return _revoke_tokens(DeviceToken.user_id == user.id)
 
 
 def create_user_with_temporary_password(actor: User | None, **fields) -> tuple[User, str]:
@@ -208,16 +243,37 @@ def reset_password(user: User, actor: User) -> str:
     return password
 
 
-def change_own_password(user: User, current: str, new: str) -> bool:
-    """Change one's password when ``current`` is right; False (nothing changed) otherwise."""
-    if not user.check_password(current):
-        return False
+def change_own_password(user: User, new: str) -> None:
+    """Change one's password (the view has checked the current one, server/auth/reauth.py)."""
     user.set_password(new)
     user.must_change_password = False
-    # other browsers signed in with the old password end; this session goes on
-    end_other_web_sessions(user)
-    record("change_password", "user", user.id, actor_id=user.id)
-    return True
+    # other browsers and every device token signed in with the old password end; this session goes on
+    revoked = end_other_access(user)
+    record("change_password", "user", user.id, actor_id=user.id, tokens_revoked=revoked)
+
+
+def live_web_sessions(user: User, now: datetime | None = None) -> list[WebSession]:
+    """The user's web sessions still signed in (not ended, expired or unused too long), most
+    recently seen first."""
+    now = now or utcnow()
+    idle = current_app.config["SESSION_IDLE"]
+    rows = db.session.scalars(select(WebSession).where(WebSession.user_id == user.id,
+                                                       WebSession.expires_at > now))
+    live = [row for row in rows if row.is_live(now, idle)]
+    return sorted(live, key=lambda s: (s.last_seen_at or s.created_at, s.id), reverse=True)
+
+
+def end_web_sessions(user: User, session_ids: list[int]) -> tuple[list[int], list[int]]:
+    """End these web sessions of ``user`` (never this request's) and revoke the device tokens they
+    issued; the ids of the sessions ended and of the tokens revoked."""
+    keep = hash_secret(user.session_key) if user.session_key else ""
+    ended = list(db.session.scalars(select(WebSession.id).where(
+        WebSession.user_id == user.id, WebSession.id.in_(session_ids), WebSession.key_hash != keep)))
+    if not ended:
+        return [], []
+    revoked = _revoke_tokens(DeviceToken.web_session_id.in_(ended))
+    db.session.execute(delete(WebSession).where(WebSession.id.in_(ended)))
+    return ended, revoked
 
 
 def end_other_web_sessions(user: User) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Response, current_app, g, redirect, session, url_for
+from flask import Response, current_app, g, redirect, request, session, url_for
 from flask_login import login_user
 from flask_wtf.csrf import generate_csrf
 
@@ -30,7 +30,8 @@ def fresh_session() -> None:
 def complete_sign_in(user: User, next_target: str | None, second_factor: str | None = None) -> Response:
     """Open the web session of ``user`` (every factor checked) and go on to ``next_target``."""
     fresh_session()
-    services.start_web_session(user, current_app.permanent_session_lifetime, second_factor)
+    services.start_web_session(user, current_app.permanent_session_lifetime, second_factor,
+                               request.headers.get("User-Agent"))
     session.permanent = True
     login_user(user)
     renew_csrf()

@@ -10,8 +10,14 @@ Only failures are counted (a right password costs nothing), in the limiter's sto
   office may sit behind one proxy address;
 * one account, all addresses: a slow ceiling for guessing from many addresses.
 
-Wrong two-factor codes are counted the same way in windows of their own (``code_blocked``,
-``count_code_failure``), per account+address and per account.
+Wrong two-factor codes are counted the same way in windows of their own (``code_attempt``), per
+account+address and per account. The change-password form's current password counts in the
+sign-in windows (``password_attempt``): a signed-in session guessing it is a sign-in guesser too.
+
+A try is counted *before* the password (or code) is checked, and given back once it proves right:
+counting after the check let a burst of parallel requests, all checked before any was counted,
+try far more than a window allows. A try refused unchecked is given back too, so that waiting out
+the window is enough (refusals do not prolong it, nor fill the looser windows of a whole office).
 
 The address is ``request.remote_addr``, which ``ProxyFix`` sets from ``X-Forwarded-For`` only
 when ``DICOSO_PROXIES`` says how many proxies to trust.
@@ -20,6 +26,7 @@ when ``DICOSO_PROXIES`` says how many proxies to trust.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 
 from flask import current_app, request
 from limits import RateLimitItem, parse
@@ -61,36 +68,50 @@ def _enabled() -> bool:
     return bool(current_app.config.get("RATELIMIT_ENABLED", True))
 
 
-def _blocked(prefix: str, limits: dict[str, RateLimitItem], username: str) -> bool:
-    if not _enabled():
-        return False
-    keys = _keys(prefix, username)
-    return any(not limiter.limiter.test(limit, *keys[name]) for name, limit in limits.items())
+@dataclass
+class Attempt:
+    """One try, counted in every window before it is checked. ``refused``: a window is full, so
+    nothing may be checked (the count was given back already). Call ``give_back`` when the password
+    or code proves right: only failures stay counted."""
+
+    refused: bool = False
+    _hits: list[tuple[RateLimitItem, tuple[str, ...]]] = field(default_factory=list)
+
+    def give_back(self) -> None:
+        for limit, key in self._hits:
+            _give_back(limit, key)
+        self._hits = []
 
 
-def _count(prefix: str, limits: dict[str, RateLimitItem], username: str) -> None:
+def _give_back(limit: RateLimitItem, key: tuple[str, ...]) -> None:
+    """Take one count off a window (fixed-window counters: a negative increment). Not below zero: a
+    window that ended meanwhile starts again empty, not with a try in hand."""
+    storage = limiter.limiter.storage
+    counter = limit.key_for(*key)
+    if storage.get(counter) > 0:
+        storage.incr(counter, limit.get_expiry(), amount=-1)
+
+
+def _attempt(prefix: str, limits: dict[str, RateLimitItem], username: str) -> Attempt:
     if not _enabled():
-        return
+        return Attempt()
     keys = _keys(prefix, username)
+    attempt = Attempt()
     for name, limit in limits.items():
-        limiter.limiter.hit(limit, *keys[name])
+        # the storage's increment is atomic: of N parallel tries, only those within the limit pass
+        if not limiter.limiter.hit(limit, *keys[name]):
+            attempt.refused = True
+        attempt._hits.append((limit, keys[name]))
+    if attempt.refused:
+        attempt.give_back()  # given back: a refused try is not a guess
+    return attempt
 
 
-def sign_in_blocked(username: str) -> bool:
-    """True when this username from this address may not try a password now."""
-    return _blocked("signin-fail", _limits("SIGN_IN_FAILURE_LIMITS", _DEFAULTS), username)
+def password_attempt(username: str) -> Attempt:
+    """Count one password try for this username from this address, before checking it."""
+    return _attempt("signin-fail", _limits("SIGN_IN_FAILURE_LIMITS", _DEFAULTS), username)
 
 
-def count_failure(username: str) -> None:
-    """Count one wrong password for this username from this address."""
-    _count("signin-fail", _limits("SIGN_IN_FAILURE_LIMITS", _DEFAULTS), username)
-
-
-def code_blocked(username: str) -> bool:
-    """True when this account (from this address, or from anywhere) may not try a code now."""
-    return _blocked("code-fail", _limits("TWO_FACTOR_FAILURE_LIMITS", _CODE_DEFAULTS), username)
-
-
-def count_code_failure(username: str) -> None:
-    """Count one wrong two-factor code (or recovery code) for this account from this address."""
-    _count("code-fail", _limits("TWO_FACTOR_FAILURE_LIMITS", _CODE_DEFAULTS), username)
+def code_attempt(username: str) -> Attempt:
+    """Count one two-factor code (or recovery code) try for this account, before checking it."""
+    return _attempt("code-fail", _limits("TWO_FACTOR_FAILURE_LIMITS", _CODE_DEFAULTS), username)

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_url, logout_user
 
 from server.audit.services import record
-from server.auth import services, throttle
+from server.auth import reauth, services, throttle
 from server.auth.forms import ChangePasswordForm, LanguageForm, SignInForm
 from server.auth.signin import complete_sign_in, fresh_session, renew_csrf, safe_next
 from server.extensions import db, limiter, login_manager
@@ -65,19 +65,21 @@ def sign_in():
         return redirect(url_for("home.index"))
     form = SignInForm()
     if form.validate_on_submit():
-        if throttle.sign_in_blocked(form.username.data):
+        attempt = throttle.password_attempt(form.username.data)  # counted before the check
+        if attempt.refused:
             # refused before the password is checked; the 429 rolls back, the audit entry is kept
             db.session.rollback()
             services.record_failed_sign_in(form.username.data, "web", request.remote_addr, "sign_in_blocked")
             db.session.commit()
-            form.password.errors.append(_("Too many wrong passwords. Please wait 15 minutes and try again."))
+            form.password.errors.append(_too_many_passwords())
             return render_template("auth/sign_in.html", form=form), 429
         user = services.authenticate(form.username.data, form.password.data)
         if user is None:
-            throttle.count_failure(form.username.data)
             services.record_failed_sign_in(form.username.data, "web", request.remote_addr)
             form.password.errors.append(_("Wrong username or password."))
-        elif user.has_two_factor:
+            return render_template("auth/sign_in.html", form=form)
+        attempt.give_back()
+        if user.has_two_factor:
             # the password is right: the code comes next, on its own page (nothing signed in yet)
             fresh_session()
             pending.begin(user, request.args.get("next"))
@@ -91,8 +93,10 @@ def sign_in():
 @bp.post("/sign-out")
 def sign_out():
     if current_user.is_authenticated:
-        services.end_web_session(current_user.get_id())
-        record("sign_out", "user", current_user.id, actor_id=current_user.id)
+        # the device tokens this session issued end with it, whether or not the page's script ran
+        revoked = services.end_web_session(current_user.get_id())
+        record("sign_out", "user", current_user.id, actor_id=current_user.id,
+               **({"tokens_revoked": revoked} if revoked else {}))
     logout_user()
     session.clear()
     # The CSRF secret in this answer's cookie: every tab of the person opens the sign-in page now,
@@ -147,9 +151,20 @@ def _require_step():
 def change_password():
     form = ChangePasswordForm(username=current_user.username)
     if form.validate_on_submit():
-        if services.change_own_password(current_user, form.current.data, form.new.data):
-            flash(_("Your password has been changed."), "success")
+        # the current password is a guess like a sign-in's: counted, limited and audited
+        outcome = reauth.check_password(current_user, form.current.data, "change_password")
+        if outcome is reauth.Outcome.BLOCKED:
+            form.current.errors.append(_too_many_passwords())
+            return render_template("auth/change_password.html", form=form), 429
+        if outcome is reauth.Outcome.RIGHT:
+            services.change_own_password(current_user, form.new.data)
+            flash(_("Your password has been changed. Your other devices are signed out; this one "
+                    "stays signed in."), "success")
             return redirect(url_for("home.index"))
         form.current.errors.append(_("The current password is wrong."))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/change_password.html", form=form), status
+
+
+def _too_many_passwords() -> str:
+    return _("Too many wrong passwords. Please wait 15 minutes and try again.")

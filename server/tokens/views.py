@@ -63,15 +63,16 @@ def issue():
                        translate_errors(error.messages)) from error
     if "username" in data or "password" in data:
         username = data.get("username", "")
-        if throttle.sign_in_blocked(username):
+        attempt = throttle.password_attempt(username)  # counted before the check
+        if attempt.refused:
             _audit_refusal(username, "sign_in_blocked")
             raise ApiError(429, "too_many_failures",
                            _("Too many wrong passwords. Please wait 15 minutes and try again."))
         user = authenticate(username, data.get("password", ""))
         if user is None:
-            throttle.count_failure(username)
             _audit_refusal(username, "sign_in_failed")
             raise unauthorized(_("Wrong username or password."))
+        attempt.give_back()
         second_factor = _check_second_factor(user, data.get("otp"))
         if user.must_change_password:
             raise ApiError(403, "password_change_required",
@@ -80,15 +81,17 @@ def issue():
             raise ApiError(403, "two_factor_setup_required",
                            _("Sign in on the website and set up two-factor sign-in first."))
         g.api_user = user
-        via = "password"
+        via, web_session_id = "password", None
     else:
         second_factor = None
         user = authenticate_request()  # the web session, with its CSRF token (bearer refused above)
         if user is None:
             raise unauthorized()
-        via = "session"  # a web session exists only once every factor was checked
+        # a web session exists only once every factor was checked; its sign-out ends the token
+        via, web_session_id = "session", user.web_session_id
     token, secret = services.issue_token(user, data["device_name"], current_app.config["DEVICE_TOKEN_DAYS"],
-                                         via=via, second_factor=second_factor)
+                                         via=via, second_factor=second_factor, web_session_id=web_session_id,
+                                         user_agent=request.headers.get("User-Agent"))
     return jsonify({**_dump(token), "token": secret}), 201
 
 
@@ -107,14 +110,15 @@ def _check_second_factor(user: User, code: str | None) -> str | None:
     if not code:
         raise ApiError(401, "otp_required", _("Two-factor sign-in is on: send the code from your "
                                               "authenticator app (or a recovery code) as otp."))
-    if throttle.code_blocked(user.username):
+    attempt = throttle.code_attempt(user.username)  # counted before the check
+    if attempt.refused:
         _audit_refusal(user.username, "two_factor_blocked")
         raise ApiError(429, "too_many_failures", _("Too many wrong codes. Please try again later."))
     method = twofactor.verify(user, code)
     if method is None:
-        throttle.count_code_failure(user.username)
         _audit_refusal(user.username, "two_factor_failed")
         raise ApiError(401, "otp_invalid", _("This code is wrong or has been used already."))
+    attempt.give_back()
     return method
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from server.audit.services import record
 from server.auth.models import RecoveryCode, User
-from server.auth.services import end_all_access, end_other_web_sessions, hash_secret
+from server.auth.services import end_all_access, end_other_access, hash_secret
 from server.db import utcnow
 from server.extensions import db
 
@@ -204,8 +204,9 @@ def enable(user: User, code: str, now: float | None = None) -> list[str] | None:
     user.totp_enabled_at = utcnow()
     user.totp_last_step = step  # the code just typed cannot sign anyone in
     codes = _replace_recovery_codes(user)
-    end_other_web_sessions(user)  # browsers signed in with the password alone end; this one goes on
-    record("two_factor_enable", "user", user.id, actor_id=user.id)
+    # browsers and device tokens signed in with the password alone end; this session goes on
+    revoked = end_other_access(user)
+    record("two_factor_enable", "user", user.id, actor_id=user.id, tokens_revoked=revoked)
     return codes
 
 

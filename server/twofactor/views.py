@@ -36,20 +36,21 @@ def _too_many_codes() -> str:
 
 
 def _refuse_code(user: User) -> None:
-    """Count and audit a wrong code; committed now, whatever the answer's status."""
-    throttle.count_code_failure(user.username)
+    """Audit a wrong code (counted already, before the check); committed now, whatever the
+    answer's status."""
     record_failed_sign_in(user.username, "web", request.remote_addr, "two_factor_failed")
     db.session.commit()
 
 
-def _blocked(user: User) -> bool:
-    """Too many wrong codes for this account: audited (committed now), nothing checked."""
-    if not throttle.code_blocked(user.username):
-        return False
-    db.session.rollback()
-    record_failed_sign_in(user.username, "web", request.remote_addr, "two_factor_blocked")
-    db.session.commit()
-    return True
+def _code_attempt(user: User) -> throttle.Attempt:
+    """Count a code try before it is checked; past the limit it is refused (``refused``) and
+    audited (committed now), nothing checked."""
+    attempt = throttle.code_attempt(user.username)
+    if attempt.refused:
+        db.session.rollback()
+        record_failed_sign_in(user.username, "web", request.remote_addr, "two_factor_blocked")
+        db.session.commit()
+    return attempt
 
 
 @bp.route("/code", methods=["GET", "POST"])
@@ -66,11 +67,13 @@ def verify():
         return redirect(url_for("auth.sign_in"))
     form = CodeForm()
     if form.validate_on_submit():
-        if _blocked(user):
+        attempt = _code_attempt(user)
+        if attempt.refused:
             form.code.errors.append(_too_many_codes())
             return render_template("twofactor/verify.html", form=form), 429
         method = services.verify(user, form.code.data)
         if method is not None:
+            attempt.give_back()
             response = complete_sign_in(user, pending.next_target(), method)
             if method == services.RECOVERY:
                 flash(_("You signed in with a recovery code; %(count)s are left. Make new ones in "
@@ -136,10 +139,12 @@ def regenerate():
         return redirect(url_for("twofactor.settings"))
     form = CodeForm()
     if form.validate_on_submit():
-        if _blocked(user):
+        attempt = _code_attempt(user)
+        if attempt.refused:
             form.code.errors.append(_too_many_codes())
             return _settings_page(429, code_form=form)
         if services.verify(user, form.code.data) is not None:
+            attempt.give_back()
             return _show_codes(services.regenerate_recovery_codes(user), first=False)
         _refuse_code(user)
         form.code.errors.append(_("This code is wrong or has been used already."))
@@ -155,19 +160,25 @@ def disable():
         return redirect(url_for("twofactor.settings"))
     form = DisableForm()
     if form.validate_on_submit():
-        if throttle.sign_in_blocked(user.username):
+        password = throttle.password_attempt(user.username)  # both counted before the checks
+        if password.refused:
             form.password.errors.append(_("Too many wrong passwords. Please wait 15 minutes and try again."))
             return _settings_page(429, disable_form=form)
-        if _blocked(user):
+        code = _code_attempt(user)
+        if code.refused:
+            password.give_back()  # not checked: not a guess
             form.code.errors.append(_too_many_codes())
             return _settings_page(429, disable_form=form)
         if not user.check_password(form.password.data):
-            throttle.count_failure(user.username)
+            code.give_back()  # not checked either
             form.password.errors.append(_("The password is wrong."))
         elif services.verify(user, form.code.data) is None:
+            password.give_back()
             _refuse_code(user)
             form.code.errors.append(_("This code is wrong or has been used already."))
         else:
+            password.give_back()
+            code.give_back()
             services.disable(user)
             if services.required_for(user):
                 flash(_("Two-factor sign-in is off. Your role requires it: set it up again now, "

@@ -1,0 +1,1 @@
+"""One's own devices ("Thiết bị của tôi"): the device tokens signed in as oneself, and revoking them."""
