@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.api.views import bp as api_bp
     from server.audit.views import bp as audit_bp
     from server.auth.views import bp as auth_bp
+    from server.devices.views import bp as devices_bp
     from server.hearings.views import bp as hearings_bp
     from server.home.views import bp as home_bp
     from server.photos.views import bp as photos_bp
@@ -82,7 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(home_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(tokens_bp)
-    from server.devices.views import bp as devices_bp
+    app.register_blueprint(devices_bp)
     app.register_blueprint(sync_bp)
     app.register_blueprint(photos_bp)
     app.register_blueprint(pwa_shell_bp)
@@ -93,4 +94,3 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(hearings_bp)
     app.register_blueprint(regime_bp)
-    app.register_blueprint(devices_bp)

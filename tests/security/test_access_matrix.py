@@ -77,10 +77,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     "hearings.show": {"GET": "LFFFPNP"},
     "regime.rules": {"GET": "LPPPPPP"},  # how dicoso counts: for everyone signed in
     "home.index": {"GET": "LPPPPPP"},
-    # cadre A's photo, on an approved visit: its cadre's changes answer 409 locked ("P"); reviewers
     # one's own devices (a POST without the password is a form with errors, 400; someone else's
     # ids are not valid choices: tests/devices)
     "devices.index": {"GET": "LPPPPPP", "POST": "LPPPPPP"},
+    # cadre A's photo, on an approved visit: its cadre's changes answer 409 locked ("P"); reviewers
     # of cadre A and admins see it; nobody else learns it exists
     "photos.declare": {"POST": "LPNNNNN"},  # on cadre A's visit
     "photos.file": {"GET": "LPNNPNP"},
