@@ -173,6 +173,13 @@ const CATALOG = {
     photoStorage: 'Ảnh trên máy: {count} ảnh, {size}; {owed} ảnh đang chờ gửi ({owedSize}).',
     exportedPhotos: 'Đã xuất {n} lượt và {p} ảnh.',
     importedPhotos: 'Đã nhập {added} lượt mới, bỏ qua {skipped} lượt trùng; {photos} ảnh mới.',
+    // the review queue's bulk approval (views/review-queue.js); a direction's topic (directions.js)
+    bulkTitle: 'Duyệt {n} lượt đi cơ sở?',
+    bulkWhose: '{name}: {n} lượt',
+    bulkLocks: 'Lượt đã duyệt bị khóa: cán bộ không sửa được nữa. Giám sát có thể mở lại lượt đã duyệt, kèm lý do.',
+    bulkApprove: 'Duyệt {n} lượt',
+    bulkCancel: 'Huỷ',
+    directionTopic: 'Chủ đề: {name}',
   },
   en: {
     online: 'Online',
@@ -348,6 +355,13 @@ const CATALOG = {
     photoStorage: 'Photos on this device: {count}, {size}; {owed} waiting to be sent ({owedSize}).',
     exportedPhotos: 'Exported {n} entries and {p} photos.',
     importedPhotos: 'Imported {added} new entries, skipped {skipped} duplicates; {photos} new photos.',
+    // the review queue's bulk approval (views/review-queue.js); a direction's topic (directions.js)
+    bulkTitle: 'Approve {n} visits?',
+    bulkWhose: '{name}: {n} visits',
+    bulkLocks: 'Once approved, a visit is locked: its cadre can no longer change it. A supervisor can reopen an approved visit, with a reason.',
+    bulkApprove: 'Approve {n} visits',
+    bulkCancel: 'Cancel',
+    directionTopic: 'Topic: {name}',
   },
 };
 

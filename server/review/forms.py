@@ -90,7 +90,19 @@ class ReturnForm(Form):
         DataRequired(_l("Say what the cadre should change.")), Length(max=MAX_TEXT)])
 
 
+class ReopenForm(Form):
+    """Put an approved visit back to "submitted", saying why (kept in its history and the audit)."""
+
+    version = HiddenField(validators=[InputRequired()])
+    reason = TextAreaField(_l("Why reopen this approved visit?"), validators=[
+        DataRequired(_l("Say why the visit is reopened.")), Length(max=MAX_TEXT)])
+
+
 class BulkApproveForm(Form):
-    """Approve the ticked visits (``selected``) or every visit shown (``shown``), as id:version."""
+    """Approve the ticked visits (``selected``) or every visit shown (``shown``), as id:version.
+
+    Without ``confirmed`` nothing is approved: the answer is a page saying how many visits and
+    whose, to confirm (the queue's script asks the same in a dialog and sends ``confirmed``)."""
 
     next = HiddenField()
+    confirmed = HiddenField()

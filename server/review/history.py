@@ -33,6 +33,7 @@ FIELD_LABELS = {
 ACTION_LABELS = {
     "visit_created": _l("Sent by the cadre"), "visit_updated": _l("Changed by the cadre"),
     "visit_approve": _l("Approved"), "visit_return": _l("Returned"),
+    "visit_reopen": _l("Reopened after approval"),
     "photo_added": _l("Photo added"), "photo_removed": _l("Photo removed"),
 }
 
@@ -51,7 +52,7 @@ class HistoryEntry:
     action: str
     version: int
     changes: list[FieldChange]
-    #: the supervisor's comment, for a return
+    #: the supervisor's comment, for a return; the reason, for a reopening
     comment: str | None
 
 
@@ -70,7 +71,8 @@ def visit_history(visit_id: uuid.UUID) -> list[HistoryEntry]:
                  for name, (old, new) in changes.items() if name in FIELD_LABELS]
         if entry.action == "visit_created":
             shown = []  # the first version is the visit as shown above the history
-        comment = changes.get("review_comment", [None, None])[1] if entry.action == "visit_return" else None
+        comment = changes.get("review_comment", [None, None])[1] \
+            if entry.action in ("visit_return", "visit_reopen") else None
         history.append(HistoryEntry(entry.at, actors.get(entry.actor_id), str(ACTION_LABELS.get(
             entry.action, entry.action)), entry.details.get("version", 0), shown, comment))
     return history

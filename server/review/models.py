@@ -17,10 +17,13 @@ from server.visits.models import Visit
 class ReviewAction(StrEnum):
     APPROVE = "approve"
     RETURN = "return"
+    #: an approved visit put back to "submitted" (a mistaken approval), with the reason
+    REOPEN = "reopen"
 
 
 class ReviewEvent(Base):
-    """A supervisor approving a visit, or returning it with a comment."""
+    """A supervisor approving a visit, returning it with a comment, or reopening an approved one
+    with the reason."""
 
     __tablename__ = "review_events"
 

@@ -1,4 +1,5 @@
-"""Reviewing a visit: approve it (locked for the cadre) or return it with a comment.
+"""Reviewing a visit: approve it (locked for the cadre), return it with a comment, or reopen an
+approved one with a reason (a mistaken approval: back to "submitted", the cadre may edit it again).
 
 A review is a change to the visit, so it goes through ``server.visits.store.record_change`` (the
 lock, the version, the change number that brings it to the cadre's phone, the audit entry), and it
@@ -13,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from server.auth.models import User
 from server.auth.permissions import can_review, reviewable_cadre_ids
@@ -34,7 +36,16 @@ class NotReviewable(Exception):
 
 
 class CommentRequired(ValueError):
-    """A visit goes back to its cadre only with a comment saying what to change."""
+    """A visit goes back to its cadre only with a comment saying what to change, and an approved
+    visit is reopened only with the reason."""
+
+
+class NotApproved(Exception):
+    """Only an approved visit can be reopened; ``current`` is its stored copy."""
+
+    def __init__(self, current: dict[str, Any]):
+        super().__init__(f"visit {current['id']} is {current['status']}")
+        self.current = current
 
 
 def review(visit_id: uuid.UUID, reviewer: User, action: ReviewAction, *, comment: str | None = None,
@@ -66,6 +77,35 @@ def review(visit_id: uuid.UUID, reviewer: User, action: ReviewAction, *, comment
     return after
 
 
+def reopen(visit_id: uuid.UUID, reviewer: User, reason: str, *, expected_version: int,
+           at: datetime | None = None) -> dict[str, Any] | None:
+    """Put an approved visit back to "submitted" (None when there is no such visit).
+
+    Through the store like every review, so the change is audited (action ``visit_reopen``, the
+    reason as the supervisor's comment) and its new change number brings it to the cadre's phone
+    at the next pull, where it can be edited again. The reviewer fields are cleared: the visit
+    awaits a review again. ``StaleVisit`` if it changed since ``expected_version``; scope is the
+    caller's check.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise CommentRequired()
+    current = store.locked_copy(visit_id)
+    if current is None:
+        return None
+    if current["version"] != expected_version:
+        raise store.StaleVisit(current)
+    if current["status"] != VisitStatus.APPROVED:
+        raise NotApproved(current)
+    at = at or utcnow()
+    after = store.record_change(current, reviewer.id, f"visit_{ReviewAction.REOPEN.value}",
+                                status=VisitStatus.SUBMITTED.value, review_comment=reason,
+                                reviewed_at=None, reviewed_by_id=None)
+    db.session.add(ReviewEvent(visit_id=visit_id, reviewer_id=reviewer.id, action=ReviewAction.REOPEN.value,
+                               comment=reason, visit_version=current["version"], created_at=at))
+    return after
+
+
 def visit_for_reviewer(reviewer: User, visit_id: uuid.UUID) -> Visit | None:
     """The visit if ``reviewer`` may review it; None for an unknown id and for anyone else's, alike."""
     visit = db.session.get(Visit, visit_id)
@@ -77,6 +117,34 @@ class BulkOutcome:
     approved: int
     #: visits left as they were: reviewed or changed meanwhile, or not the reviewer's to review
     skipped: int
+
+
+@dataclass(frozen=True)
+class BulkPreview:
+    """What a bulk approval would do, shown for confirmation before anything is written."""
+
+    #: the picked visits still awaiting review at the version read, the reviewer's to review
+    visits: list[Visit]
+    #: picked visits that would be left as they are (changed, reviewed meanwhile, not theirs)
+    left: int
+
+    def by_cadre(self) -> list[tuple[User, list[Visit]]]:
+        """Whose visits: each cadre with their visits, by name, each cadre's oldest visit first."""
+        grouped: dict[int, tuple[User, list[Visit]]] = {}
+        for visit in sorted(self.visits, key=lambda v: (v.start_date, v.received_at)):
+            grouped.setdefault(visit.cadre_id, (visit.cadre, []))[1].append(visit)
+        return sorted(grouped.values(), key=lambda pair: (pair[0].full_name.casefold(), pair[0].id))
+
+
+def bulk_preview(reviewer: User, items: list[tuple[uuid.UUID, int]]) -> BulkPreview:
+    """The visits ``approve_many`` would approve now, for the reviewer to confirm (count, whose)."""
+    versions = dict(items)
+    found = db.session.scalars(
+        select(Visit).options(selectinload(Visit.cadre), selectinload(Visit.unit)).where(
+            Visit.id.in_(list(versions)), Visit.status == VisitStatus.SUBMITTED,
+            Visit.cadre_id.in_(reviewable_cadre_ids(reviewer)))).all()
+    ready = [visit for visit in found if visit.version == versions[visit.id]]
+    return BulkPreview(ready, len(versions) - len(ready))
 
 
 def approve_many(reviewer: User, items: list[tuple[uuid.UUID, int]]) -> BulkOutcome:

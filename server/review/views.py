@@ -1,4 +1,5 @@
-"""Review pages: the queue, one visit with its history, and the actions (approve, return, bulk).
+"""Review pages: the queue, one visit with its history, and the actions (approve, return, bulk
+approve after a confirmation, reopen an approved visit).
 
 Only supervisors and admins get here (others: 403); a visit outside the reviewer's scope answers
 404 like an unknown one. Every action names the version the supervisor read, so two supervisors
@@ -21,7 +22,7 @@ from server.auth.permissions import roles_required
 from server.photos.services import summaries_for, visit_photos
 from server.review import queue as review_queue
 from server.review import services
-from server.review.forms import ApproveForm, BulkApproveForm, QueueFilterForm, ReturnForm
+from server.review.forms import ApproveForm, BulkApproveForm, QueueFilterForm, ReopenForm, ReturnForm
 from server.review.history import visit_history
 from server.review.models import ReviewAction
 from server.review.views_support import (
@@ -72,10 +73,17 @@ def _queue_url_with(**changes: str | None) -> str:
 @reviewers_only
 def visit(visit_id: uuid.UUID):
     found = services.visit_for_reviewer(current_user, visit_id) or abort(404)
+    return _visit_page(found)
+
+
+def _visit_page(found, give_back: ReturnForm | None = None, reopen_form: ReopenForm | None = None) -> str:
+    """The visit page; a refused form comes back with what was typed and why it was refused."""
     return render_template(
         "review/visit.html", visit=found, path=unit_path(found.unit), figures=visit_figures(found),
         history=visit_history(found.id), photos=visit_photos(found.id),
-        approve=ApproveForm(version=found.version), give_back=ReturnForm(version=found.version),
+        approve=ApproveForm(version=found.version),
+        give_back=give_back or ReturnForm(formdata=None, version=found.version),
+        reopen=reopen_form or ReopenForm(formdata=None, version=found.version),
         back=_back_to_queue(),
     )
 
@@ -96,13 +104,7 @@ def _review(visit_id: uuid.UUID, action: ReviewAction, form: ApproveForm | Retur
     found = services.visit_for_reviewer(current_user, visit_id) or abort(404)
     if not form.validate_on_submit() or not form.version.data.isdigit():
         # the comment is kept: the page comes back with what was typed and why it was refused
-        return render_template(
-            "review/visit.html", visit=found, path=unit_path(found.unit), figures=visit_figures(found),
-            history=visit_history(found.id), photos=visit_photos(found.id),
-            approve=ApproveForm(version=found.version),
-            give_back=form if isinstance(form, ReturnForm) else ReturnForm(version=found.version),
-            back=_back_to_queue(),
-        ), 400
+        return _visit_page(found, give_back=form if isinstance(form, ReturnForm) else None), 400
     comment = form.comment.data if isinstance(form, ReturnForm) else None
     try:
         services.review(visit_id, current_user, action, comment=comment,
@@ -118,6 +120,25 @@ def _review(visit_id: uuid.UUID, action: ReviewAction, form: ApproveForm | Retur
     return redirect(_back_to_queue())
 
 
+@bp.post("/visits/<uuid:visit_id>/reopen")
+@reviewers_only
+def reopen(visit_id: uuid.UUID):
+    """An approved visit back to "submitted", with the reason: a mistaken approval is undone."""
+    found = services.visit_for_reviewer(current_user, visit_id) or abort(404)
+    form = ReopenForm()
+    if not form.validate_on_submit() or not form.version.data.isdigit():
+        return _visit_page(found, reopen_form=form), 400
+    try:
+        services.reopen(visit_id, current_user, form.reason.data, expected_version=int(form.version.data))
+    except (StaleVisit, services.NotApproved):
+        flash(_("This visit changed while you were reading it (edited by the cadre or reviewed by "
+                "someone else). Here is its current state; nothing was changed."), "warning")
+        return redirect(url_for("review.visit", visit_id=visit_id, back=_back_to_queue()))
+    flash(_("The visit is awaiting review again; the cadre's phone gets it at the next sync, "
+            "and the cadre can change it."), "success")
+    return redirect(url_for("review.visit", visit_id=visit_id, back=_back_to_queue()))
+
+
 @bp.post("/bulk")
 @reviewers_only
 def bulk():
@@ -130,6 +151,15 @@ def bulk():
     if not picked:
         flash(_("Tick the visits to approve first."), "warning")
         return redirect(_safe_queue_url(form.next.data))
+    if form.confirmed.data != "1":
+        # approval locks the visits: first say how many and whose, and approve only once confirmed
+        preview = services.bulk_preview(current_user, picked)
+        if not preview.visits:
+            flash(_("None of these visits awaits review any more: they changed or were reviewed "
+                    "meanwhile."), "warning")
+            return redirect(_safe_queue_url(form.next.data))
+        return render_template("review/bulk_confirm.html", preview=preview, form=form,
+                               back=_safe_queue_url(form.next.data))
     outcome = services.approve_many(current_user, picked)
     flash(ngettext("%(num)d visit approved.", "%(num)d visits approved.", outcome.approved), "success")
     if outcome.skipped:
