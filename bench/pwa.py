@@ -104,6 +104,12 @@ def sign_in(page, base: str, next_path: str = "/visits/new", user: str = USER) -
     page.wait_for_url(f"{base}{next_path}")
 
 
+def _first_sync(url: str) -> bool:
+    """The sync calls the page makes once loaded: the API, and the settings page read for a fresh
+    CSRF token before a device token is issued (sync.freshSession)."""
+    return "/api/" in url or url.endswith("/visits/settings")
+
+
 def measure_weight(playwright, base: str) -> dict[str, int]:
     signer = launch(playwright)
     sign_in(signer.new_page(), base)
@@ -116,18 +122,23 @@ def measure_weight(playwright, base: str) -> dict[str, int]:
     cdp.send("Network.enable")
     urls: dict[str, str] = {}
     sizes: dict[str, int] = {}
+    headers: dict[str, int] = {}
     cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
     cdp.on("Network.loadingFinished",
            lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])))
+    # the raw response headers as received (HTTP/1.1 here: HTTP/2 would compress them)
+    cdp.on("Network.responseReceivedExtraInfo",
+           lambda e: headers.__setitem__(e["requestId"], len(e.get("headersText") or "")))
     page.goto(f"{base}/visits/new", wait_until="load")
     page.wait_for_selector("#visit-form[data-ready='true']")
     page.wait_for_selector("[data-last-sync]:not(:empty)")
     page.wait_for_load_state("networkidle")
     context.close()
-    shell = sum(n for rid, n in sizes.items() if "/api/" not in urls.get(rid, ""))
-    api = sum(n for rid, n in sizes.items() if "/api/" in urls.get(rid, ""))
-    return {"page": shell, "api": api,
-            "requests": sum(1 for rid in sizes if "/api/" not in urls.get(rid, ""))}
+    shell = [rid for rid in sizes if not _first_sync(urls.get(rid, ""))]
+    return {"page": sum(sizes[rid] for rid in shell),
+            "page_bodies": sum(sizes[rid] - headers.get(rid, 0) for rid in shell),
+            "first_sync": sum(n for rid, n in sizes.items() if _first_sync(urls.get(rid, ""))),
+            "requests": len(shell)}
 
 
 # Records, in the page, when a view is ready (its script sets data-ready, or data-phone once it has
