@@ -28,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config_module.from_environment(Path(app.instance_path)))
     if config:
         app.config.from_mapping(config)
+    _check_rate_limit_storage(app)
 
     from server import i18n, models  # noqa: F401  (models: every table known to Alembic)
 
@@ -58,6 +59,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.register(app)
     cli.register(app)
     return app
+
+
+def _check_rate_limit_storage(app: Flask) -> None:
+    """Refuse to start with per-process rate-limit counts when several workers serve (every limit
+    would be multiplied by their number); only a warning when testing or debugging."""
+    problem = config_module.rate_limit_storage_problem(app.config)
+    if problem is None:
+        return
+    if app.testing or app.debug:
+        app.logger.warning("rate limits: %s", problem)
+        return
+    raise RuntimeError(f"dicoso refuses to start: {problem}")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 import secrets
+import shlex
+import sys
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 # instance/ sits beside the server package: never committed, holds the SQLite file and the key.
 INSTANCE_PATH = Path(__file__).resolve().parent.parent / "instance"
@@ -31,6 +35,57 @@ def _bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _gunicorn_workers() -> int | None:
+    """The ``--workers`` (``-w``) of the gunicorn serving this process, from its command line or
+    ``GUNICORN_CMD_ARGS``; None when not given there (a config file's setting is not seen)."""
+    try:
+        from gunicorn.config import Config
+    except ImportError:  # pragma: no cover - gunicorn is a dependency
+        return None
+    parser = Config().parser()
+    found = None
+    # gunicorn gives its command line precedence over GUNICORN_CMD_ARGS: read that one last
+    for argv in (shlex.split(os.environ.get("GUNICORN_CMD_ARGS", "")), sys.argv[1:]):
+        try:
+            args, _rest = parser.parse_known_args(argv)
+        except SystemExit:  # an argument gunicorn itself would refuse
+            continue
+        found = args.workers if args.workers is not None else found
+    return found
+
+
+def _workers() -> int:
+    """How many processes serve the app, for the rate-limit storage check (see README).
+
+    ``DICOSO_WORKERS`` when set; else, under gunicorn, its ``--workers`` (command line or
+    ``GUNICORN_CMD_ARGS``); else ``WEB_CONCURRENCY`` (gunicorn's default worker count, which the
+    README's recipe sets); else 1."""
+    explicit = os.environ.get("DICOSO_WORKERS")
+    if explicit:
+        return int(explicit)
+    if os.environ.get("SERVER_SOFTWARE", "").startswith("gunicorn/"):
+        workers = _gunicorn_workers()
+        if workers is not None:
+            return workers
+    return int(os.environ.get("WEB_CONCURRENCY") or 1)
+
+
+def rate_limit_storage_problem(config: Mapping[str, Any]) -> str | None:
+    """Why the rate-limit storage cannot serve this deployment, or None.
+
+    Flask-Limiter's ``memory://`` storage counts in each process: with several workers every limit
+    (requests, and the wrong passwords and codes of server/auth/throttle.py) is multiplied by their
+    number, and a guesser's tries spread over them."""
+    storage = str(config.get("RATELIMIT_STORAGE_URI", "memory://"))
+    workers = int(config.get("WORKERS", 1))
+    if workers > 1 and storage.startswith("memory://") and config.get("RATELIMIT_ENABLED", True):
+        return (f"{workers} worker processes share no rate-limit counts in RATELIMIT_STORAGE_URI={storage}: "
+                "every limit, wrong passwords included, would be multiplied by their number. Set "
+                "RATELIMIT_STORAGE_URI=redis://HOST:6379/0 (shared by all workers), or serve with one "
+                "worker (DICOSO_WORKERS=1).")
+    return None
 
 
 def from_environment(instance_path: Path = INSTANCE_PATH) -> dict:
@@ -81,6 +136,8 @@ def from_environment(instance_path: Path = INSTANCE_PATH) -> dict:
         # from that many hops and no more (0: ignored, the peer's address is the client's)
         "PROXIES": int(os.environ.get("DICOSO_PROXIES", "0")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # processes serving the app: with more than one, memory:// rate limits refuse to start
+        "WORKERS": _workers(),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
