@@ -51,8 +51,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
 
     from server import cli, errors, security, transaction
+    from server.audit import denials
 
     security.init_app(app)
+    # runs after the transaction's hook (hooks run in reverse): the refused request's changes are
+    # rolled back by then, and the audit entry of the refusal is committed alone
+    denials.init_app(app)
     # registered last, so it runs first (Flask runs after-request hooks in reverse): a commit that
     # fails can still turn the answer into a 503, which then gets the security headers too
     transaction.init_app(app)
