@@ -1,16 +1,11 @@
 // Drawing photos: thumbnails with their state in words, for the form and for "Các lượt của tôi".
+import {el} from './dom.js';
 import {dmyTime, t} from './i18n.js';
 
 const STATE = {
   draft: 'photoDraft', waiting: 'photoWaiting', done: 'photoDone', refused: 'photoRefused',
   locked: 'photoLocked', server: 'photoDone', partial: 'photoPartial',
 };
-
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
-  return node;
-}
 
 // The photo's state in words; a refusal carries the server's own message.
 export function stateText(photo) {

@@ -246,6 +246,16 @@ def wait_until(page, async_function: str, timeout: float = 15) -> None:
         page.wait_for_timeout(50)
 
 
+def wait_pulled(page) -> None:
+    """Wait until the device has its bootstrap and has pulled the server's visits once (the views
+    drawn from the device leave the server's lists in place until then)."""
+    wait_until(page, """async () => {
+        const sync = await import('/static/js/sync.js');
+        const {getMeta} = await import('/static/js/db.js');
+        return Boolean(await sync.bootstrapData()) && (await getMeta(`cursor:${sync.userId}`)) != null;
+    }""")
+
+
 def waiting_count(page) -> int:
     return int(page.get_attribute("[data-waiting]", "data-waiting") or -1)
 

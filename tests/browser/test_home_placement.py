@@ -12,14 +12,8 @@ from server.auth.services import create_user
 from server.extensions import db
 from server.planning.models import Placement
 from server.units.models import Unit
-from tests.browser.conftest import sign_in, wait_for_worker, wait_until, wait_waiting
+from tests.browser.conftest import sign_in, wait_for_worker, wait_pulled, wait_waiting
 from tests.factories import PASSWORD
-
-PULLED = """async () => {
-    const sync = await import('/static/js/sync.js');
-    const {getMeta} = await import('/static/js/db.js');
-    return Boolean(await sync.bootstrapData()) && (await getMeta(`cursor:${sync.userId}`)) != null;
-}"""
 
 
 def test_home_shows_the_day_of_the_placement_and_never_a_future_day(live_server, open_browser, world):
@@ -40,7 +34,7 @@ def test_home_shows_the_day_of_the_placement_and_never_a_future_day(live_server,
     sign_in(page, live_server.url, username="tapsu", next_path="/")
     assert "Hôm nay là ngày 3/7" in page.inner_text("#home-placement")  # the server's, without the script
     wait_for_worker(page)
-    wait_until(page, PULLED)
+    wait_pulled(page)
     context.set_offline(True)
 
     page.goto(f"{live_server.url}/")

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from server.extensions import db
 from server.hearings.models import MonthlyAccount
 from server.visits.models import VisitStatus
-from tests.browser.conftest import save_visit, sign_in, wait_for_worker, wait_until, wait_waiting
+from tests.browser.conftest import save_visit, sign_in, wait_for_worker, wait_pulled, wait_waiting
 from tests.factories import make_visit
 
 
@@ -22,12 +22,6 @@ def _months() -> tuple[date, date]:
     return last, this
 
 
-# the device has its bootstrap and has pulled the server's visits once
-PULLED = """async () => {
-    const sync = await import('/static/js/sync.js');
-    const {getMeta} = await import('/static/js/db.js');
-    return Boolean(await sync.bootstrapData()) && (await getMeta(`cursor:${sync.userId}`)) != null;
-}"""
 
 
 def _figure(page, name: str) -> str:
@@ -51,7 +45,7 @@ def test_an_earlier_month_opens_offline_with_its_figures_and_account(live_server
     server_days = page.inner_text("#month-figures [data-figure=days]")
     assert server_days == "2"  # 10–11 once, the returned visit never
     wait_for_worker(page)
-    wait_until(page, PULLED)
+    wait_pulled(page)
 
     context.set_offline(True)
     page.goto(f"{live_server.url}/hearings/my-month?month={key}")
@@ -77,7 +71,7 @@ def test_this_month_counts_what_waits_and_updates_after_the_sync(live_server, op
     page = context.new_page()
     sign_in(page, live_server.url)
     wait_for_worker(page)
-    wait_until(page, PULLED)
+    wait_pulled(page)
     context.set_offline(True)
     page.goto(f"{live_server.url}/visits/new")
     save_visit(page, day=this.isoformat(), summary="Sinh hoạt chi đoàn")

@@ -2,17 +2,12 @@
 // next one), from the device's copy of the bootstrap and their visits, judged by the device's
 // date: which day of the week it is, what is left, today's visit or a button to log it, the tasks
 // covered so far. A day that has not come is never offered.
+import {el} from '../dom.js';
 import {STATE_LABEL, visitRows} from '../device-visits.js';
 import {localToday} from '../form-rules.js';
 import {dmy, t} from '../i18n.js';
 import {dayNumber} from '../regime.js';
 import * as sync from '../sync.js';
-
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-}
 
 export function ofTheDay(placements, today) {
   const current = placements.find((p) => p.start_date <= today && today <= p.end_date);

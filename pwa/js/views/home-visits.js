@@ -1,17 +1,12 @@
 // Home's lists of the cadre's own visits, from the device's data: the visits returned to fix (a
 // fixed one leaves the list as soon as it is saved, sent or not) and the year's visits by state.
+import {el} from '../dom.js';
 import {getMeta} from '../db.js';
 import {STATE_LABEL, unitNames, visitRows} from '../device-visits.js';
 import {dmy, t} from '../i18n.js';
 import * as sync from '../sync.js';
 
 const RECENT = 10;
-
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-}
 
 function drawReturned(section, rows, units) {
   const returned = rows.filter((r) => r.state === 'returned')

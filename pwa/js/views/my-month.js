@@ -3,6 +3,7 @@
 // offline or online, and redrawn after every sync. The figures are the hearing's
 // (server/hearings/figures.py): days by the regime's rule (regime.js), counting approved and
 // submitted visits, plus visits not sent yet, which the note beside the days says.
+import {el} from '../dom.js';
 import {onDevice} from '../accounts.js';
 import {getMeta} from '../db.js';
 import {STATE_LABEL, unitNames, visitRows} from '../device-visits.js';
@@ -14,12 +15,6 @@ import * as sync from '../sync.js';
 
 const UNSENT = new Set(['waiting', 'invalid', 'conflict', 'locked']);
 let month;
-
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
-  return node;
-}
 
 // The section's heading stays; what follows it is redrawn.
 function refill(id, ...children) {

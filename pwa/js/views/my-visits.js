@@ -1,4 +1,5 @@
 // My visits: what waits on this device merged with the server's copies, each with its state.
+import {el} from '../dom.js';
 import {getAll, getMeta} from '../db.js';
 import {STATE_LABEL} from '../device-visits.js';
 import {dmy, t} from '../i18n.js';
@@ -6,13 +7,6 @@ import * as outbox from '../outbox.js';
 import {photoList, stateText, summary} from '../photo-list.js';
 import * as photoStore from '../photo-store.js';
 import * as sync from '../sync.js';
-
-
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
-  return node;
-}
 
 function reason(entry) {
   if (entry.state === 'invalid') {
