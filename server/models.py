@@ -2,6 +2,7 @@
 
 from server.audit.models import AuditEntry
 from server.auth.models import DeviceToken, RecoveryCode, Role, User, WebSession
+from server.documents.models import UnitLetterhead
 from server.hearings.models import Direction, DirectionState, Hearing, HearingCadre, MonthlyAccount
 from server.photos.models import Photo
 from server.planning.models import Assignment, Placement, PlacementReport, Plan, PlanExemption
@@ -21,6 +22,6 @@ __all__ = [
     "Assignment", "AuditEntry", "ChangeCounter", "DeviceToken", "Direction", "DirectionState",
     "Hearing", "HearingCadre", "MonthlyAccount", "Photo", "Placement", "PlacementReport", "Plan",
     "PlanExemption", "RecoveryCode", "ReviewAction", "ReviewEvent", "Role", "Topic", "Unit", "UnitKind",
-    "User",
+    "UnitLetterhead", "User",
     "Visit", "VisitForm", "VisitStatus", "WebSession", "visit_directions", "visit_topics",
 ]

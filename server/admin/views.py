@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask import render_template
 
-from server.admin import import_views, planning_views, topic_token_views, unit_views, user_views  # noqa: F401
+from server.admin import (  # noqa: F401
+    import_views,
+    letterhead_views,
+    planning_views,
+    topic_token_views,
+    unit_views,
+    user_views,
+)
 from server.admin.blueprint import bp
 
 __all__ = ["bp"]

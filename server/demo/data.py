@@ -36,6 +36,10 @@ SUPERVISORS = [
     ("giamsat", "Hoàng Văn Duyệt", "Phó Bí thư Tỉnh đoàn"),
     ("giamsat2", "Lý Thị Kiểm Tra", "Trưởng Ban Tổ chức - Kiểm tra"),
 ]
+# What the province's documents print (admin › units › the province › documents): the committee's
+# name, the Standing Committee under it, and the signer, the demo's (invented) deputy secretary.
+LETTERHEAD = {"issuing_body": "BCH ĐOÀN TỈNH LẠNG SƠN", "issuing_office": "BAN THƯỜNG VỤ",
+              "signer_title": "PHÓ BÍ THƯ", "signer_name": SUPERVISORS[0][1]}
 # Supervisors below the province: each reviews only the visits to their own union (unit code),
 # so the demo shows a scope boundary (one sees Tam Thanh's visits, the other Đồng Đăng's).
 LOCAL_SUPERVISORS = [

@@ -13,6 +13,7 @@ from server.auth.services import create_user
 from server.db import utcnow
 from server.demo import data
 from server.demo.photos import add_demo_photos
+from server.documents.letterhead import own_settings, save_settings
 from server.extensions import db
 from server.hearings import directions as direction_store
 from server.hearings.figures import month_bounds
@@ -36,6 +37,8 @@ def load_demo_data() -> dict[str, int]:
     added = {"units": 0, "users": 0, "topics": 0, "visits": 0, "closing reports": 0, "hearings": 0,
              "photos": 0}
     province, units = _units(added)
+    if own_settings(province) is None:
+        save_settings(province, **data.LETTERHEAD)
     topics = _topics(added)
     staff = _people(province, added)
     _plan(staff["cadres"])

@@ -4,6 +4,11 @@ Youth Union's documents), with python-docx: A4 portrait, margins 2/2/3/1.5 cm, T
 CHÍ MINH" bold and underlined top right over the place and date in italics); the signature block
 on the right and the recipients on the left. Documents are always written in Vietnamese.
 
+What a unit prints as the issuing body and in the signature block is its letterhead
+(``server.documents.letterhead``, set per unit on the admin's unit page). Every table dicoso writes
+keeps each row on one page (``w:cantSplit``, set on every row of every table when the document is
+saved) and repeats its header row on each page it runs onto (``grid``'s ``w:tblHeader``).
+
 These helpers hold no report's content: ``server.hearings.docx_report`` and
 ``server.reports.year_docx`` write theirs with them.
 """
@@ -18,6 +23,7 @@ from typing import Any
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -25,6 +31,7 @@ from docx.shared import Cm, Pt
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
+from server.documents.letterhead import Letterhead, letterhead_for
 from server.units.models import Unit
 
 FONT = "Times New Roman"
@@ -54,7 +61,10 @@ def new_document() -> DocumentType:
 
 
 def to_bytes(document: DocumentType) -> io.BytesIO:
-    """The document saved to a buffer, rewound."""
+    """The document saved to a buffer, rewound; no row of any table splits across pages."""
+    for table in _tables(document):
+        for row in table.rows:
+            keep_together(row)
     buffer = io.BytesIO()
     document.save(buffer)
     buffer.seek(0)
@@ -196,14 +206,55 @@ def _row_flag(row: _Row, tag: str) -> None:
         properties.append(flag)
 
 
-def header(document: DocumentType, unit: Unit, number: str, day: date) -> None:
-    """The Union's header: the issuing body (``unit``) and the number on the left, the Union's
-    name and the place (the province's) and date on the right."""
+def _tables(container: Any) -> list[Table]:
+    """Every table of the document, those inside cells too."""
+    found = []
+    for table in container.tables:
+        found.append(table)
+        for row in table.rows:
+            for one in row.cells:
+                found.extend(_tables(one))
+    return found
+
+
+def grid(document: DocumentType, headings: Sequence[str], rows: Sequence[Sequence[str]],
+         cm: Sequence[float], *, size: float = 12, centred: Any = None) -> Table:
+    """A bordered table: a header row repeated on every page, rows never split across pages, in
+    ``size`` pt. ``centred(col, value)`` says which cells are centred (by default none but the
+    header's)."""
+    table = document.add_table(rows=1 + len(rows), cols=len(headings))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    first = table.rows[0]
+    repeat_header(first)
+    keep_together(first)
+    for col, text in enumerate(headings):
+        cell(first.cells, col, text, size=size, bold=True, align=CENTER)
+    for line, values in zip(table.rows[1:], rows, strict=True):
+        keep_together(line)
+        cells = line.cells
+        for col, value in enumerate(values):
+            cell(cells, col, value, size=size, align=CENTER if centred and centred(col, value) else None)
+            if not value:
+                mark_size(cells[col].paragraphs[0], size)
+    widths(table, *cm)
+    return table
+
+
+def header(document: DocumentType, unit: Unit, number: str, day: date,
+           letterhead: Letterhead | None = None) -> None:
+    """The Union's header: the issuing body (the unit's letterhead: "BCH ĐOÀN TỈNH LẠNG SƠN", a
+    second line where a body of it issues) and the number on the left, the Union's name and the
+    place (the province's) and date on the right."""
+    letterhead = letterhead or letterhead_for(unit)
     table = document.add_table(rows=1, cols=2)
     no_borders(table)
     widths(table, 7, 9.5)
     left, right = table.rows[0].cells
-    first_line(left, unit.name.upper(), bold=True, align=CENTER)
+    first, *more = letterhead.header_lines
+    first_line(left, first, bold=True, align=CENTER)
+    for line in more:
+        para(left, line, bold=True, align=CENTER)
     para(left, "***", align=CENTER)
     para(left, f"Số: {number}", align=CENTER)
     first_line(right, UNION, size=15, bold=True, underline=True, align=CENTER)
@@ -216,6 +267,15 @@ def title(document: DocumentType, kind: str, summary: str) -> None:
     para(document, kind, size=16, bold=True, align=CENTER, before=18)
     para(document, summary, bold=True, align=CENTER)
     para(document, "-----", align=CENTER, after=12)
+
+
+def sign(document: DocumentType, recipients: Sequence[str], letterhead: Letterhead,
+         name: str | None = None) -> None:
+    """The signature block of the letterhead: "T/M BAN THƯỜNG VỤ", the signer's title ("BÍ THƯ",
+    "PHÓ BÍ THƯ"), room for the signature and the signer's name (``name`` when the letterhead
+    names nobody; blank, to be written by hand, when neither does)."""
+    signature(document, recipients, letterhead.on_behalf, letterhead.signer_title,
+              letterhead.signer_name or name or "")
 
 
 def signature(document: DocumentType, recipients: Sequence[str], on_behalf: str, position: str,

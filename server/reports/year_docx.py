@@ -15,24 +15,19 @@ from datetime import date
 from decimal import Decimal
 
 from docx.document import Document as DocumentType
-from docx.enum.table import WD_TABLE_ALIGNMENT
 
+from server.documents.letterhead import letterhead_for
 from server.documents.union import (
-    CENTER,
     FORM_NAMES,
     body,
-    cell,
     day_month,
+    grid,
     header,
     heading,
-    keep_together,
-    mark_size,
     new_document,
-    repeat_header,
-    signature,
+    sign,
     title,
     to_bytes,
-    widths,
 )
 from server.planning.models import Plan
 from server.regime.counting import Counting, decimal_text, half_up, share
@@ -68,24 +63,9 @@ def _result(row: CadreRow) -> str:
 
 def _grid(document: DocumentType, headings: tuple[str, ...], rows: list[tuple[str, ...]],
           cm: tuple[float, ...], *, size: float = 12) -> None:
-    """A bordered table: a header row repeated on every page, rows never split across pages,
-    names left-aligned and numbers centred."""
-    table = document.add_table(rows=1 + len(rows), cols=len(headings))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    first = table.rows[0]
-    repeat_header(first)
-    keep_together(first)
-    for col, text in enumerate(headings):
-        cell(first.cells, col, text, size=size, bold=True, align=CENTER)
-    for line, values in zip(table.rows[1:], rows, strict=True):
-        keep_together(line)
-        cells = line.cells
-        for col, value in enumerate(values):
-            cell(cells, col, value, size=size, align=None if _is_text(value) else CENTER)
-            if not value:
-                mark_size(cells[col].paragraphs[0], size)
-    widths(table, *cm)
+    """A bordered table (``union.grid``: header repeated, rows whole), names left-aligned and
+    numbers centred."""
+    grid(document, headings, rows, cm, size=size, centred=lambda _col, value: not _is_text(value))
 
 
 def _is_text(value: str) -> bool:
@@ -187,7 +167,8 @@ def year_document(report: YearReport, coverage: CoverageReport, placements: Plac
     """The year's report as .docx bytes, dated ``on``."""
     year, unit = report.plan.year, report.unit
     document = new_document()
-    header(document, unit, f"      -BC/{SYMBOLS.get(unit.kind, 'ĐTN')}", on)
+    letterhead = letterhead_for(unit)
+    header(document, unit, f"      -BC/{SYMBOLS.get(unit.kind, 'ĐTN')}", on, letterhead)
     title(document, "BÁO CÁO", f"Kết quả thực hiện chế độ cán bộ đi cơ sở năm {year}")
     body(document, f"Thực hiện {report.plan.title} (chỉ tiêu tối thiểu {report.plan.minimum_days} "
          f"ngày/năm đối với mỗi cán bộ chuyên trách), Ban Thường vụ {unit.name} báo cáo kết quả năm "
@@ -198,7 +179,7 @@ def year_document(report: YearReport, coverage: CoverageReport, placements: Plac
     _placements(document, placements, year)
     _coverage(document, coverage)
     _cadres(document, report)
-    signature(document, _recipients(unit), "T/M BAN THƯỜNG VỤ", "BÍ THƯ", "")
+    sign(document, _recipients(unit), letterhead)
     return to_bytes(document)
 
 

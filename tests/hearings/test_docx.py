@@ -39,7 +39,7 @@ def test_the_report_holds_the_hearing(client, auth, world, october, app):
     assert response.mimetype.endswith("wordprocessingml.document")
     document = Document(io.BytesIO(response.data))
     text = _text(document)
-    for expected in ("ĐOÀN TNCS HỒ CHÍ MINH", "HUYỆN ĐOÀN A", "Số: 12-BC/HĐTN", "BÁO CÁO",
+    for expected in ("ĐOÀN TNCS HỒ CHÍ MINH", "BCH ĐOÀN HUYỆN A", "Số: 12-BC/HĐTN", "BÁO CÁO",
                      "Kết quả nghe cán bộ báo cáo tình hình đi cơ sở tháng 10/2025",
                      "Đồng chí Cán Bộ Thử", "Đồng chí Cán Bộ Khác", "Đồng chí Cán Bộ Giảm",
                      "Khảo sát mô hình kinh tế thanh niên ở xã B1", "15/12/2025",

@@ -1,6 +1,7 @@
 """The year's report as .docx (a Union document): the same figures as the year report's summary,
 the table by form, each cadre with the exemption's reason, placements and coverage; tables whose
-header repeats on every page and whose rows never split; from the page and from the CLI."""
+header repeats on every page and whose rows never split; the issuing body and the signer of the
+unit's letterhead (Hướng dẫn 29-HD/TWĐTN-VP); from the page and from the CLI."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import date
 from docx import Document
 from docx.oxml.ns import qn
 
+from server.documents.letterhead import save_settings
 from server.extensions import db
 from server.planning.models import Plan
 from server.regime.counting import Counting, decimal_text
@@ -66,7 +68,7 @@ def test_the_year_report_holds_the_years_figures(app, client, auth, world):
     document = _document(response.get_data())
     text = _text(document)
     heading = [c.text for c in document.tables[0].rows[0].cells]
-    assert heading[0].startswith("TỈNH ĐOÀN THỬ\n***\nSố:       -BC/TĐTN")
+    assert heading[0].startswith("BCH ĐOÀN TỈNH THỬ\n***\nSố:       -BC/TĐTN")
     assert heading[1].startswith("ĐOÀN TNCS HỒ CHÍ MINH") and "Thử, ngày" in heading[1]
     assert "BÁO CÁO\nKết quả thực hiện chế độ cán bộ đi cơ sở năm 2024" in text
     assert ("Số liệu tính các lượt đã duyệt; mỗi ngày chỉ tính một lần; lượt bị trả lại không tính."
@@ -140,7 +142,7 @@ def test_cadres_get_403_and_units_outside_scope_404(app, client, auth, world):
     own = client.get(f"/reports/year?plan={year.plan}&unit={world.district_a}&format=docx")
     assert own.status_code == 200
     heading = _document(own.get_data()).tables[0].rows[0].cells[0].text
-    assert heading.startswith("HUYỆN ĐOÀN A\n***\nSố:       -BC/HĐTN")
+    assert heading.startswith("BCH ĐOÀN HUYỆN A\n***\nSố:       -BC/HĐTN")
 
 
 def test_cli_writes_the_same_figures(app, runner, world, tmp_path):
@@ -154,3 +156,49 @@ def test_cli_writes_the_same_figures(app, runner, world, tmp_path):
     assert document.tables[0].rows[0].cells[1].text.startswith("ĐOÀN TNCS HỒ CHÍ MINH")
     other = runner.invoke(args=["report", "coverage", "--format", "docx", "-o", str(tmp_path / "x.docx")])
     assert other.exit_code != 0  # docx is the year's only
+
+
+def _signature(document) -> list[str]:
+    """The signature block's lines (the right cell of the last table), blank lines dropped."""
+    return [p.text for p in document.tables[-1].rows[0].cells[1].paragraphs if p.text]
+
+
+def test_the_issuing_body_is_the_committees_name_and_the_office_signs(app, client, auth, world):
+    year = _setup(app, world)
+    auth.sign_in("sup")
+    document = _document(client.get(f"/reports/year?plan={year.plan}&format=docx").get_data())
+    issuing = [p.text for p in document.tables[0].rows[0].cells[0].paragraphs]
+    # derived from "Tỉnh đoàn Thử": the committee's name, not the unit's name in capitals
+    assert issuing[:2] == ["BCH ĐOÀN TỈNH THỬ", "***"]
+    assert document.tables[0].rows[0].cells[0].paragraphs[0].runs[0].bold
+    assert _signature(document) == ["T/M BAN THƯỜNG VỤ", "BÍ THƯ"]
+    assert "CHỦ TRÌ" not in _signature(document)
+    with app.app_context():
+        save_settings(db.session.get(Unit, world.province), issuing_body="BCH Đoàn tỉnh Thử Nghiệm",
+                      issuing_office="Ban Thường vụ", signer_title="PHÓ BÍ THƯ", signer_name="Nguyễn Văn Mẫu")
+        db.session.commit()
+    document = _document(client.get(f"/reports/year?plan={year.plan}&format=docx").get_data())
+    issuing = [p.text for p in document.tables[0].rows[0].cells[0].paragraphs]
+    assert issuing[:3] == ["BCH ĐOÀN TỈNH THỬ NGHIỆM", "BAN THƯỜNG VỤ", "***"]
+    assert _signature(document) == ["T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", "Nguyễn Văn Mẫu"]
+    # room for the signature between the title and the name
+    lines = [p.text for p in document.tables[-1].rows[0].cells[1].paragraphs]
+    assert lines[lines.index("PHÓ BÍ THƯ") + 1:lines.index("Nguyễn Văn Mẫu")] == ["", "", ""]
+    # a district keeps its own derived letterhead, and the CLI prints the province's too
+    own = _document(client.get(f"/reports/year?plan={year.plan}&unit={world.district_a}&format=docx")
+                    .get_data())
+    assert own.tables[0].rows[0].cells[0].paragraphs[0].text == "BCH ĐOÀN HUYỆN A"
+
+
+def test_every_row_of_every_table_stays_whole_and_headers_repeat(app, client, auth, world):
+    year = _setup(app, world)
+    auth.sign_in("sup")
+    document = _document(client.get(f"/reports/year?plan={year.plan}&format=docx").get_data())
+    grids = [t for t in document.tables if t.style is not None and t.style.name == "Table Grid"]
+    assert len(grids) == 3  # by form, by unit, each cadre
+    for table in document.tables:
+        for row in table.rows:
+            assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+    for table in grids:
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+        assert all(row._tr.trPr.find(qn("w:tblHeader")) is None for row in table.rows[1:])

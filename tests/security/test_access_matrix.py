@@ -48,6 +48,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin.topic_toggle": {"POST": "LFFFFFP"},
     "admin.topics": {"GET": "LFFFFFP", "POST": "LFFFFFP"},
     "admin.unit_edit": {"GET": "LFFFFFP", "POST": "LFFFFFP"},
+    "admin.unit_letterhead": {"GET": "LFFFFFP", "POST": "LFFFFFP"},  # issuing body and signer
     "admin.unit_merge": {"GET": "LFFFFFP", "POST": "LFFFFFP"},
     "admin.unit_new": {"GET": "LFFFFFP", "POST": "LFFFFFP"},
     "admin.unit_retire": {"POST": "LFFFFFP"},
