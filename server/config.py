@@ -127,9 +127,11 @@ def from_environment(instance_path: Path = INSTANCE_PATH) -> dict:
         # unused for this long, a web session or a device token ends before its lifetime is up
         "SESSION_IDLE": timedelta(hours=float(os.environ.get("DICOSO_SESSION_IDLE_HOURS", "72"))),
         "DEVICE_TOKEN_IDLE": timedelta(days=float(os.environ.get("DICOSO_DEVICE_TOKEN_IDLE_DAYS", "60"))),
-        # roles that must sign in with a second factor (TOTP); others may choose to
-        "TWO_FACTOR_ROLES": tuple(r.strip() for r in os.environ.get("DICOSO_TWO_FACTOR_ROLES", "admin")
-                                  .split(",") if r.strip()),
+        # roles that must sign in with a second factor (TOTP); others may choose to. Supervisors too:
+        # they read and export every visit of their units (``make run`` relaxes it for the demo)
+        "TWO_FACTOR_ROLES": tuple(r.strip() for r in os.environ.get("DICOSO_TWO_FACTOR_ROLES",
+                                                                    "admin,supervisor").split(",")
+                                  if r.strip()),
         # between a right password and the code: after this long, start again with the password
         "TWO_FACTOR_PENDING": timedelta(minutes=float(os.environ.get("DICOSO_TWO_FACTOR_MINUTES", "5"))),
         # how many reverse proxies stand in front of the app: X-Forwarded-For/-Proto are believed

@@ -6,22 +6,21 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from server.auth.models import Role
+from server.auth.models import Role, User
 from server.auth.services import create_user
 from server.db import utcnow
 from server.extensions import db
 from server.planning.models import Assignment
-from server.units.models import UnitKind
+from server.units.models import Unit, UnitKind
 from server.units.services import create_unit
 from server.visits import store
 from server.visits.models import Topic, Visit, VisitStatus
 
 PASSWORD = "password-123"
-#: admins must sign in with a second factor: the world's admin has it set up with this TOTP secret
-#: (tests.helpers.next_code gives its codes; the sign-in helpers type them)
-ADMIN_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-#: the secret of every test account with two-factor sign-in (tests/browser/conftest.py types its codes)
-TOTP_SECRET = ADMIN_TOTP_SECRET
+#: admins and supervisors must sign in with a second factor: the world's have it set up with this
+#: TOTP secret (tests.helpers.next_code gives their codes; the sign-in helpers type them)
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+ADMIN_TOTP_SECRET = TOTP_SECRET
 
 
 @dataclass(frozen=True)
@@ -49,10 +48,9 @@ def build_world() -> World:
     commune_a1 = create_unit("Đoàn xã A1", UnitKind.COMMUNE, district_a, code="T1-A1")
     commune_a2 = create_unit("Đoàn xã A2", UnitKind.COMMUNE, district_a, code="T1-A2")
     commune_b1 = create_unit("Đoàn xã B1", UnitKind.COMMUNE, district_b, code="T1-B1")
-    admin = create_user("admin", "Quản Trị Thử", PASSWORD, province, Role.ADMIN)
-    admin.totp_secret, admin.totp_enabled_at = ADMIN_TOTP_SECRET, utcnow()
-    supervisor = create_user("sup", "Giám Sát Thử", PASSWORD, province, Role.SUPERVISOR)
-    district_supervisor = create_user("supa", "Giám Sát Huyện A", PASSWORD, district_a, Role.SUPERVISOR)
+    admin = with_two_factor(create_user("admin", "Quản Trị Thử", PASSWORD, province, Role.ADMIN))
+    supervisor = make_supervisor("sup", "Giám Sát Thử", province)
+    district_supervisor = make_supervisor("supa", "Giám Sát Huyện A", district_a)
     cadre = create_user("cadre", "Cán Bộ Thử", PASSWORD, district_a, Role.CADRE)
     other_cadre = create_user("cadre2", "Cán Bộ Khác", PASSWORD, district_a, Role.CADRE)
     topic = Topic(name_vi="Chủ đề thử", name_en="Test topic")
@@ -62,6 +60,18 @@ def build_world() -> World:
     return World(province.id, district_a.id, district_b.id, commune_a1.id, commune_a2.id,
                  commune_b1.id, admin.id, supervisor.id, district_supervisor.id, cadre.id,
                  other_cadre.id, topic.id)
+
+
+def with_two_factor(user: User) -> User:
+    """``user`` with two-factor sign-in set up (secret ``TOTP_SECRET``), as admins and supervisors
+    must have it."""
+    user.totp_secret, user.totp_enabled_at = TOTP_SECRET, utcnow()
+    return user
+
+
+def make_supervisor(username: str, full_name: str, unit: Unit, **fields) -> User:
+    """A supervisor of ``unit``'s subtree, two-factor sign-in set up (their role requires it)."""
+    return with_two_factor(create_user(username, full_name, PASSWORD, unit, Role.SUPERVISOR, **fields))
 
 
 def make_visit(cadre_id: int, unit_id: int, start: date | None = None, days: int = 1,

@@ -21,6 +21,15 @@ def csrf_token(client: FlaskClient, path: str) -> str:
     return match.group(1)
 
 
+def has_two_factor(app: Flask, username: str) -> bool:
+    """Whether ``username`` signs in with a code after the password."""
+    from server.auth.models import User
+    from server.extensions import db
+
+    with app.app_context():
+        return bool(db.session.scalar(select(User.totp_secret).where(User.username == username)))
+
+
 def next_code(app: Flask, username: str) -> str:
     """A TOTP code the server will accept now for ``username``: the current time step's, or the
     next one's when the current step was used already (the server accepts one step of drift and
@@ -35,5 +44,11 @@ def next_code(app: Flask, username: str) -> str:
         totp = pyotp.TOTP(user.totp_secret)
         now = totp.timecode(int(time.time()))
         step = max(now, (user.totp_last_step or 0) + 1)
-        assert step <= now + 1, f"{username} signed in with a code twice in this 30 s step already"
+        if step > now + 1:
+            # A third sign-in of this person within one 30 s step: the server rightly refuses every
+            # code until the next step. Tests that sign someone in that often (supervisors, now that
+            # they need a code) are not about replays, tests/twofactor is: the person's last
+            # accepted step is set back rather than waiting up to a minute.
+            user.totp_last_step, step = now - 1, now
+            db.session.commit()
         return totp.generate_otp(step)

@@ -38,5 +38,10 @@ def demo_data(force: bool) -> None:
             *(("probationary cadre", p) for p in PROBATIONARY_CADRES)]
     for label, person in rows:
         click.echo(f"  {label:<24} {person[0]:<10} ({person[1]})")
-    click.echo("The admin sets up two-factor sign-in (an authenticator app) at the first sign-in.")
+    roles = current_app.config["TWO_FACTOR_ROLES"]
+    click.echo(f"Roles that set up two-factor sign-in (an authenticator app) at the first sign-in: "
+               f"{', '.join(roles) or 'none'}.")
+    if "supervisor" not in roles:
+        click.echo("Supervisors sign in with the password alone in this demo; in production they need "
+                   "a code too (DICOSO_TWO_FACTOR_ROLES, default admin,supervisor).")
     click.echo("Stop the server with Ctrl+C; another port: make run PORT=5001")

@@ -47,8 +47,9 @@ RECOVERY = "recovery_code"
 
 
 def required_for(user: User) -> bool:
-    """Whether ``user``'s role must use two-factor sign-in (``TWO_FACTOR_ROLES``: admins)."""
-    return user.role in current_app.config.get("TWO_FACTOR_ROLES", ("admin",))
+    """Whether ``user``'s role must use two-factor sign-in (``TWO_FACTOR_ROLES``: admins and
+    supervisors by default)."""
+    return user.role in current_app.config.get("TWO_FACTOR_ROLES", ("admin", "supervisor"))
 
 
 def needs_setup(user: User) -> bool:

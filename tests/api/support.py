@@ -9,13 +9,14 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from tests.factories import PASSWORD
-from tests.helpers import next_code
+from tests.helpers import has_two_factor, next_code
 
 
 def issue_token(client: FlaskClient, username: str = "cadre", device: str = "test phone") -> str:
-    """Sign a device in with a password (and a code for the world's admin); return the bearer secret."""
+    """Sign a device in with a password (and a code for an account with two-factor sign-in, like
+    the world's admin and supervisors); return the bearer secret."""
     body = {"username": username, "password": PASSWORD, "device_name": device}
-    if username == "admin":
+    if has_two_factor(client.application, username):
         body["otp"] = next_code(client.application, username)
     response = client.post("/api/v1/tokens", json=body)
     assert response.status_code == 201, response.get_json()

@@ -11,12 +11,10 @@ from PIL import Image
 from sqlalchemy import select
 
 from server.audit.models import AuditEntry
-from server.auth.models import Role
-from server.auth.services import create_user
 from server.extensions import db
 from server.units.models import Unit
 from tests.api.support import bearer, issue_token
-from tests.factories import PASSWORD, review_visit
+from tests.factories import make_supervisor, review_visit
 from tests.helpers import csrf_token
 from tests.photos.support import CHUNK, add_photo, declaration, declare, jpeg, send, upload
 
@@ -46,8 +44,7 @@ def test_a_reviewer_in_scope_sees_the_thumbnail_one_outside_does_not(app, client
                                                                     world):
     photo_id = add_photo(client, token, visit_id)
     with app.app_context():
-        create_user("supb", "Giám Sát Huyện B", PASSWORD, db.session.get(Unit, world.district_b),
-                    Role.SUPERVISOR)
+        make_supervisor("supb", "Giám Sát Huyện B", db.session.get(Unit, world.district_b))
         db.session.commit()
     for reviewer in ("supa", "sup", "admin"):
         auth.sign_in(reviewer)  # the review pages use the web session

@@ -10,15 +10,14 @@ from server.auth.services import create_user
 from server.extensions import db
 from server.units.models import Unit
 from server.visits.models import Visit
-from tests.factories import PASSWORD, make_visit
+from tests.factories import PASSWORD, make_supervisor, make_visit
 from tests.helpers import csrf_token
 
 
 @pytest.fixture
 def visit_id(app, world) -> str:
     with app.app_context():
-        create_user("supb", "Giám Sát Huyện B", PASSWORD, db.session.get(Unit, world.district_b),
-                    Role.SUPERVISOR)
+        make_supervisor("supb", "Giám Sát Huyện B", db.session.get(Unit, world.district_b))
         create_user("tapsu", "Tập Sự Thử", PASSWORD, db.session.get(Unit, world.district_a), Role.CADRE,
                     is_probationary=True)
         visit = make_visit(world.cadre, world.commune_a1, summary="<b>đậm</b>")

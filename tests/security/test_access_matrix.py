@@ -21,7 +21,7 @@ from server.extensions import db
 from server.planning.models import Placement, Plan
 from server.tokens.services import issue_token
 from server.units.models import Unit
-from tests.factories import PASSWORD, make_hearing, make_visit, open_directions, review_visit
+from tests.factories import PASSWORD, make_hearing, make_supervisor, make_visit, open_directions, review_visit
 from tests.helpers import csrf_token
 from tests.photos.support import make_photo
 
@@ -147,7 +147,7 @@ def matrix_world(app, world):
                               start_date=date.today() - timedelta(days=3),
                               end_date=date.today() + timedelta(days=3))
         db.session.add(placement)
-        create_user("supb", "Giám Sát Huyện B", PASSWORD, district_b, Role.SUPERVISOR)
+        make_supervisor("supb", "Giám Sát Huyện B", district_b)
         victim = create_user("victim", "Người Bị Thử", PASSWORD, district_a, Role.CADRE)
         visit = make_visit(world.cadre, world.commune_a1, start=date.today() - timedelta(days=5))
         token, _secret = issue_token(victim, "victim phone", 30)

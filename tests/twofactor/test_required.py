@@ -1,5 +1,6 @@
-"""Admins must use two-factor sign-in: one without it is sent to set it up right after the
-password and can do nothing else until it is done, on the website or through the API."""
+"""Admins and supervisors must use two-factor sign-in: one without it is sent to set it up right
+after the password and can do nothing else until it is done, on the website or through the API.
+Cadres may choose it."""
 
 from __future__ import annotations
 
@@ -84,19 +85,48 @@ def test_an_admin_who_turns_it_off_sets_it_up_again_at_once(app, client, world, 
     assert client.get("/admin/").headers["Location"].endswith("/auth/two-factor/setup")
 
 
-def test_supervisors_and_cadres_may_do_without(client, auth, world):
-    for username in ("sup", "cadre"):
-        auth.sign_in(username)
-        assert client.get("/").status_code == 200
-        auth.sign_out()
+def _new_supervisor(app, world) -> None:
+    with app.app_context():
+        create_user("sup2", "Giám Sát Mới", PASSWORD, db.session.get(Unit, world.province), Role.SUPERVISOR)
+        db.session.commit()
+
+
+def test_the_default_roles_are_admins_and_supervisors(monkeypatch, tmp_path):
+    from server.config import from_environment
+
+    monkeypatch.delenv("DICOSO_TWO_FACTOR_ROLES", raising=False)
+    assert from_environment(tmp_path)["TWO_FACTOR_ROLES"] == ("admin", "supervisor")
+
+
+def test_a_supervisor_without_it_sets_it_up_before_reading_any_visit(app, client, auth, world, clock):
+    """Supervisors read and export every cadre's visits of their units: the password is not enough."""
+    _new_supervisor(app, world)
+    assert auth.sign_in("sup2").status_code == 302
+    for path in ("/", "/review/", "/reports/", "/reports/visits?format=csv", "/hearings/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response.headers["Location"].endswith("/auth/two-factor/setup")
+    assert client.get("/api/v1/bootstrap").status_code == 403
+    phone = app.test_client()  # a device signing in with the password alone
+    refused = phone.post("/api/v1/tokens", json={"username": "sup2", "password": PASSWORD,
+                                                 "device_name": "x"})
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "two_factor_setup_required"
+    assert "Vai trò của bạn bắt buộc" in client.get("/auth/two-factor/setup").get_data(as_text=True)
+    enrol(client, clock)
+    assert client.get("/review/").status_code == 200
+
+
+def test_cadres_may_do_without(client, auth, world):
+    auth.sign_in("cadre")
+    assert client.get("/").status_code == 200
 
 
 def test_the_required_roles_are_configurable(make_app, world):
     from tests.conftest import AuthActions
 
-    app = make_app(TWO_FACTOR_ROLES=("admin", "supervisor"))
+    app = make_app(TWO_FACTOR_ROLES=("admin",))  # a deployment that lets supervisors choose
+    _new_supervisor(app, world)
     client = app.test_client()
-    AuthActions(client).sign_in("sup")
-    assert client.get("/").headers["Location"].endswith("/auth/two-factor/setup")
+    AuthActions(client).sign_in("sup2")
+    assert client.get("/").status_code == 200
     with app.app_context():
-        assert db.session.scalar(select(User).where(User.username == "sup")).totp_secret is None
+        assert db.session.scalar(select(User).where(User.username == "sup2")).totp_secret is None
