@@ -249,7 +249,7 @@ def header(document: DocumentType, unit: Unit, number: str, day: date,
     letterhead = letterhead or letterhead_for(unit)
     table = document.add_table(rows=1, cols=2)
     no_borders(table)
-    widths(table, 7, 9.5)
+    widths(table, 8, 8.5)
     left, right = table.rows[0].cells
     first, *more = letterhead.header_lines
     first_line(left, first, bold=True, align=CENTER)
