@@ -70,25 +70,27 @@ def _cadre_table(document, row: services.CadreRow, topic_names: dict[int, str]) 
     widths(table, 6, 10.5)
 
 
-def _directions(document, row: services.CadreRow) -> None:
+def _directions(document, row: services.CadreRow, topic_names: dict[int, str]) -> None:
     if row.conclusion:
         para(document, f"Kết luận: {row.conclusion}", indent=INDENT, before=6, align=JUSTIFY)
     if not row.directions:
         return
     para(document, "Định hướng, nhiệm vụ giao:", bold=True, indent=INDENT, before=6)
-    table = document.add_table(rows=1 + len(row.directions), cols=4)
+    table = document.add_table(rows=1 + len(row.directions), cols=5)
     table.style = "Table Grid"
     first = table.rows[0].cells
-    for col, heading in enumerate(("TT", "Nội dung", "Đơn vị", "Thời hạn")):
+    for col, heading in enumerate(("TT", "Nội dung", "Chủ đề", "Đơn vị", "Thời hạn")):
         cell(first, col, heading, bold=True, align=CENTER)
     for index, (line, direction) in enumerate(zip(table.rows[1:], row.directions, strict=True), start=1):
         cells = line.cells
         state = " (đã thực hiện)" if direction.state == DirectionState.DONE else ""
         cell(cells, 0, str(index), align=CENTER)
         cell(cells, 1, direction.text + state)
-        cell(cells, 2, direction.unit.name if direction.unit else "—")
-        cell(cells, 3, direction.due_date.strftime("%d/%m/%Y"), align=CENTER)
-    widths(table, 1.2, 9.3, 3.5, 2.5)
+        # the topic the committee chose for it (a retired topic keeps its name)
+        cell(cells, 2, topic_names.get(direction.topic_id, "—") if direction.topic_id else "—")
+        cell(cells, 3, direction.unit.name if direction.unit else "—")
+        cell(cells, 4, direction.due_date.strftime("%d/%m/%Y"), align=CENTER)
+    widths(table, 1.0, 6.6, 3.0, 3.3, 2.6)
 
 
 def _opening(document, hearing: Hearing, rows: list[services.CadreRow], month: str) -> None:
@@ -121,7 +123,7 @@ def hearing_docx(hearing: Hearing) -> io.BytesIO:
         position = f" – {row.cadre.position}" if row.cadre.position else ""
         para(document, f"{number}. Đồng chí {row.cadre.full_name}{position}", bold=True, before=12, after=6)
         _cadre_table(document, row, topic_names)
-        _directions(document, row)
+        _directions(document, row, topic_names)
     if exempt:
         para(document, "Cán bộ được miễn chỉ tiêu trong năm: " + "; ".join(
             f"{cadre.full_name} ({reason})" for cadre, reason in exempt) + ".",

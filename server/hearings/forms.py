@@ -3,25 +3,45 @@ cadre's own two (the monthly account, a direction done) for browsers without Jav
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, Field, HiddenField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.widgets import MonthInput
 
 from server.forms import Form, optional_int
+from server.time import today
 from server.visits import rules
 
 
 class OpenHearingForm(Form):
     unit_id = SelectField(_l("Units heard (the subtree of)"), coerce=optional_int,
                           validators=[InputRequired(_l("Choose a unit."))])
-    month = StringField(_l("Month heard"), validators=[
-        InputRequired(_l("Enter the month.")),
-        Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message=_l("Enter a month as YYYY-MM."))])
+    #: a month picker (<input type="month">); a browser without one shows a text box, so the
+    #: server checks the text and says how to write it
+    month = StringField(_l("Month heard"), widget=MonthInput(), validators=[
+        InputRequired(_l("Choose the month heard.")),
+        Regexp(r"^\d{4}-(0[1-9]|1[0-2])$",
+               message=_l("Enter the month as year-month, for example 2025-10 for October 2025."))])
     held_on = DateField(_l("Date of the meeting"), validators=[InputRequired(_l("Enter the date."))])
     chair = StringField(_l("Chaired by"), validators=[DataRequired(_l("Enter who chaired.")),
                                                       Length(max=200)])
     document_number = StringField(_l("Number and symbol of the report"), validators=[Optional(),
                                                                                     Length(max=50)])
+
+    def validate_month(self, field: Field) -> None:
+        if field.errors:  # not a month at all: already said
+            return
+        first = self.first_day()
+        if first > today():
+            raise ValidationError(_l("The month cannot be in the future."))
+        if first < rules.EARLIEST:
+            raise ValidationError(_l("The month is too far back."))
+
+    def first_day(self) -> date:
+        """The month heard, as its first day (once validated)."""
+        return date.fromisoformat(f"{self.month.data}-01")
 
 
 class ConclusionForm(Form):

@@ -105,7 +105,7 @@ def mark_done(user: User, data: dict) -> PushResult:
                                                    or (direction.done_note or "") == note):
         return PushResult(key, UNCHANGED, direction.version)
     if data["base_version"] != direction.version:
-        return PushResult(key, CONFLICT, direction.version, server=direction_wire(direction))
+        return PushResult(key, CONFLICT, direction.version, server=direction_wire(direction, user.locale))
     direction_store.change(direction, user.id, "direction_done", state=DirectionState.DONE.value,
                            done_note=note, done_at=_utc(data["done_at"]) or utcnow(),
                            done_client_id=data["id"])

@@ -177,6 +177,17 @@ def save_conclusion(hearing: Hearing, cadre: User, text: str, actor: User) -> He
     return entry
 
 
+def update_conclusion(hearing: Hearing, cadre: User, text: str, actor: User) -> bool:
+    """Save the conclusion if it differs from the stored one (it travels with every direction
+    added, mostly unchanged: no audit entry then); whether it was saved."""
+    stored = db.session.scalar(select(HearingCadre.conclusion).where(
+        HearingCadre.hearing_id == hearing.id, HearingCadre.cadre_id == cadre.id)) or ""
+    if stored == text.strip():
+        return False
+    save_conclusion(hearing, cadre, text, actor)
+    return True
+
+
 def give_direction(hearing: Hearing, cadre: User, actor: User, *, text: str, due_date: date,
                    unit_id: int | None, topic_id: int | None) -> Direction:
     return direction_store.create(hearing_id=hearing.id, cadre_id=cadre.id, text=text.strip(),

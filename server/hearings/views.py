@@ -26,6 +26,7 @@ from server.regime.counting import WORKING
 from server.time import today
 from server.units.models import Unit
 from server.units.services import current_units_query
+from server.visits import rules
 from server.visits.labels import FORM_LABELS, STATUS_LABELS
 from server.visits.models import Topic
 
@@ -60,6 +61,7 @@ def _open_form() -> OpenHearingForm:
     units = db.session.scalars(current_units_query(today()).where(Unit.id.in_(scope_unit_ids(current_user)))
                                .order_by(Unit.path)).all()
     form.unit_id.choices = [(u.id, u.name) for u in units]
+    form.month.render_kw = {"max": today().strftime("%Y-%m"), "min": rules.EARLIEST.strftime("%Y-%m")}
     if request.method == "GET":
         form.unit_id.data = current_user.unit_id
         form.month.data = services.previous_month_text(today())
@@ -74,18 +76,14 @@ def index():
     form = _open_form()
     if form.validate_on_submit():
         unit = db.session.get(Unit, form.unit_id.data)
-        month = date.fromisoformat(f"{form.month.data}-01")
-        if month > today():
-            form.month.errors.append(_("The month cannot be in the future."))
-        else:
-            try:
-                hearing = services.open_hearing(current_user, unit, month, form.held_on.data,
-                                                form.chair.data, form.document_number.data)
-            except services.HearingExists as exists:
-                flash(_("This unit already has a hearing for that month."), "warning")
-                return redirect(url_for("hearings.show", hearing_id=exists.hearing.id))
-            flash(_("The hearing is open."), "success")
-            return redirect(url_for("hearings.show", hearing_id=hearing.id))
+        try:
+            hearing = services.open_hearing(current_user, unit, form.first_day(), form.held_on.data,
+                                            form.chair.data, form.document_number.data)
+        except services.HearingExists as exists:
+            flash(_("This unit already has a hearing for that month."), "warning")
+            return redirect(url_for("hearings.show", hearing_id=exists.hearing.id))
+        flash(_("The hearing is open."), "success")
+        return redirect(url_for("hearings.show", hearing_id=hearing.id))
     hearings = db.session.scalars(
         select(Hearing).where(Hearing.unit_id.in_(scope_unit_ids(current_user)))
         .order_by(Hearing.month.desc(), Hearing.id.desc())).all()
@@ -129,6 +127,9 @@ def _locale() -> str:
     return str(get_locale() or "vi")
 
 
+# A cadre's conclusion and new direction are one form with two buttons (show.html), so whichever
+# is pressed, what was typed in the other box travels with it and is not lost.
+
 @bp.post("/<id:hearing_id>/cadres/<id:cadre_id>/conclusion")
 @roles_required("supervisor", "admin")
 def conclusion(hearing_id: int, cadre_id: int):
@@ -136,9 +137,15 @@ def conclusion(hearing_id: int, cadre_id: int):
     cadre = _heard_cadre(hearing, cadre_id)
     form = ConclusionForm()
     if not form.validate_on_submit():
-        return _render_hearing(hearing, 400, {("conclusion", cadre.id): form})
+        return _render_hearing(hearing, 400, {("conclusion", cadre.id): form,
+                                              ("direction", cadre.id): DirectionForm()})
     services.save_conclusion(hearing, cadre, form.conclusion.data or "", current_user)
     flash(_("The conclusion was saved."), "success")
+    if (request.form.get("text") or "").strip():
+        # a direction typed but not added yet: the page comes back with it still in its boxes
+        flash(_("The direction you typed is not added yet: check it and press “Add the direction”."),
+              "warning")
+        return _render_hearing(hearing, 200, {("direction", cadre.id): DirectionForm()})
     return redirect(url_for("hearings.show", hearing_id=hearing.id, _anchor=f"cadre-{cadre.id}"))
 
 
@@ -148,7 +155,10 @@ def add_direction(hearing_id: int, cadre_id: int):
     hearing = _hearing(hearing_id)
     cadre = _heard_cadre(hearing, cadre_id)
     form = DirectionForm()
+    # the conclusion typed above it comes along (absent from an older page: then left as it is)
+    typed = ConclusionForm() if "conclusion" in request.form else None
     valid = form.validate_on_submit()
+    conclusion_ok = typed is None or typed.validate()
     if valid and form.unit_id.data is not None and form.unit_id.data not in set(db.session.scalars(
             recordable_unit_ids(cadre, today()))):
         form.unit_id.errors = [_("The cadre cannot visit this unit.")]
@@ -156,10 +166,16 @@ def add_direction(hearing_id: int, cadre_id: int):
     if valid and form.topic_id.data is not None and db.session.get(Topic, form.topic_id.data) is None:
         form.topic_id.errors = [_("Unknown topic.")]
         valid = False
-    if not valid:
-        return _render_hearing(hearing, 400, {("direction", cadre.id): form})
+    if not valid or not conclusion_ok:
+        kept = {("direction", cadre.id): form}
+        if typed is not None:
+            kept[("conclusion", cadre.id)] = typed
+        return _render_hearing(hearing, 400, kept)
     services.give_direction(hearing, cadre, current_user, text=form.text.data, due_date=form.due_date.data,
                             unit_id=form.unit_id.data, topic_id=form.topic_id.data)
+    if typed is not None and services.update_conclusion(hearing, cadre, typed.conclusion.data or "",
+                                                        current_user):
+        flash(_("The conclusion was saved."), "success")
     flash(_("The direction was recorded; it reaches the cadre's phone at the next sync."), "success")
     return redirect(url_for("hearings.show", hearing_id=hearing.id, _anchor=f"cadre-{cadre.id}"))
 

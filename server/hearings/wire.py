@@ -97,6 +97,8 @@ class DirectionOut(Schema):
     unit_id = fields.Integer(required=True, allow_none=True)
     unit_name = fields.String(required=True, allow_none=True)
     topic_id = fields.Integer(required=True, allow_none=True)
+    topic_name = fields.String(required=True, allow_none=True, metadata={
+        "description": "the topic's name in the user's language (a retired topic is not in bootstrap)"})
     due_date = fields.Date(required=True)
     state = fields.String(required=True, validate=OneOf(STATES))
     done_note = fields.String(required=True, allow_none=True)
@@ -108,11 +110,13 @@ _DIRECTION_OUT = DirectionOut()
 _ACCOUNT_OUT = AccountOut()
 
 
-def direction_wire(direction: Direction) -> dict[str, Any]:
+def direction_wire(direction: Direction, locale: str = "vi") -> dict[str, Any]:
+    """A direction as the phone keeps it, names in ``locale`` (the user's language)."""
     return _DIRECTION_OUT.dump({
         "id": direction.id, "hearing_id": direction.hearing_id, "hearing_month": direction.hearing.month,
         "text": direction.text, "unit_id": direction.unit_id,
         "unit_name": direction.unit.name if direction.unit else None, "topic_id": direction.topic_id,
+        "topic_name": direction.topic.name(locale) if direction.topic else None,
         "due_date": direction.due_date, "state": direction.state, "done_note": direction.done_note,
         "done_at": direction.done_at, "version": direction.version,
     })

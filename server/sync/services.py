@@ -70,7 +70,7 @@ def pull_changes(user: User, since: int, limit: int, directions_since: int = 0) 
         user.id, directions_since, limit)
     photos = briefs_for(v.id for v in visits)
     return PullPage([{**to_wire(snapshot(v)), "photos": photos[v.id]} for v in visits], cursor, more,
-                    [direction_wire(d) for d in changed], directions_cursor, directions_more,
+                    [direction_wire(d, user.locale) for d in changed], directions_cursor, directions_more,
                     standing_wire(standing(user, today()), user.id))
 
 
@@ -121,6 +121,6 @@ def bootstrap(user: User) -> dict[str, Any]:
         "rules": {**rules.for_devices(), **rules_for_devices()},
         # a visit in a year without a plan asks to confirm its date (visits.rules.date_doubts)
         "plan_years": plan_years(),
-        "directions": [direction_wire(d) for d in hearing_directions.open_for(user.id)],
+        "directions": [direction_wire(d, user.locale) for d in hearing_directions.open_for(user.id)],
         "accounts": [account_wire(a) for a in recent_accounts(user.id, on)],
     }

@@ -15,7 +15,6 @@ from tests.browser.conftest import sign_in
 from tests.factories import make_visit
 
 
-
 def _shot(page, name: str, full_page: bool = True) -> None:
     if os.environ.get("DICOSO_SCREENSHOTS"):
         page.screenshot(path=os.path.join(os.environ["DICOSO_SCREENSHOTS"], name), full_page=full_page)
