@@ -73,6 +73,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "hearings.edit_direction": {"POST": "LFFFPNP"},
     "hearings.index": {"GET": "LFFFPPP", "POST": "LFFFPPP"},
     "hearings.mine": {"GET": "LPPPPPP"},
+    "hearings.my_month": {"GET": "LPPPPPP"},  # one's own month
     "hearings.month": {"GET": "LPNNPNP"},  # cadre A's month: cadre A and A's reviewers
     "hearings.report": {"GET": "LFFFPNP"},
     "hearings.show": {"GET": "LFFFPNP"},
@@ -102,6 +103,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "review.bulk": {"POST": "LFFFPPP"},
     "review.give_back": {"POST": "LFFFPNP"},
     "review.queue": {"GET": "LFFFPPP"},
+    "review.reopen": {"POST": "LFFFPNP"},  # an approved visit back to review, with a reason
     "review.visit": {"GET": "LFFFPNP"},  # outside one's unit: 404
     "static": {"GET": "PPPPPPP"},
     "sync.bootstrap": {"GET": "LPPPPPP"},
