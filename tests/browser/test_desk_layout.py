@@ -71,3 +71,20 @@ def test_desk_pages_do_not_push_a_phone_sideways(live_server, open_browser, worl
         width = page.evaluate("document.documentElement.scrollWidth")
         _shot(page, f"desk-360{path.split('?')[0].replace('/', '-')}.png")
         assert width <= 360, (path, width)  # wide tables scroll inside their frame
+
+
+def test_the_hearing_fits_a_phone(live_server, open_browser, world):
+    from tests.factories import make_hearing
+
+    year = _year_with_visits(live_server, world)
+    with live_server.app.app_context():
+        hearing_id = make_hearing(world, unit_id=world.district_a)
+        db.session.commit()
+    page = open_browser().new_page()
+    page.set_viewport_size({"width": 360, "height": 740})
+    sign_in(page, live_server.url, username="admin", next_path="/")
+    page.goto(f"{live_server.url}/hearings/{hearing_id}")
+    page.wait_for_selector("table.glance")
+    _shot(page, f"hearing-360-{year}.png")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, width  # the overview table scrolls in its frame
