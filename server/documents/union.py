@@ -218,10 +218,10 @@ def _tables(container: Any) -> list[Table]:
 
 
 def grid(document: DocumentType, headings: Sequence[str], rows: Sequence[Sequence[str]],
-         cm: Sequence[float], *, size: float = 12, centred: Any = None) -> Table:
+         cm: Sequence[float], *, size: float = 12, centred: Any = None, labels: bool = False) -> Table:
     """A bordered table: a header row repeated on every page, rows never split across pages, in
     ``size`` pt. ``centred(col, value)`` says which cells are centred (by default none but the
-    header's)."""
+    header's); ``labels``: the first column in bold (a table of labels and values)."""
     table = document.add_table(rows=1 + len(rows), cols=len(headings))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -234,7 +234,8 @@ def grid(document: DocumentType, headings: Sequence[str], rows: Sequence[Sequenc
         keep_together(line)
         cells = line.cells
         for col, value in enumerate(values):
-            cell(cells, col, value, size=size, align=CENTER if centred and centred(col, value) else None)
+            cell(cells, col, value, size=size, bold=labels and col == 0,
+                 align=CENTER if centred and centred(col, value) else None)
             if not value:
                 mark_size(cells[col].paragraphs[0], size)
     widths(table, *cm)
@@ -281,7 +282,11 @@ def sign(document: DocumentType, recipients: Sequence[str], letterhead: Letterhe
 def signature(document: DocumentType, recipients: Sequence[str], on_behalf: str, position: str,
               signer: str) -> None:
     """The recipients ("Nơi nhận:") on the left; on the right who signs on whose behalf, their
-    position, room for the signature and their name."""
+    position, room for the signature and their name. The block never stands alone on a page: the
+    paragraph before it (when the body ends with one) goes with it."""
+    last = document.element.body[-2] if len(document.element.body) > 1 else None  # [-1]: sectPr
+    if last is not None and last.tag == qn("w:p"):
+        Paragraph(last, document._body).paragraph_format.keep_with_next = True
     table = document.add_table(rows=1, cols=2)
     no_borders(table)
     widths(table, 8, 8.5)

@@ -2,36 +2,39 @@
 29-HD/TWĐTN-VP on the format of the Youth Union's documents): the Union's name top right
 ("ĐOÀN TNCS HỒ CHÍ MINH", bold, underlined), the issuing body top left over "***" and the number
 and symbol, place and date in italics, the kind of document and its summary centred in bold, the
-body in Times New Roman 14 pt, justified; a table per cadre with the month's figures and the
-directions; the signature block on the right and the recipients on the left. Made with
-python-docx (no hand-written XML); the document is always written in Vietnamese.
+body in Times New Roman 14 pt, justified; a table per cadre with the month's figures, the
+directions given at this hearing and those still open from earlier ones (or closed this month)
+with their state; the signature block on the right ("T/M BAN THƯỜNG VỤ", the signer's title and
+name: the hearing unit's letterhead, the hearing's chair when it names nobody) and the recipients
+on the left. Made with python-docx (no hand-written XML); the document is always written in
+Vietnamese.
 
-The Union's layout (header, title, signature, page) is ``server.documents.union``'s.
+The Union's layout (header, title, signature, page, tables whose header row repeats and whose rows
+never split) is ``server.documents.union``'s.
 """
 
 from __future__ import annotations
 
 import io
+from datetime import date
 
-from docx.enum.table import WD_TABLE_ALIGNMENT
-
+from server.documents.letterhead import letterhead_for
 from server.documents.union import (
-    CENTER,
     FORM_NAMES,
     INDENT,
     JUSTIFY,
-    cell,
+    grid,
     header,
     new_document,
     para,
-    signature,
+    sign,
     title,
     to_bytes,
-    widths,
 )
 from server.hearings import services
-from server.hearings.models import DirectionState, Hearing
+from server.hearings.models import Direction, DirectionState, Hearing
 from server.regime.counting import decimal_text
+from server.time import LOCAL_ZONE, today
 
 STATUS_NAMES = {"submitted": "chờ duyệt", "approved": "đã duyệt", "returned": "trả lại"}
 RECIPIENTS = ("- Ban Thường vụ (để b/c);", "- Các đồng chí cán bộ (để t/h);", "- Lưu VP.")
@@ -60,14 +63,7 @@ def _cadre_table(document, row: services.CadreRow, topic_names: dict[int, str]) 
         lines += [("Tự đánh giá: kết quả", row.account.went_well or "—"),
                   ("Khó khăn, vướng mắc", row.account.difficulties or "—"),
                   ("Đề xuất, kiến nghị", row.account.proposals or "—")]
-    table = document.add_table(rows=len(lines), cols=2)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for row_of_table, (label, value) in zip(table.rows, lines, strict=True):
-        cells = row_of_table.cells
-        cell(cells, 0, label, bold=True)
-        cell(cells, 1, value)
-    widths(table, 6, 10.5)
+    grid(document, ("Nội dung đánh giá", "Kết quả"), lines, (6, 10.5), labels=True)
 
 
 def _directions(document, row: services.CadreRow, topic_names: dict[int, str]) -> None:
@@ -75,22 +71,45 @@ def _directions(document, row: services.CadreRow, topic_names: dict[int, str]) -
         para(document, f"Kết luận: {row.conclusion}", indent=INDENT, before=6, align=JUSTIFY)
     if not row.directions:
         return
-    para(document, "Định hướng, nhiệm vụ giao:", bold=True, indent=INDENT, before=6)
-    table = document.add_table(rows=1 + len(row.directions), cols=5)
-    table.style = "Table Grid"
-    first = table.rows[0].cells
-    for col, heading in enumerate(("TT", "Nội dung", "Chủ đề", "Đơn vị", "Thời hạn")):
-        cell(first, col, heading, bold=True, align=CENTER)
-    for index, (line, direction) in enumerate(zip(table.rows[1:], row.directions, strict=True), start=1):
-        cells = line.cells
-        state = " (đã thực hiện)" if direction.state == DirectionState.DONE else ""
-        cell(cells, 0, str(index), align=CENTER)
-        cell(cells, 1, direction.text + state)
-        # the topic the committee chose for it (a retired topic keeps its name)
-        cell(cells, 2, topic_names.get(direction.topic_id, "—") if direction.topic_id else "—")
-        cell(cells, 3, direction.unit.name if direction.unit else "—")
-        cell(cells, 4, direction.due_date.strftime("%d/%m/%Y"), align=CENTER)
-    widths(table, 1.0, 6.6, 3.0, 3.3, 2.6)
+    para(document, "Định hướng, nhiệm vụ giao:", bold=True, indent=INDENT, before=6, keep_with_next=True)
+    done = DirectionState.DONE
+    rows = [(str(index), direction.text + (" (đã thực hiện)" if direction.state == done else ""),
+             # the topic the committee chose for it (a retired topic keeps its name)
+             topic_names.get(direction.topic_id, "—") if direction.topic_id else "—",
+             direction.unit.name if direction.unit else "—", direction.due_date.strftime("%d/%m/%Y"))
+            for index, direction in enumerate(row.directions, start=1)]
+    grid(document, ("TT", "Nội dung", "Chủ đề", "Đơn vị", "Thời hạn"), rows, (1.0, 6.6, 3.0, 3.3, 2.6),
+         centred=lambda col, _value: col in (0, 4))
+
+
+def _state(direction: Direction, on: date) -> str:
+    """"Đã thực hiện (12/10/2025)", "Quá hạn" or "Đang thực hiện" (as the hearing page says)."""
+    if direction.state == DirectionState.DONE:
+        done = f" ({direction.done_at.astimezone(LOCAL_ZONE):%d/%m/%Y})" if direction.done_at else ""
+        return "Đã thực hiện" + done
+    return "Quá hạn" if direction.due_date < on else "Đang thực hiện"
+
+
+def _earlier(document, row: services.CadreRow, topic_names: dict[int, str]) -> None:
+    """The directions of earlier hearings still open (or done this month), with their state."""
+    if not row.earlier:
+        return
+    para(document, "Định hướng, nhiệm vụ từ các kỳ trước:", bold=True, indent=INDENT, before=6,
+         keep_with_next=True)
+    on, rows = today(), []
+    for index, direction in enumerate(row.earlier, start=1):
+        text = [direction.text]
+        if direction.unit:
+            text.append(f"Đơn vị: {direction.unit.name}")
+        if direction.topic_id:
+            text.append(f"Chủ đề: {topic_names.get(direction.topic_id, '—')}")
+        if direction.state == DirectionState.DONE and direction.done_note:
+            text.append(f"Kết quả: {direction.done_note}")
+        given = direction.hearing.month
+        rows.append((str(index), "\n".join(text), f"{given.month:02d}/{given.year}",
+                     direction.due_date.strftime("%d/%m/%Y"), _state(direction, on)))
+    grid(document, ("TT", "Nội dung", "Kỳ giao", "Thời hạn", "Tình trạng"), rows, (1.0, 7.0, 2.0, 2.6, 3.9),
+         centred=lambda col, _value: col in (0, 2, 3))
 
 
 def _opening(document, hearing: Hearing, rows: list[services.CadreRow], month: str) -> None:
@@ -115,18 +134,22 @@ def hearing_docx(hearing: Hearing) -> io.BytesIO:
     rows, exempt = services.hearing_rows(hearing)
     topic_names = {t.id: t.name_vi for t in db.session.scalars(select(Topic))}
     document = new_document()
-    header(document, hearing.unit, hearing.document_number or "      -BC/TĐTN", hearing.held_on)
+    letterhead = letterhead_for(hearing.unit)
+    header(document, hearing.unit, hearing.document_number or "      -BC/TĐTN", hearing.held_on, letterhead)
     month = f"{hearing.month.month:02d}/{hearing.month.year}"
     title(document, "BÁO CÁO", f"Kết quả nghe cán bộ báo cáo tình hình đi cơ sở tháng {month}")
     _opening(document, hearing, rows, month)
     for number, row in enumerate(rows, start=1):
         position = f" – {row.cadre.position}" if row.cadre.position else ""
-        para(document, f"{number}. Đồng chí {row.cadre.full_name}{position}", bold=True, before=12, after=6)
+        para(document, f"{number}. Đồng chí {row.cadre.full_name}{position}", bold=True, before=12, after=6,
+             keep_with_next=True)
         _cadre_table(document, row, topic_names)
         _directions(document, row, topic_names)
+        _earlier(document, row, topic_names)
     if exempt:
         para(document, "Cán bộ được miễn chỉ tiêu trong năm: " + "; ".join(
             f"{cadre.full_name} ({reason})" for cadre, reason in exempt) + ".",
             indent=INDENT, before=12, align=JUSTIFY)
-    signature(document, RECIPIENTS, "T/M BAN THƯỜNG VỤ", "CHỦ TRÌ", hearing.chair)
+    # the unit's signer; where it names nobody, the hearing's chair signs
+    sign(document, RECIPIENTS, letterhead, hearing.chair)
     return to_bytes(document)
