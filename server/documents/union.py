@@ -62,9 +62,8 @@ def new_document() -> DocumentType:
 
 def to_bytes(document: DocumentType) -> io.BytesIO:
     """The document saved to a buffer, rewound; no row of any table splits across pages."""
-    for table in _tables(document):
-        for row in table.rows:
-            keep_together(row)
+    for tr in document.element.body.iter(qn("w:tr")):  # every table's rows, nested ones too
+        _flag(tr, "w:cantSplit")
     buffer = io.BytesIO()
     document.save(buffer)
     buffer.seek(0)
@@ -199,22 +198,15 @@ def keep_together(row: _Row) -> None:
 
 
 def _row_flag(row: _Row, tag: str) -> None:
-    properties = row._tr.get_or_add_trPr()
+    _flag(row._tr, tag)
+
+
+def _flag(tr: Any, tag: str) -> None:
+    properties = tr.get_or_add_trPr()
     if properties.find(qn(tag)) is None:
         flag = OxmlElement(tag)
         flag.set(qn("w:val"), "true")
         properties.append(flag)
-
-
-def _tables(container: Any) -> list[Table]:
-    """Every table of the document, those inside cells too."""
-    found = []
-    for table in container.tables:
-        found.append(table)
-        for row in table.rows:
-            for one in row.cells:
-                found.extend(_tables(one))
-    return found
 
 
 def grid(document: DocumentType, headings: Sequence[str], rows: Sequence[Sequence[str]],
