@@ -1,8 +1,9 @@
-"""CSV import: upload, dry run (a preview listing every bad row), then apply the same file."""
+"""CSV import: upload, dry run (every row new, changed, unchanged or bad), then apply the same file;
+the new users' temporary passwords once."""
 
 from __future__ import annotations
 
-from flask import Response, abort, make_response, render_template
+from flask import Response, abort, make_response, render_template, url_for
 from flask_login import current_user
 
 from server.admin import csv_import
@@ -18,16 +19,20 @@ def _kind(kind: str) -> str:
     return kind
 
 
+def _preview_page(kind: str, preview: csv_import.Preview, form: ApplyImportForm | None):
+    return render_template("admin/import_preview.html", kind=kind, preview=preview,
+                           form=form), 400 if preview.errors else 200
+
+
 @bp.route("/import/<kind>", methods=["GET", "POST"])
 def import_csv(kind: str):
     """Step 1 and 2: choose a file; the dry run checks it and changes nothing."""
     form = ImportForm()
     if form.validate_on_submit():
         raw = form.file.data.read()
-        preview = csv_import.check(_kind(kind), raw)
-        apply_form = ApplyImportForm(content=csv_import.decode(raw) or "") if preview.ok else None
-        return render_template("admin/import_preview.html", kind=kind, preview=preview,
-                               form=apply_form), 200 if preview.ok else 400
+        preview = csv_import.check(_kind(kind), raw, current_user)
+        return _preview_page(kind, preview, ApplyImportForm(content=csv_import.decode(raw) or "")
+                             if preview.ok else None)
     status = 400 if form.errors else 200
     return render_template("admin/import.html", kind=_kind(kind), form=form), status
 
@@ -38,12 +43,13 @@ def import_apply(kind: str):
     form = ApplyImportForm()
     if not form.validate_on_submit():
         abort(400)
-    preview = csv_import.check(_kind(kind), form.content.data)
-    if not preview.ok:
-        return render_template("admin/import_preview.html", kind=kind, preview=preview, form=None), 400
+    preview = csv_import.check(_kind(kind), form.content.data, current_user)
+    if not preview.ok:  # bad now, or nothing left to change (the same file applied twice)
+        return _preview_page(kind, preview, None)
     passwords = csv_import.apply(preview, current_user)
-    response: Response = make_response(render_template("admin/import_done.html", kind=kind,
-                                                       count=len(preview.rows), passwords=passwords))
+    response: Response = make_response(render_template(
+        "admin/import_done.html", kind=kind, counts=preview.counts, passwords=passwords,
+        sign_in_url=url_for("auth.sign_in", _external=True)))
     return no_store(response)
 
 

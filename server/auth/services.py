@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from werkzeug.security import generate_password_hash
 
-from server.audit.services import record
+from server.audit.services import record, record_many
 from server.auth.models import DeviceToken, Role, User, WebSession
 from server.db import utcnow
 from server.extensions import db
@@ -212,20 +213,56 @@ def create_user_with_temporary_password(actor: User | None, **fields) -> tuple[U
     return user, password
 
 
+def create_users_with_temporary_passwords(actor: User, rows: list[dict[str, Any]]) -> dict[str, str]:
+    """``create_user_with_temporary_password`` for many accounts (an import of thousands) in a few
+    statements: one INSERT of all, one SELECT of their ids, one INSERT of their audit entries. Each
+    row: ``username``, ``full_name``, ``role``, ``unit_id``, ``is_full_time``, ``is_probationary``,
+    ``locale``, ``position``. Returns ``{username: temporary password}`` to show once."""
+    passwords = {row["username"].strip().lower(): temporary_password() for row in rows}
+    users = []
+    for row in rows:
+        user = User(**row)  # hashed and flagged exactly as one account is
+        user.username = user.username.strip().lower()
+        set_temporary_password(user, passwords[user.username])
+        users.append({column: getattr(user, column) for column in (
+            "username", "full_name", "role", "unit_id", "is_full_time", "is_probationary", "locale",
+            "position", "password_hash", "must_change_password")})
+    if not users:
+        return {}
+    db.session.execute(insert(User), users)
+    ids = dict(db.session.execute(select(User.username, User.id).where(User.username.in_(passwords))).all())
+    record_many([{"action": "create", "entity_type": "user", "entity_id": ids[user["username"]],
+                  "details": {"username": user["username"], "role": user["role"], "unit_id": user["unit_id"]}}
+                 for user in users], actor.id)
+    return passwords
+
+
 def update_user(user: User, actor: User, **changes) -> dict[str, list]:
     """Apply an admin's changes to the editable fields; audit what really changed (old, new)."""
-    changed: dict[str, list] = {}
-    for name, value in changes.items():
-        if name not in EDITABLE_FIELDS:
-            raise ValueError(name)
-        old = getattr(user, name)
-        if old != value:
-            setattr(user, name, value)
-            changed[name] = [old, value]
-    if changed:
+    return update_users([(user, changes)], actor)[0]
+
+
+def update_users(updates: list[tuple[User, dict]], actor: User, **audit: Any) -> list[dict[str, list]]:
+    """``update_user`` for many users, with one flush and one audit statement for all; ``audit``:
+    more details for each user's entry (an import says so). Returns what changed for each, in order."""
+    results = []
+    for user, changes in updates:
+        changed: dict[str, list] = {}
+        for name, value in changes.items():
+            if name not in EDITABLE_FIELDS:
+                raise ValueError(name)
+            old = getattr(user, name)
+            if old != value:
+                setattr(user, name, value)
+                changed[name] = [old, value]
+        results.append(changed)
+    if any(results):
         db.session.flush()
-        record("update", "user", user.id, actor_id=actor.id, changes=changed)
-    return changed
+        record_many([{"action": "update", "entity_type": "user", "entity_id": user.id,
+                      "details": {"changes": changed, **audit}}
+                     for (user, _changes), changed in zip(updates, results, strict=True) if changed],
+                    actor.id)
+    return results
 
 
 def reactivate_user(user: User, actor: User) -> None:

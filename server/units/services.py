@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, insert, or_, select, update
 
-from server.audit.services import record
+from server.audit.services import record_many
 from server.extensions import db
 from server.units.models import Unit
 
@@ -76,8 +77,16 @@ def move_unit(unit: Unit, parent: Unit | None) -> None:
 
 def retire_unit(unit: Unit, on: date, actor_id: int | None = None) -> None:
     """End a unit's validity on ``on`` (the last day it exists); it stays for history, never deleted."""
-    unit.valid_to = on
-    record("retire", "unit", unit.id, actor_id=actor_id, valid_to=on.isoformat())
+    retire_many([(unit, on)], actor_id)
+
+
+def retire_many(retirements: list[tuple[Unit, date]], actor_id: int | None = None) -> None:
+    """Several ``retire_unit`` at once, ``(unit, last day)`` each: one UPDATE and one audit INSERT."""
+    db.session.flush()
+    rows = [{"id": unit.id, "valid_to": on} for unit, on in retirements]  # read before they expire
+    update_units(rows)
+    record_many([{"action": "retire", "entity_type": "unit", "entity_id": row["id"],
+                  "details": {"valid_to": row["valid_to"].isoformat()}} for row in rows], actor_id)
 
 
 def merge_units(sources: list[Unit], successor: Unit, on: date, actor_id: int | None = None) -> None:
@@ -88,14 +97,82 @@ def merge_units(sources: list[Unit], successor: Unit, on: date, actor_id: int | 
     A unit made for the merger is created with ``valid_from=on`` by its caller.
     Visits keep their unit; reports follow ``successor_of`` to count them under the successor.
     """
-    if any(source.id == successor.id for source in sources):
-        raise ValueError("a unit cannot be merged into itself")
-    for source in sources:
-        source.valid_to = on - timedelta(days=1)
-        source.successor = successor
-    db.session.flush()
-    record("merge", "unit", successor.id, actor_id=actor_id, sources=[s.id for s in sources],
-           valid_from=on.isoformat())
+    merge_many([(sources, successor, on)], actor_id)
+
+
+def merge_many(mergers: list[tuple[list[Unit], Unit, date]], actor_id: int | None = None) -> None:
+    """Several mergers at once, each ``(sources, successor, on)`` as ``merge_units`` describes it:
+    one UPDATE of every source and one audit INSERT (a reform imported from a file merges hundreds
+    of communes; the ORM's flush of as many changed relationships took seconds)."""
+    for sources, successor, _on in mergers:
+        if any(source.id == successor.id for source in sources):
+            raise ValueError("a unit cannot be merged into itself")
+    db.session.flush()  # a successor made for the merger has its id
+    # ids read before the UPDATE: it expires the loaded units, each read after would be a SELECT
+    entries = [{"action": "merge", "entity_type": "unit", "entity_id": successor.id,
+                "details": {"sources": [s.id for s in sources], "valid_from": on.isoformat()}}
+               for sources, successor, on in mergers]
+    update_units([{"id": source.id, "valid_to": on - timedelta(days=1), "successor_id": successor.id}
+                  for sources, successor, on in mergers for source in sources])
+    record_many(entries, actor_id)
+
+
+# -- many units at once (CSV import): a few statements for the whole file ------------------------
+
+def create_units(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Insert many units (``code``, ``name``, ``kind``, dates) in one statement; ``{code: id}``.
+
+    They are outside the tree until ``set_parents`` places them (it writes the paths, which hold
+    the ids): ``create_unit`` costs two flushes a unit, minutes for a province's file. No RETURNING:
+    SQLite would then send one INSERT a row to keep the ids in order; one SELECT reads them instead.
+    """
+    if not rows:
+        return {}
+    db.session.execute(insert(Unit), [{"valid_from": None, "valid_to": None, **row, "parent_id": None,
+                                       "path": ""} for row in rows])
+    codes = [row["code"] for row in rows]
+    return dict(db.session.execute(select(Unit.code, Unit.id).where(Unit.code.in_(codes))).all())
+
+
+def update_units(rows: list[dict[str, Any]]) -> None:
+    """Write fields of many units by id (``{"id": …, "name": …}``), one executemany."""
+    if rows:
+        db.session.execute(update(Unit), rows)
+        _expire({row["id"] for row in rows})
+
+
+def set_parents(parents: dict[int, int | None]) -> None:
+    """Put units under new parents (``{unit id: parent id}``) and rewrite every materialised path
+    that changes, their subtrees' included: one read of the tree, one executemany.
+
+    Raises ValueError if the parents would go round in a circle.
+    """
+    tree = {unit_id: (parent_id, path)
+            for unit_id, parent_id, path in db.session.execute(select(Unit.id, Unit.parent_id, Unit.path))}
+    parent_of = {unit_id: parent_id for unit_id, (parent_id, _path) in tree.items()} | parents
+    paths: dict[int, str] = {}
+    for start in parent_of:
+        chain, node = [], start
+        while node is not None and node not in paths:
+            if len(chain) > len(parent_of):
+                raise ValueError("the parents go round in a circle")
+            chain.append(node)
+            node = parent_of[node]
+        prefix = paths[node] if node is not None else "/"
+        for unit_id in reversed(chain):
+            prefix = paths[unit_id] = f"{prefix}{unit_id}/"
+    changed = [{"id": unit_id, "parent_id": parent_of[unit_id], "path": paths[unit_id]}
+               for unit_id, (parent_id, path) in tree.items()
+               if (parent_id, path) != (parent_of[unit_id], paths[unit_id])]
+    update_units(changed)
+
+
+def _expire(unit_ids: set[int]) -> None:
+    """Forget loaded copies of units written by a bulk statement (the session does not see those)."""
+    # by the identity key, not obj.id: reading the id of a unit expired before would load it again
+    for (cls, primary_key, *_token), obj in list(db.session.identity_map.items()):
+        if cls is Unit and primary_key[0] in unit_ids:
+            db.session.expire(obj)
 
 
 def successor_of(unit: Unit) -> Unit:

@@ -2,40 +2,23 @@
 
 from __future__ import annotations
 
-import io
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from server.audit.models import AuditEntry
 from server.auth.models import User
 from server.extensions import db
 from server.units.models import Unit
+from tests.admin.import_support import apply as _apply
+from tests.admin.import_support import count as _count
+from tests.admin.import_support import keys, lines, section
+from tests.admin.import_support import upload as _upload
 
 UNITS = ("code,name,kind,parent_code,valid_from\r\n"
          "T1-C1,Đoàn xã Mới Một,commune,T1-C,01/07/2025\r\n"
          "T1-C,Huyện đoàn C,district,T1,2025-07-01\r\n"
          "T1-C2,Đoàn phường Mới Hai,Phường,T1-C,\r\n")
-
-
-def _count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
-
-
-def _upload(post, kind: str, content: bytes | str, name: str = "file.csv"):
-    raw = content.encode() if isinstance(content, str) else content
-    return post(f"/admin/import/{kind}", data={"file": (io.BytesIO(raw), name)},
-                content_type="multipart/form-data")
-
-
-def _apply(post, kind: str, preview_page: str):
-    content = re.search(r'name="content" type="hidden" value="([^"]*)"', preview_page)
-    assert content, "no apply form on the preview"
-    import html
-
-    return post(f"/admin/import/{kind}", f"/admin/import/{kind}/apply",
-                data={"content": html.unescape(content.group(1))})
 
 
 def test_units_dry_run_changes_nothing_then_apply_creates_them_parents_first(app, admin, post, world):
@@ -59,15 +42,17 @@ def test_one_bad_row_applies_nothing_and_every_bad_row_is_listed(app, admin, pos
     response = _upload(post, "units", bad)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Dòng 5" in page and "T1-A1" in page
-    assert "Dòng 6" in page and "làng" in page and "T9" in page and "32/13/2025" in page
+    assert lines(page, "errors") == {"—": 6}  # T1-A1 exists: line 5 updates it, which is no fault
+    assert lines(page, "changed") == {"T1-A1": 5}
+    errors = section(page, "errors")
+    assert "làng" in errors and "T9" in errors and "32/13/2025" in errors and "mã" in errors
     assert 'name="content"' not in page  # no way to apply
     assert _count(app, Unit) == 6
 
 
 def test_apply_checks_again_and_refuses_a_bad_file(app, admin, post, world):
     response = post("/admin/import/units", "/admin/import/units/apply",
-                    data={"content": "code,name,kind\r\nT1-A1,Trùng,commune\r\n"})
+                    data={"content": "code,name,kind\r\nX1,Mới,commune\r\nX1,Trùng,commune\r\n"})
     assert response.status_code == 400
     assert _count(app, Unit) == 6
 
@@ -107,9 +92,7 @@ def test_users_import_gives_temporary_passwords_shown_once(app, client, auth, ad
     assert _count(app, User) == 5
     response = _apply(post, "users", response.get_data(as_text=True))
     assert response.headers["Cache-Control"] == "no-store"
-    page = response.get_data(as_text=True)
-    shown = r"<strong>([a-z.]+)</strong> <span>[^<]*</span> <code>([a-z0-9]+)</code>"
-    passwords = dict(re.findall(shown, page))
+    passwords = slips(response.get_data(as_text=True))
     assert set(passwords) == {"nguyenvanmau", "tranthithu"}
     with app.app_context():
         thu = db.session.scalar(select(User).where(User.username == "tranthithu"))
@@ -121,14 +104,22 @@ def test_users_import_gives_temporary_passwords_shown_once(app, client, auth, ad
     assert client.get("/").headers["Location"].endswith("/auth/password")
 
 
+def slips(page: str) -> dict[str, str]:
+    """``{username: temporary password}`` as the slips after an import show them."""
+    found = re.findall(r'<code class="slip-username">([a-z0-9._-]+)</code>.*?'
+                       r'<code class="slip-password">([a-z0-9]+)</code>', page, re.S)
+    return dict(found)
+
+
 def test_users_bad_rows(app, admin, post, world):
-    bad = USERS + ("cadre,Trùng Tên,cadre,T1-A1,yes,no,vi\n"
+    bad = USERS + ("cadre,Cán Bộ Thử,boss,T1-A1,yes,no,vi\n"
                    "Người Mới,,boss,T9,maybe,no,fr\n"
                    "nguyenvanmau,Lặp,cadre,T1,,,\n")
     page = _upload(post, "users", bad).get_data(as_text=True)
-    for line in (4, 5, 6):
-        assert f"Dòng {line}" in page
-    assert "Dòng 2" not in page and "Dòng 3" not in page
+    errors = sorted(lines(page, "errors").values())
+    assert errors == [4, 5, 6]  # an existing user's bad row is bad too
+    assert keys(page, "new") == {"nguyenvanmau", "tranthithu"}
+    assert 'name="content"' not in page
     assert _count(app, User) == 5
 
 
