@@ -154,6 +154,12 @@ class ApplyImportForm(Form):
     content = HiddenField(validators=[DataRequired()])
 
 
+class PasswordSheetForm(Form):
+    #: the import's temporary passwords, sent back from their page to be downloaded as CSV (the
+    #: server keeps none of them: server/admin/password_sheet.py)
+    sheet = HiddenField(validators=[DataRequired()])
+
+
 # -- planning --------------------------------------------------------------------------------------
 
 class AssignmentForm(Form):

@@ -1,14 +1,14 @@
 """CSV import: upload, dry run (every row new, changed, unchanged or bad), then apply the same file;
-the new users' temporary passwords once."""
+the new users' temporary passwords once, as slips to print or a CSV."""
 
 from __future__ import annotations
 
 from flask import Response, abort, make_response, render_template, url_for
 from flask_login import current_user
 
-from server.admin import csv_import
+from server.admin import csv_import, password_sheet
 from server.admin.blueprint import bp, no_store
-from server.admin.forms import ApplyImportForm, ImportForm
+from server.admin.forms import ApplyImportForm, ImportForm, PasswordSheetForm
 
 KINDS = ("units", "users")
 
@@ -47,10 +47,23 @@ def import_apply(kind: str):
     if not preview.ok:  # bad now, or nothing left to change (the same file applied twice)
         return _preview_page(kind, preview, None)
     passwords = csv_import.apply(preview, current_user)
+    sheet = PasswordSheetForm(sheet=password_sheet.encode(passwords)) if passwords else None
     response: Response = make_response(render_template(
-        "admin/import_done.html", kind=kind, counts=preview.counts, passwords=passwords,
+        "admin/import_done.html", kind=kind, counts=preview.counts, passwords=passwords, sheet=sheet,
         sign_in_url=url_for("auth.sign_in", _external=True)))
     return no_store(response)
+
+
+@bp.post("/import/users/passwords.csv")
+def import_passwords_csv():
+    """The temporary passwords of the page just shown, as CSV: posted back from it, kept nowhere."""
+    form = PasswordSheetForm()
+    slips = password_sheet.decode(form.sheet.data) if form.validate_on_submit() else None
+    if slips is None:
+        abort(400)
+    body = password_sheet.to_csv(slips, url_for("auth.sign_in", _external=True))
+    return no_store(Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="dicoso-temporary-passwords.csv"'}))
 
 
 @bp.get("/import/<kind>/template.csv")

@@ -33,6 +33,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin.assignments": {"GET": "LFFFFFP", "POST": "LFFFFFP"},
     "admin.import_apply": {"POST": "LFFFFFP"},
     "admin.import_csv": {"GET": "LFFFFFP", "POST": "LFFFFFP"},
+    "admin.import_passwords_csv": {"POST": "LFFFFFP"},  # slips as CSV, posted back from their page
     "admin.import_template": {"GET": "LFFFFFP"},
     "admin.index": {"GET": "LFFFFFP"},
     "admin.placement_edit": {"GET": "LFFFFFP", "POST": "LFFFFFP"},  # the probationary cadre's placement
