@@ -62,5 +62,6 @@ def changes(page: str, key: str) -> list[tuple[str, str, str]]:
 
 def lines(page: str, status: str) -> dict[str, int]:
     """``{code or username: line number}`` of the rows in a section of the dry run."""
-    found = re.findall(r'<th scope="row">([^<]*)</th>\s*<td class="int"[^>]*>(\d+)</td>', section(page, status))
+    row = r'<th scope="row">([^<]*)</th>\s*<td class="int"[^>]*>(\d+)</td>'
+    found = re.findall(row, section(page, status))
     return {html.unescape(key): int(line) for key, line in found}
