@@ -1,5 +1,6 @@
-"""Device tokens know the web session that issued them (its sign-out revokes them); tokens and web
-sessions keep the browser's user agent (shown on "My devices")
+"""Device tokens know the web session that issued them; tokens and sessions keep the user agent
+
+Its sign-out revokes the tokens a web session issued; the user agent is shown on "My devices".
 
 Revision ID: 9d3f6a1c2e85
 Revises: c4a7e19b2d53
