@@ -2,6 +2,7 @@
 // the server's: sent in the bootstrap data (`rules`, from the same constants the server checks
 // with). The copy below is only for a device that has never fetched a bootstrap yet.
 import {dmy, t} from './i18n.js';
+import {dayNumber, isoOf} from './regime.js';
 
 const FALLBACK = {
   max_text: 5000, max_topics: 20, max_trip_days: 31, max_participants: 100000,
@@ -18,18 +19,12 @@ export function localToday() {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-const isoDaysBefore = (iso, n) => {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - n);
-  return d.toISOString().slice(0, 10);
-};
-
 // Why a possible start date deserves a second look (the server's visits.rules.date_doubts, with
 // its numbers from the bootstrap): long ago, or in a year no plan covers.
 export function dateDoubts(start, rules) {
   const doubts = [];
   if (!start) return doubts;
-  if (start < isoDaysBefore(localToday(), rules.confirm_older_than_days)) doubts.push(t('dateLongAgo', {date: dmy(start)}));
+  if (start < isoOf(dayNumber(localToday()) - rules.confirm_older_than_days)) doubts.push(t('dateLongAgo', {date: dmy(start)}));
   const year = Number(start.slice(0, 4));
   if (rules.plan_years?.length && !rules.plan_years.includes(year)) doubts.push(t('dateNoPlan', {year}));
   return doubts;
