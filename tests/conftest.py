@@ -47,6 +47,31 @@ def _migrate(url: str) -> None:
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _the_test_password_hashed_once() -> Iterator[None]:
+    """Every test world has five or more users with the same password, and scrypt costs about
+    0.15 s a hash: hashing it afresh for each user was most of every test's set-up (≈ 8 minutes of
+    a run). It is hashed once; the result is a real scrypt hash, so sign-in checks it as in
+    production. Any other password is hashed as the app does."""
+    from server.auth.models import User
+    from tests.factories import PASSWORD
+
+    hash_as_the_app_does = User.set_password
+    kept: dict[str, str] = {}
+
+    def set_password(user: User, password: str) -> None:
+        if password != PASSWORD:
+            return hash_as_the_app_does(user, password)
+        if password not in kept:
+            hash_as_the_app_does(user, password)
+            kept[password] = user.password_hash
+        user.password_hash = kept[password]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(User, "set_password", set_password)
+        yield
+
+
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory) -> Iterator[str]:
     """Migrate once per session: a template SQLite file, or a fresh PostgreSQL database."""

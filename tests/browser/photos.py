@@ -144,3 +144,17 @@ def wire(live_server) -> PhotoWire:
     middleware = PhotoWire(live_server.recorder.app)
     live_server.recorder.app = middleware
     return middleware
+
+
+def kept_from(photo, data: bytes | None, sent: bytes) -> bool:
+    """The server has the photo the phone sent: the row is complete with the sent bytes' checksum
+    and size (the server checks them before keeping anything), and the kept file is that image
+    re-encoded (issue #19: never kept byte for byte), with the same pixel size."""
+    import hashlib
+
+    if photo is None or not photo.complete or data is None:
+        return False
+    if photo.sha256 != hashlib.sha256(sent).hexdigest() or photo.size != len(sent):
+        return False
+    with Image.open(io.BytesIO(data)) as kept, Image.open(io.BytesIO(sent)) as original:
+        return kept.size == original.size

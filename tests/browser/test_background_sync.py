@@ -34,7 +34,7 @@ def test_sync_event_without_an_open_page_delivers_the_outbox(live_server, open_b
 def test_sync_event_without_an_open_page_sends_the_visit_then_its_photo(live_server, open_browser, tmp_path):
     """Saved offline with a photo, the app closed: when the network returns the worker pushes the
     visit and then uploads the photo (the shared photo-upload-rule.js), every byte of it."""
-    from tests.browser.photos import photo_records
+    from tests.browser.photos import kept_from, photo_records
     from tests.browser.test_photos_upload import _offline_with_photos, _server_photo
 
     context, page, [record], stored = _offline_with_photos(live_server, open_browser, tmp_path,
@@ -45,7 +45,7 @@ def test_sync_event_without_an_open_page_sends_the_visit_then_its_photo(live_ser
 
     def arrived() -> bool:
         photo, data = _server_photo(live_server.app, record["id"])
-        return photo is not None and photo.complete and data == stored[record["id"]]
+        return kept_from(photo, data, stored[record["id"]])
     eventually(arrived, timeout=30)
 
     page.goto(f"{live_server.url}/visits/")  # the device knows: nothing owed, the JPEG dropped
