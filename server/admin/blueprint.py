@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, request
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, select
 
 from server.auth.models import Role, User
@@ -14,6 +15,7 @@ from server.ids import is_id
 from server.time import today
 from server.units.models import Unit
 from server.units.services import current_units_query
+from server.units.tree import units_in_tree_order
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -53,16 +55,39 @@ def paginate(query: Select) -> Any:
                        error_out=False, max_per_page=PER_PAGE)
 
 
+class _ListPagination(Pagination):
+    """A page of a list already in memory (Flask-SQLAlchemy pages queries only)."""
+
+    def _query_items(self) -> list[Any]:
+        return self._query_args["items"][self._query_offset:self._query_offset + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["items"])
+
+
+def tree_page(query: Select) -> Any:
+    """One page of the units ``query`` selects, in tree order (``units_in_tree_order``): the order
+    is worked out in Python from four columns of every match, then only the page's units load."""
+    rows = db.session.execute(query.with_only_columns(Unit.id, Unit.path, Unit.kind, Unit.name)).all()
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    result = _ListPagination(page=page, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False,
+                             items=units_in_tree_order(rows))
+    ids = [row.id for row in result.items]
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
+    result.items = [units[i] for i in ids]
+    return result
+
+
 def unit_label(unit: Unit) -> str:
     return f"{unit.name} ({unit.code})" if unit.code else unit.name
 
 
 def unit_choices(current_only: bool = True, kinds: tuple[str, ...] | None = None) -> list[tuple[int, str]]:
-    """Units for a select, in tree order (by path)."""
+    """Units for a select, in tree order (``units_in_tree_order``)."""
     query = current_units_query(today()) if current_only else select(Unit)
     if kinds:
         query = query.where(Unit.kind.in_(kinds))
-    return [(u.id, unit_label(u)) for u in db.session.scalars(query.order_by(Unit.path))]
+    return [(u.id, unit_label(u)) for u in units_in_tree_order(db.session.scalars(query))]
 
 
 def user_choices(probationary: bool | None = None) -> list[tuple[int, str]]:

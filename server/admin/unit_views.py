@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from server.admin.blueprint import bp, get_or_404, paginate, unit_choices
+from server.admin.blueprint import bp, get_or_404, tree_page, unit_choices
 from server.admin.forms import MergeForm, RetireForm, UnitFilterForm, UnitForm
 from server.audit.services import record
 from server.extensions import db
@@ -15,13 +15,14 @@ from server.ids import to_id
 from server.time import today
 from server.units import services
 from server.units.models import Unit
+from server.units.tree import units_in_tree_order
 from server.visits.models import Visit
 
 
 @bp.get("/units")
 def units():
     form = UnitFilterForm(request.args)
-    query = select(Unit).order_by(Unit.path)
+    query = select(Unit)
     if form.validate() and form.q.data:
         needle = form.q.data.strip()
         query = query.where(or_(Unit.name.icontains(needle, autoescape=True),
@@ -31,7 +32,7 @@ def units():
         query = query.where(or_(Unit.valid_to.is_(None), Unit.valid_to >= on))
     elif status == "retired":
         query = query.where(Unit.valid_to < on)
-    return render_template("admin/units.html", form=form, page=paginate(query), today=on)
+    return render_template("admin/units.html", form=form, page=tree_page(query), today=on)
 
 
 def _unit_form(unit: Unit | None = None) -> UnitForm:
@@ -91,7 +92,7 @@ def unit_edit(unit_id: int):
             record("update", "unit", unit.id, actor_id=current_user.id, changes=changes)
         flash(_("Saved."), "success")
         return redirect(url_for("admin.unit_edit", unit_id=unit.id))
-    children = db.session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.name)).all()
+    children = units_in_tree_order(db.session.scalars(select(Unit).where(Unit.parent_id == unit.id)))
     visits = db.session.scalar(select(func.count()).select_from(Visit).where(Visit.unit_id == unit.id))
     retire = RetireForm(on=today())
     status = 400 if request.method == "POST" else 200

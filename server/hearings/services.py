@@ -26,6 +26,7 @@ from server.regime.standing import Standing, standings
 from server.time import today
 from server.units.models import Unit
 from server.units.services import current_units_query
+from server.units.tree import units_in_tree_order
 from server.visits.models import Visit, visit_directions
 
 
@@ -133,7 +134,7 @@ def hearing_rows(hearing: Hearing) -> tuple[list[CadreRow], list[tuple[User, str
 def visitable_units(cadres: list[User], on: date) -> dict[int, list[Unit]]:
     """By cadre: the current units they may record visits for on ``on`` (their subtree and their
     assignments, as ``recordable_unit_ids`` says), in tree order; two queries for all of them."""
-    current = db.session.scalars(current_units_query(on).order_by(Unit.path)).all()
+    current = units_in_tree_order(db.session.scalars(current_units_query(on)))
     assigned: dict[int, set[int]] = {}
     for cadre_id, unit_id in db.session.execute(
         select(Assignment.cadre_id, Assignment.unit_id).where(

@@ -26,6 +26,7 @@ from server.regime.counting import WORKING
 from server.time import today
 from server.units.models import Unit
 from server.units.services import current_units_query
+from server.units.tree import units_in_tree_order
 from server.visits import rules
 from server.visits.labels import FORM_LABELS, STATUS_LABELS
 from server.visits.models import Topic
@@ -58,8 +59,8 @@ def _heard_cadre(hearing: Hearing, cadre_id: int) -> User:
 
 def _open_form() -> OpenHearingForm:
     form = OpenHearingForm()
-    units = db.session.scalars(current_units_query(today()).where(Unit.id.in_(scope_unit_ids(current_user)))
-                               .order_by(Unit.path)).all()
+    units = units_in_tree_order(db.session.scalars(
+        current_units_query(today()).where(Unit.id.in_(scope_unit_ids(current_user)))))
     form.unit_id.choices = [(u.id, u.name) for u in units]
     form.month.render_kw = {"max": today().strftime("%Y-%m"), "min": rules.EARLIEST.strftime("%Y-%m")}
     if request.method == "GET":

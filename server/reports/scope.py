@@ -10,6 +10,7 @@ from server.extensions import db
 from server.regime.counting import Counting
 from server.units.models import Unit
 from server.units.services import is_within
+from server.units.tree import units_in_tree_order
 
 
 def parse_counting(raw: str | None) -> Counting:
@@ -40,8 +41,8 @@ def resolve_unit(user: User, unit_id: int | None) -> Unit:
 
 
 def scope_choices(user: User) -> list[Unit]:
-    """Units one may pick as a report's subtree: the non-grassroots units within scope, by path."""
-    query = select(Unit).where(Unit.kind.in_(("province", "district", "agency"))).order_by(Unit.path)
+    """Units one may pick as a report's subtree: the non-grassroots units within scope, in tree order."""
+    query = select(Unit).where(Unit.kind.in_(("province", "district", "agency")))
     if user.role != Role.ADMIN:
         query = query.where(Unit.path.startswith(user.unit.path, autoescape=True))
-    return list(db.session.scalars(query))
+    return units_in_tree_order(db.session.scalars(query))

@@ -11,6 +11,7 @@ from server.extensions import db
 from server.regime.standing import Standing, standing, year_end
 from server.time import today
 from server.units.models import Unit
+from server.units.tree import units_in_tree_order
 from server.visits.models import Visit
 
 #: beyond this many units or cadres a list of choices weighs more than the page: type a code instead
@@ -19,13 +20,14 @@ MAX_CHOICES = 300
 
 def filter_choices(reviewer: User) -> tuple[list[tuple[int, str]] | None, list[tuple[int, str]] | None]:
     """The units and the cadres a reviewer can filter on, as (id, label); None where too many."""
+    # the limit only tells "too many"; the order (tree order) is worked out on what comes back
     units = db.session.execute(
-        select(Unit.id, Unit.name).where(Unit.id.in_(scope_unit_ids(reviewer)))
-        .order_by(Unit.path).limit(MAX_CHOICES + 1)).all()
+        select(Unit.id, Unit.path, Unit.kind, Unit.name).where(Unit.id.in_(scope_unit_ids(reviewer)))
+        .limit(MAX_CHOICES + 1)).all()
     cadres = db.session.execute(
         select(User.id, User.full_name, User.username).where(User.id.in_(reviewable_cadre_ids(reviewer)))
         .order_by(User.full_name).limit(MAX_CHOICES + 1)).all()
-    return ([(u.id, u.name) for u in units] if len(units) <= MAX_CHOICES else None,
+    return ([(u.id, u.name) for u in units_in_tree_order(units)] if len(units) <= MAX_CHOICES else None,
             [(c.id, f"{c.full_name} ({c.username})") for c in cadres] if len(cadres) <= MAX_CHOICES else None)
 
 

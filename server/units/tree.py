@@ -1,0 +1,107 @@
+"""The order in which units are listed and chosen, and the former district a commune belongs to.
+
+Ordering by the materialised path ("/1/12/" < "/1/7/") follows the order the ids were made in,
+compared as text: a department created after the wards lands among them, and unit 100 sorts
+before unit 99. People read a unit list as a tree: each unit followed by the units under it,
+siblings by kind (the province's own departments, then districts, wards, communes) and then by
+name in Vietnamese alphabetical order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import select
+
+from server.extensions import db
+from server.units.models import Unit, UnitKind
+from server.units.names import vietnamese_order
+
+#: siblings' order by kind: the province's own bodies before the districts, wards before communes
+#: (the order of the province's official lists); an unknown kind goes last
+KIND_RANK = {UnitKind.PROVINCE.value: 0, UnitKind.AGENCY.value: 1, UnitKind.DISTRICT.value: 2,
+             UnitKind.WARD.value: 3, UnitKind.COMMUNE.value: 4}
+
+#: how many mergers back ``former_districts`` looks (``final_units`` follows chains 10 deep)
+MAX_HISTORY = 10
+
+
+class UnitLike(Protocol):
+    """A unit or a row with the columns the order needs."""
+
+    id: int
+    path: str
+    kind: str
+    name: str
+
+
+U = TypeVar("U", bound=UnitLike)
+
+
+def _ids_in(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def sibling_key(kind: str, name: str, unit_id: int) -> tuple[Any, ...]:
+    """Where a unit stands among its siblings: kind, then name (the id breaks ties)."""
+    return KIND_RANK.get(kind, len(KIND_RANK)), vietnamese_order(name), unit_id
+
+
+def units_in_tree_order(units: Iterable[U]) -> list[U]:
+    """``units`` as a tree is read: each one before the units below it, siblings by kind and name.
+
+    The units need not form a whole tree (a reader's scope, the communes alone): the ancestors
+    named in their paths and not among them are read in one query, so that each unit still
+    sorts under its parent's place.
+    """
+    units = list(units)
+    known: dict[int, tuple[str, str]] = {u.id: (u.kind, u.name) for u in units}
+    missing = {i for u in units for i in _ids_in(u.path)} - known.keys()
+    if missing:
+        known |= {row.id: (row.kind, row.name) for row in db.session.execute(
+            select(Unit.id, Unit.kind, Unit.name).where(Unit.id.in_(missing)))}
+    return sorted(units, key=lambda u: _tree_key(u, known))
+
+
+def _tree_key(unit: UnitLike, known: Mapping[int, tuple[str, str]]) -> tuple[tuple[Any, ...], ...]:
+    # each level's sibling key from the top down: a parent's key is a prefix of its children's
+    ids = _ids_in(unit.path) or [unit.id]  # a unit not yet placed in the tree has no path
+    return tuple(sibling_key(*known.get(i, ("", "")), i) for i in ids)
+
+
+def former_districts(units: Iterable[Unit]) -> dict[int, Unit | None]:
+    """By unit id: the district each unit belongs or belonged to, None if none can be told.
+
+    A commune still under a district belongs to it. Since the 2025 reform communes hang under
+    the province and the districts are retired; such a commune's district is read from its
+    history (``successor_id`` points from the old unit to the new): a district merged into it,
+    or the district of a commune merged into it, the nearest merger first.
+    """
+    rows = db.session.execute(select(Unit.id, Unit.parent_id, Unit.kind, Unit.successor_id)).all()
+    kind = {row.id: row.kind for row in rows}
+    parent = {row.id: row.parent_id for row in rows}
+    predecessors: dict[int, list[int]] = {}
+    for row in rows:
+        if row.successor_id is not None:
+            predecessors.setdefault(row.successor_id, []).append(row.id)
+
+    def district_of(unit_id: int) -> int | None:
+        level, seen = [unit_id], {unit_id}
+        for _ in range(MAX_HISTORY + 1):
+            for node in level:  # the unit's own parent first, then its predecessors' (and theirs)
+                if kind.get(node) == UnitKind.DISTRICT.value and node != unit_id:
+                    return node
+                if kind.get(parent.get(node)) == UnitKind.DISTRICT.value:
+                    return parent[node]
+            level = [p for node in level for p in sorted(predecessors.get(node, ())) if p not in seen]
+            seen.update(level)
+            if not level:
+                return None
+        return None
+
+    found = {u.id: district_of(u.id) for u in units}
+    districts = {u.id: u for u in db.session.scalars(
+        select(Unit).where(Unit.id.in_({i for i in found.values() if i is not None})))}
+    return {unit_id: districts.get(district_id) if district_id else None
+            for unit_id, district_id in found.items()}
