@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from server.admin.blueprint import bp, get_or_404, paginate, unit_choices, user_choices
+from server.admin.blueprint import bp, get_or_404, paginate, unit_choices, unit_label, user_choices
 from server.admin.forms import ActionForm, AssignmentForm, ExemptionForm, PlacementForm, PlanForm
 from server.auth.models import User
 from server.extensions import db
@@ -15,6 +15,8 @@ from server.planning import services
 from server.planning.models import Assignment, Placement, Plan, PlanExemption
 from server.time import today
 from server.units.models import Unit, UnitKind
+from server.units.services import current_units_query
+from server.units.tree import by_former_district, units_in_tree_order
 from server.visits.models import Topic
 
 GRASSROOTS = (UnitKind.COMMUNE.value, UnitKind.WARD.value)
@@ -30,7 +32,9 @@ def _status(code: int) -> int:
 def assignments():
     form = AssignmentForm()
     form.cadre_id.choices = user_choices()
-    form.unit_ids.choices = unit_choices(kinds=GRASSROOTS)
+    units = units_in_tree_order(db.session.scalars(current_units_query(today())
+                                                   .where(Unit.kind.in_(GRASSROOTS))))
+    form.unit_ids.choices = [(u.id, unit_label(u)) for u in units]
     if request.method == "GET":
         form.start_date.data = today()
     if form.validate_on_submit():
@@ -50,7 +54,7 @@ def assignments():
     if request.args.get("current", "1") == "1":
         query = query.where(or_(Assignment.end_date.is_(None), Assignment.end_date >= today()))
     return render_template("admin/assignments.html", form=form, page=paginate(query), q=q,
-                           end=ActionForm()), _status(400)
+                           end=ActionForm(), unit_groups=by_former_district(units)), _status(400)
 
 
 @bp.post("/assignments/<id:assignment_id>/end")

@@ -105,3 +105,26 @@ def former_districts(units: Iterable[Unit]) -> dict[int, Unit | None]:
         select(Unit).where(Unit.id.in_({i for i in found.values() if i is not None})))}
     return {unit_id: districts.get(district_id) if district_id else None
             for unit_id, district_id in found.items()}
+
+
+def by_former_district(units: Iterable[Unit]) -> list[tuple[Unit | None, bool, list[Unit]]]:
+    """``units`` (communes, wards) in groups, ``(group unit, is a district, units)``: under the
+    district each belongs or belonged to (``former_districts``), else under its parent (the
+    province, for a ward that never had a district). Districts come first, the groups and the
+    units in each in tree order: an admin assigning 65 communes finds them as the province's old
+    map had them."""
+    units = list(units)
+    districts = former_districts(units)
+    groups: dict[int | None, list[Unit]] = {}
+    heads: dict[int | None, Unit | None] = {}
+    for unit in units:
+        head = districts[unit.id] or unit.parent
+        key = head.id if head is not None else None
+        heads[key] = head
+        groups.setdefault(key, []).append(unit)
+    found = [head for head in heads.values() if head is not None]
+    order = [h.id for h in units_in_tree_order(h for h in found if h.kind == UnitKind.DISTRICT.value)]
+    order += [h.id for h in units_in_tree_order(h for h in found if h.kind != UnitKind.DISTRICT.value)]
+    order += [None] if None in groups else []
+    return [(heads[key], heads[key] is not None and heads[key].kind == UnitKind.DISTRICT.value,
+             sorted(groups[key], key=lambda u: sibling_key(u.kind, u.name, u.id))) for key in order]

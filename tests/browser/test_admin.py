@@ -197,3 +197,34 @@ def test_admin_pages_fit_a_360px_phone(live_server, open_browser):
         page.goto(f"{live_server.url}{path}")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, (path, width)
+
+
+def test_the_assignment_filter_hides_units_and_keeps_ticked_ones(live_server, open_browser):
+    page = open_browser().new_page()
+    _sign_in(page, live_server.url, "admin", PASSWORD)
+    page.goto(f"{live_server.url}/admin/assignments")
+    search = page.get_by_label("Tìm xã, phường hoặc huyện")
+    assert search.is_visible()  # rendered hidden, shown by pwa/js/unit-filter.js
+    a1, a2, b1 = (page.get_by_label(f"Đoàn xã {name} (T1-{name})") for name in ("A1", "A2", "B1"))
+    a1.check()
+    search.fill("b1")
+    assert not a1.is_visible() and not a2.is_visible() and b1.is_visible()
+    assert not page.get_by_role("heading", name="Huyện đoàn A").is_visible()
+    b1.check()
+    search.fill("huyen doan a")  # a district's name, without accents: all its communes
+    assert a1.is_visible() and a2.is_visible() and not b1.is_visible()
+    search.fill("không có")
+    assert page.get_by_text("Không có đơn vị nào khớp.").is_visible()
+    search.press("Enter")  # only filters: the half-filled form is not sent (and the page not reloaded)
+    page.wait_for_timeout(500)
+    assert search.input_value() == "không có" and not page.locator(".error").count()
+    search.fill("b1")  # A1 ticked and hidden: it is sent all the same
+    page.select_option("#cadre_id", label="Cán Bộ Khác (cadre2)")
+    page.fill("#start_date", "2026-01-05")
+    page.click("form[method=post] button.primary")
+    page.wait_for_selector(".flash-success")
+    with live_server.app.app_context():
+        cadre = db.session.scalar(select(User).where(User.username == "cadre2"))
+        units = set(db.session.scalars(select(Unit.code).join(Assignment, Assignment.unit_id == Unit.id)
+                                       .where(Assignment.cadre_id == cadre.id)))
+        assert units == {"T1-A1", "T1-B1"}
