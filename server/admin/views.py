@@ -13,10 +13,13 @@ from server.admin import (  # noqa: F401
     user_views,
 )
 from server.admin.blueprint import bp
+from server.admin.setup_steps import setup_steps
+from server.time import today
 
 __all__ = ["bp"]
 
 
 @bp.get("/")
 def index():
-    return render_template("admin/index.html")
+    on = today()
+    return render_template("admin/index.html", steps=setup_steps(on), year=on.year)
