@@ -2,6 +2,11 @@
 
 A supervisor's scope is their unit's subtree; an admin's is everything. A cadre records visits for
 the units in their own unit's subtree and for the units they are assigned to.
+
+What a supervisor sees follows people, not places (docs/review.md, "What a unit's supervisor
+sees"): the work of the people whose own unit is in their subtree (their visits wherever they went,
+their hearings, figures and placements), never the visits others made to a unit of the subtree.
+Only the coverage report is about places, and it shows counts, not visits.
 """
 
 from __future__ import annotations
@@ -46,6 +51,13 @@ def scope_unit_ids(user: User) -> Select:
     if user.role == Role.ADMIN:
         return select(Unit.id)
     return select(Unit.id).where(Unit.path.startswith(user.unit.path, autoescape=True))
+
+
+def people_of_subtree(root: Unit) -> Select:
+    """A SELECT of the ids of the people whose own unit is in ``root``'s subtree: whose work a
+    report of that subtree shows (the same people its supervisor reviews)."""
+    return (select(User.id).join(Unit, Unit.id == User.unit_id)
+            .where(Unit.path.startswith(root.path, autoescape=True)))
 
 
 def recordable_unit_ids(user: User, on: date) -> Select:

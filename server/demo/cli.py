@@ -13,6 +13,7 @@ from server.demo.data import (
     LOCAL_SUPERVISORS,
     PROBATIONARY_CADRES,
     SUPERVISORS,
+    UNION_CADRES,
 )
 from server.demo.loader import load_demo_data
 from server.transaction import commits
@@ -38,6 +39,9 @@ def demo_data(force: bool) -> None:
             *(("probationary cadre", p) for p in PROBATIONARY_CADRES)]
     for label, person in rows:
         click.echo(f"  {label:<24} {person[0]:<10} ({person[1]})")
+    click.echo(f"  {'cadre inside a union':<24} {UNION_CADRES[0][0]}…{UNION_CADRES[-1][0]} (one in each ward "
+               f"and commune; {UNION_CADRES[0][0]} is in {LOCAL_SUPERVISORS[0][3]}, reviewed by "
+               f"{LOCAL_SUPERVISORS[0][0]})")
     roles = current_app.config["TWO_FACTOR_ROLES"]
     click.echo(f"Roles that set up two-factor sign-in (an authenticator app) at the first sign-in: "
                f"{', '.join(roles) or 'none'}.")

@@ -40,8 +40,8 @@ SUPERVISORS = [
 # name, the Standing Committee under it, and the signer, the demo's (invented) deputy secretary.
 LETTERHEAD = {"issuing_body": "BCH ĐOÀN TỈNH LẠNG SƠN", "issuing_office": "BAN THƯỜNG VỤ",
               "signer_title": "PHÓ BÍ THƯ", "signer_name": SUPERVISORS[0][1]}
-# Supervisors below the province: each reviews only the visits to their own union (unit code),
-# so the demo shows a scope boundary (one sees Tam Thanh's visits, the other Đồng Đăng's).
+# Supervisors below the province: each reviews the work of their own union's people (unit code),
+# so the demo shows a scope boundary (one sees Tam Thanh's cadre, the other Đồng Đăng's).
 LOCAL_SUPERVISORS = [
     ("giamsat3", "Đàm Thị Phường Mẫu", "Bí thư Đoàn phường Tam Thanh", "20-P01"),
     ("giamsat4", "Triệu Văn Xã Mẫu", "Bí thư Đoàn xã Đồng Đăng", "20-X01"),
@@ -57,6 +57,15 @@ FULL_TIME_CADRES = [
     ("canbo8", "Đinh Thị Tạm Thời", "Chuyên viên Ban Tổ chức - Kiểm tra"),
     ("canbo9", "Lăng Văn Thí Điểm", "Phó Ban Tuyên giáo"),
     ("canbo10", "Mã Thị Mẫu Số", "Chuyên viên Văn phòng"),
+]
+# One cadre inside each union (wards, then communes, in the order above), part-time ("kiêm nhiệm"):
+# the province's plan covers full-time cadres, so these are reviewed and heard by their union but
+# do not appear in the province's year-end evaluation.
+UNION_CADRE_SURNAMES = ["Nông Văn", "Lương Thị", "Hà Văn", "Vi Thị", "Hoàng Văn", "Lục Thị", "Chu Văn",
+                        "Đinh Thị", "Lăng Văn", "Mã Thị"]
+UNION_CADRES = [
+    (f"coso{n:02d}", f"{UNION_CADRE_SURNAMES[(n - 1) % 10]} Cơ Sở {n}", "Phó Bí thư (kiêm nhiệm)")
+    for n in range(1, len(WARDS) + len(COMMUNES) + 1)
 ]
 PROBATIONARY_CADRES = [
     (f"tapsu{n}", f"{surname} Tập Sự {ordinal}", "Cán bộ tập sự")

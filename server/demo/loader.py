@@ -111,7 +111,15 @@ def _people(province: Unit, added: dict[str, int]) -> dict[str, list[User]]:
         "cadres": [get_or_create(p, Role.CADRE) for p in data.FULL_TIME_CADRES],
         "probationary": [get_or_create(p, Role.CADRE, is_full_time=False, is_probationary=True)
                          for p in data.PROBATIONARY_CADRES],
+        "union_cadres": [get_or_create(p, Role.CADRE, unit, is_full_time=False)
+                         for p, unit in zip(data.UNION_CADRES, _unions(), strict=True)],
     }
+
+
+def _unions() -> list[Unit]:
+    """The wards and communes of ``_units``, in their order (by code: P01…, then X01…)."""
+    return list(db.session.scalars(select(Unit).where(Unit.code.like("20-P%") | Unit.code.like("20-X%"))
+                                   .order_by(Unit.code)))
 
 
 def _plan(cadres: list[User]) -> Plan:
@@ -166,6 +174,7 @@ def _visits(staff: dict[str, list[User]], units: list[Unit], topics: list[Topic]
             placements: list[Placement], added: dict[str, int]) -> None:
     rng = random.Random(2025)  # the same visits every time the demo is loaded
     reviewer = staff["supervisors"][0]
+    local_reviewers = {s.unit_id: s for s in staff["local_supervisors"]}  # a union reviews its people
     end = today() - timedelta(days=1)
     planned: list[dict] = []
     for n, cadre in enumerate(staff["cadres"]):
@@ -181,6 +190,13 @@ def _visits(staff: dict[str, list[User]], units: list[Unit], topics: list[Topic]
             planned.append(dict(key=f"{cadre.username}-{i}", cadre=cadre, unit=unit, start=day,
                                 end=day + timedelta(days=length - 1), placement=None))
             i += 1
+    for n, cadre in enumerate(staff["union_cadres"]):
+        # a visit every three weeks to their own union over the last three months; the newest
+        # waits for review by their union's supervisor
+        for i in range(5):
+            day = end - timedelta(days=n % 7 + 21 * (4 - i))  # the last within the week: waiting
+            planned.append(dict(key=f"{cadre.username}-{i}", cadre=cadre, unit=cadre.unit, start=day,
+                                end=day, placement=None))
     for placement in placements:
         day = placement.start_date
         while day <= min(placement.end_date - timedelta(days=2), end):
@@ -218,12 +234,13 @@ def _visits(staff: dict[str, list[User]], units: list[Unit], topics: list[Topic]
         }
         changes.append(store.Change(None, row, "visit_created"))
         if status != VisitStatus.SUBMITTED:
-            reviews.append((visit_id, status, min(received + timedelta(days=7), utcnow())))
+            by = local_reviewers.get(plan["cadre"].unit_id, reviewer)
+            reviews.append((visit_id, status, min(received + timedelta(days=7), utcnow()), by))
     store.take_change_lock()
     store.write_visits(changes, None)
-    for visit_id, status, at in reviews:
+    for visit_id, status, at, by in reviews:
         returned = status == VisitStatus.RETURNED
-        review(visit_id, reviewer, ReviewAction.RETURN if returned else ReviewAction.APPROVE,
+        review(visit_id, by, ReviewAction.RETURN if returned else ReviewAction.APPROVE,
                comment=data.RETURN_COMMENT if returned else None, at=at)
     added["visits"] += len(changes)
     db.session.flush()

@@ -16,6 +16,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from server.auth.models import User
+from server.auth.permissions import people_of_subtree
 from server.extensions import db
 from server.planning.models import Placement, PlacementReport
 from server.regime.counting import Counting
@@ -76,7 +77,7 @@ def placements_query(root: Unit, first: date, last: date, counting: Counting) ->
             .outerjoin(former, former.c.unit_id == Unit.id)
             .outerjoin(days, days.c.key == Placement.id)
             .outerjoin(PlacementReport, PlacementReport.placement_id == Placement.id)
-            .where(Unit.path.startswith(root.path, autoescape=True), Placement.start_date <= last,
+            .where(Placement.cadre_id.in_(people_of_subtree(root)), Placement.start_date <= last,
                    Placement.end_date >= first)
             .order_by(Placement.start_date, User.full_name, Placement.id))
 
@@ -89,7 +90,8 @@ def ticked_query(placement_ids: list[int], counting: Counting) -> Select:
 
 
 def placements_report(root: Unit, first: date, last: date, counting: Counting) -> PlacementsReport:
-    """Placements at units of the subtree that overlap the period. A placement's days are the days
+    """Placements of the subtree's probationary cadres (``people_of_subtree``, wherever they were
+    placed) that overlap the period. A placement's days are the days
     of its visits inside the placement, each day once (two visits on one day log one day)."""
     rows = db.session.execute(placements_query(root, first, last, counting)).all()
     ticked = _ticked([p.id for p, *_ in rows], counting)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from server.auth.models import User
+from server.auth.permissions import people_of_subtree
 from server.extensions import db
 from server.regime.days import days_of
 from server.reports.coverage import CoverageReport
@@ -83,13 +84,14 @@ def placements_table(report: PlacementsReport) -> Table:
 
 
 def visits_query(root: Unit, first: date, last: date, status: str | None = None, form: str | None = None):
-    """The raw visit list of a subtree's units in a period, with the review queue's filters."""
+    """The visits of the people of a subtree (wherever they went: what its supervisor reviews, see
+    ``people_of_subtree``) in a period, with the review queue's filters."""
     reviewer = aliased(User)
     query = (select(Visit.start_date, Visit.end_date, User.full_name, Unit.name, Unit.code, Visit.form,
                     Visit.status, Visit.participants, Visit.summary, Visit.received_at, reviewer.full_name)
              .join(User, User.id == Visit.cadre_id).join(Unit, Unit.id == Visit.unit_id)
              .outerjoin(reviewer, reviewer.id == Visit.reviewed_by_id)
-             .where(Unit.path.startswith(root.path, autoescape=True), Visit.start_date <= last,
+             .where(Visit.cadre_id.in_(people_of_subtree(root)), Visit.start_date <= last,
                     Visit.end_date >= first)
              .order_by(Visit.start_date, Visit.id))
     if status:

@@ -132,3 +132,30 @@ def test_demo_lists_every_account_and_has_supervisors_below_the_province(app, ru
     with app.app_context():
         local = db.session.scalar(select(User).where(User.username == LOCAL_SUPERVISORS[0][0]))
         assert local.role == "supervisor" and local.unit.parent_id is not None
+
+
+def test_each_union_has_a_cadre_whose_visits_wait_for_the_unions_supervisor(app, runner):
+    """A ward's supervisor opens the queue and finds their own cadre's visits (docs/review.md:
+    review follows the cadre's unit), and the visit list export lists the same people."""
+    from datetime import date, timedelta
+
+    from server.demo.data import COMMUNES, LOCAL_SUPERVISORS, UNION_CADRES, WARDS
+
+    assert runner.invoke(args=["demo-data", "--force"]).exit_code == 0
+    with app.app_context():
+        unions = db.session.scalars(select(Unit).where(Unit.kind.in_(("ward", "commune")))).all()
+        assert len(UNION_CADRES) == len(WARDS) + len(COMMUNES) == len(unions)
+        people = db.session.scalars(select(User).where(User.username.like("coso%"))).all()
+        assert sorted(p.unit_id for p in people) == sorted(u.id for u in unions)  # one inside each
+    for username, _, _, code in LOCAL_SUPERVISORS:
+        client = app.test_client()
+        AuthActions(client).sign_in(username, "dicoso-demo")
+        with app.app_context():
+            own = db.session.scalar(select(User).join(Unit, Unit.id == User.unit_id)
+                                    .where(Unit.code == code, User.username.like("coso%")))
+        queue = client.get("/review/").get_data(as_text=True)
+        assert own.full_name in queue, username
+        first, last = date.today() - timedelta(days=120), date.today()
+        data = client.get(f"/reports/visits?first={first}&last={last}&format=csv").get_data()
+        cadres = {row.split(",")[3] for row in data.decode("utf-8-sig").splitlines()[1:]}
+        assert cadres == {own.full_name}, username
