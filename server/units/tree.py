@@ -9,6 +9,7 @@ name in Vietnamese alphabetical order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol, TypeVar
 
@@ -22,6 +23,8 @@ from server.units.names import vietnamese_order
 #: (the order of the province's official lists); an unknown kind goes last
 KIND_RANK = {UnitKind.PROVINCE.value: 0, UnitKind.AGENCY.value: 1, UnitKind.DISTRICT.value: 2,
              UnitKind.WARD.value: 3, UnitKind.COMMUNE.value: 4}
+
+_DIGITS = re.compile(r"\d+")
 
 #: how many mergers back ``former_districts`` looks (``final_units`` follows chains 10 deep)
 MAX_HISTORY = 10
@@ -45,7 +48,9 @@ def _ids_in(path: str) -> list[int]:
 
 def sibling_key(kind: str, name: str, unit_id: int) -> tuple[Any, ...]:
     """Where a unit stands among its siblings: kind, then name (the id breaks ties)."""
-    return KIND_RANK.get(kind, len(KIND_RANK)), vietnamese_order(name), unit_id
+    # numbered wards ("Phường 2" before "Phường 10"): digits compared as numbers, padded
+    natural = _DIGITS.sub(lambda match: match.group().zfill(9), name)
+    return KIND_RANK.get(kind, len(KIND_RANK)), vietnamese_order(natural), unit_id
 
 
 def units_in_tree_order(units: Iterable[U]) -> list[U]:

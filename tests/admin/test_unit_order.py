@@ -10,6 +10,7 @@ import pytest
 from server.auth.models import User
 from server.extensions import db
 from server.units.models import Unit, UnitKind
+from server.units.services import create_unit
 from server.units.tree import units_in_tree_order
 
 #: (id, parent id, kind, name), created in this order: ids out of the tree's order on purpose
@@ -112,3 +113,10 @@ def test_hearing_unit_choice_is_in_tree_order(admin, tree):
     page = admin.get("/hearings/").get_data(as_text=True)
     select = re.search(r'<select[^>]*name="unit_id".*?</select>', page, re.S).group(0)
     assert _order(select) == EXPECTED
+
+
+def test_numbered_wards_in_number_order(app, world):
+    with app.app_context():
+        province = db.session.get(Unit, world.province)
+        wards = [create_unit(f"Phường {n}", UnitKind.WARD, province) for n in (10, 2, 1)]
+        assert [u.name for u in units_in_tree_order(wards)] == ["Phường 1", "Phường 2", "Phường 10"]
