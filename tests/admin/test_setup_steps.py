@@ -59,13 +59,15 @@ def test_a_new_province_has_every_step_to_do_then_units_done(app, lone_admin):
         ("plan", "no", "/admin/plans", f"Chưa có kế hoạch năm {year}"),
         ("topics", "no", "/admin/topics", "Chưa có chủ đề"),
     ]
-    assert "Cần làm" in page and "Đã xong" not in page
+    assert "Cần làm" in page and "Đã thực hiện" not in page
     with app.app_context():
         province = db.session.query(Unit).one()
         create_unit("Đoàn xã Một", UnitKind.COMMUNE, province, code="99001")
         create_unit("Đoàn phường Hai", UnitKind.WARD, province, code="99002")
         db.session.commit()
-    steps = _steps(lone_admin.get("/admin/").get_data(as_text=True))
+    page = lone_admin.get("/admin/").get_data(as_text=True)
+    assert "✓ Đã thực hiện" in page
+    steps = _steps(page)
     assert steps[0] == ("units", "yes", "/admin/units", "3 đơn vị")
     assert [done for _name, done, _link, _state in steps[1:]] == ["no"] * 4
 
