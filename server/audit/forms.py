@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from server.audit.queries import AuditFilter
+from server.audit.wording import action_label
 from server.forms import Form, optional_int
 
 
@@ -24,7 +25,9 @@ class AuditFilterForm(Form):
 
     def set_choices(self, actors: list[tuple[int, str]], actions: list[str]) -> None:
         self.actor.choices = [SelectChoice("", _l("Anyone"))] + [SelectChoice(i, n) for i, n in actors]
-        self.action.choices = [SelectChoice("", _l("Any"))] + [SelectChoice(a, a) for a in actions]
+        # the codes' names, not the codes: the same words as the log's sentences
+        self.action.choices = [SelectChoice("", _l("Any"))] + [
+            SelectChoice(a, action_label(a)) for a in actions]
 
     def to_filter(self) -> AuditFilter:
         def ok(field: Any) -> Any:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from server.audit.forms import AuditFilterForm
 from server.audit.queries import audit_page, known_actions
+from server.audit.wording import Names, describe
 from server.auth.models import Role, User
 from server.auth.permissions import roles_required
 from server.extensions import db
@@ -27,4 +28,6 @@ def index():
     next_url = None
     if page.next_before is not None:
         next_url = url_for("audit.index", **{**request.args.to_dict(), "before": page.next_before})
-    return render_template("audit/index.html", form=form, page=page, next_url=next_url)
+    names = Names.load(page.entries)
+    rows = [(entry, describe(entry, names)) for entry in page.entries]
+    return render_template("audit/index.html", form=form, rows=rows, next_url=next_url)

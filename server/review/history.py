@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from server.audit.models import AuditEntry
+from server.audit.wording import action_label
 from server.auth.models import User
 from server.extensions import db
 from server.i18n import format_dmy
@@ -29,12 +30,6 @@ FIELD_LABELS = {
     "latitude": _l("Latitude"), "longitude": _l("Longitude"), "accuracy_m": _l("Accuracy (m)"),
     "status": _l("Status"), "review_comment": _l("Supervisor's comment"),
     "reviewed_by_id": _l("Reviewed by"),
-}
-ACTION_LABELS = {
-    "visit_created": _l("Sent by the cadre"), "visit_updated": _l("Changed by the cadre"),
-    "visit_approve": _l("Approved"), "visit_return": _l("Returned"),
-    "visit_reopen": _l("Reopened after approval"),
-    "photo_added": _l("Photo added"), "photo_removed": _l("Photo removed"),
 }
 
 
@@ -73,8 +68,9 @@ def visit_history(visit_id: uuid.UUID) -> list[HistoryEntry]:
             shown = []  # the first version is the visit as shown above the history
         comment = changes.get("review_comment", [None, None])[1] \
             if entry.action in ("visit_return", "visit_reopen") else None
-        history.append(HistoryEntry(entry.at, actors.get(entry.actor_id), str(ACTION_LABELS.get(
-            entry.action, entry.action)), entry.details.get("version", 0), shown, comment))
+        # each code's name comes from the audit log's wording, as on the audit page
+        history.append(HistoryEntry(entry.at, actors.get(entry.actor_id), action_label(entry.action),
+                                    entry.details.get("version", 0), shown, comment))
     return history
 
 
