@@ -68,3 +68,22 @@ def _messages(catalog) -> dict:
         return tuple(value) if isinstance(value, list | tuple) else value
 
     return {key(m.id): key(m.string) for m in catalog if m.id}
+
+
+#: msgids translated differently by two features' catalogs when this test was written. The app loads
+#: every catalog into one, so one translation wins everywhere (the audit log's "Open" read as a
+#: direction's "Đang thực hiện", the export's "Received" as the visit page's "Nhận lúc"). Fix one by
+#: giving the strings distinct msgids (or a msgctxt), then drop it from here.
+KNOWN_CLASHES = {"Closing report", "Late reports", "Review", "The request could not be understood.", "Topics",
+                 "Units visited", "What was done", "never"}
+
+
+def test_no_new_msgid_means_two_things():
+    translations: dict[tuple, set[str]] = {}
+    for po_path in PO_FILES:
+        with po_path.open("rb") as f:
+            for message in read_po(f, locale="vi"):
+                if message.id and isinstance(message.id, str):
+                    translations.setdefault((message.context, message.id), set()).add(str(message.string))
+    clashes = {msgid for (_context, msgid), strings in translations.items() if len(strings) > 1}
+    assert clashes <= KNOWN_CLASHES, sorted(clashes - KNOWN_CLASHES)
