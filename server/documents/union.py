@@ -36,9 +36,6 @@ from server.units.models import Unit
 
 FONT = "Times New Roman"
 UNION = "ĐOÀN TNCS HỒ CHÍ MINH"
-#: the visit forms as a Union document names them
-FORM_NAMES = {"survey": "Khảo sát chuyên đề", "activity": "Phối hợp, tổ chức hoạt động",
-              "inspection": "Kiểm tra, giám sát", "meeting": "Dự sinh hoạt, hội nghị"}
 PREFIXES = ("Tỉnh đoàn ", "Thành đoàn ", "Huyện đoàn ", "Thị đoàn ", "Đoàn xã ", "Đoàn phường ")
 #: first-line indent of body paragraphs, in cm
 INDENT = 1.27

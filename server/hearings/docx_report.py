@@ -20,7 +20,6 @@ from datetime import date
 
 from server.documents.letterhead import letterhead_for
 from server.documents.union import (
-    FORM_NAMES,
     INDENT,
     JUSTIFY,
     grid,
@@ -35,6 +34,7 @@ from server.hearings import services
 from server.hearings.models import Direction, DirectionState, Hearing
 from server.regime.counting import decimal_text
 from server.time import LOCAL_ZONE, today
+from server.visits.labels import form_name
 
 STATUS_NAMES = {"submitted": "chờ duyệt", "approved": "đã duyệt", "returned": "trả lại"}
 RECIPIENTS = ("- Ban Thường vụ (để b/c);", "- Các đồng chí cán bộ (để t/h);", "- Lưu VP.")
@@ -45,7 +45,7 @@ def _cadre_table(document, row: services.CadreRow, topic_names: dict[int, str]) 
     lines = [
         ("Số ngày đi cơ sở trong tháng", str(figures.days)),
         ("Số lượt", str(figures.visits) + (" (" + "; ".join(
-            f"{FORM_NAMES.get(k, k)}: {v}" for k, v in sorted(figures.by_form.items())) + ")"
+            f"{form_name(k, short=True, locale='vi')}: {v}" for k, v in sorted(figures.by_form.items())) + ")"
             if figures.by_form else "")),
         ("Đơn vị đã đến", ", ".join(name for name, _ in figures.units.values()) or "—"),
         ("Nội dung", ", ".join(topic_names.get(t, str(t)) for t in figures.topics) or "—"),

@@ -18,7 +18,6 @@ from docx.document import Document as DocumentType
 
 from server.documents.letterhead import letterhead_for
 from server.documents.union import (
-    FORM_NAMES,
     body,
     day_month,
     grid,
@@ -36,6 +35,7 @@ from server.reports.placements import PlacementsReport, placements_report
 from server.reports.year import CadreRow, YearReport, year_report
 from server.time import today
 from server.units.models import Unit, UnitKind
+from server.visits.labels import form_name
 
 MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: the symbol after the number, by the issuing body's kind (Tỉnh đoàn, Huyện đoàn, …)
@@ -96,7 +96,7 @@ def _overall(document: DocumentType, report: YearReport) -> None:
         back = f"; {s.back_entered} lượt nhập bổ sung (không tính muộn)" if s.back_entered else ""
         body(document, f"Có {s.late} lượt báo cáo nộp muộn (quá 10 ngày sau khi kết thúc chuyến đi){back}.")
     body(document, "Kết quả theo hình thức đi cơ sở:", keep_with_next=True)
-    rows = [(str(n), FORM_NAMES.get(code, code), str(s.visits_by_form[code]), str(s.days_by_form[code]))
+    rows = [(str(n), form_name(code, locale="vi"), str(s.visits_by_form[code]), str(s.days_by_form[code]))
             for n, code in enumerate(s.visits_by_form, start=1)]
     _grid(document, ("TT", "Hình thức", "Số lượt", "Số ngày"), rows, (1.2, 9.3, 3, 3))
     body(document, "Số ngày theo hình thức cộng số ngày của từng lượt, nên có thể lớn hơn tổng số ngày "

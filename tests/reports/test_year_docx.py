@@ -79,9 +79,10 @@ def test_the_year_report_holds_the_years_figures(app, client, auth, world):
     by_form = {name: (int(v), int(d)) for _, name, v, d in _rows(_table(document, "TT", "Hình thức"))}
     assert by_form == {
         "Khảo sát chuyên đề": (summary.visits_by_form["survey"], summary.days_by_form["survey"]),
-        "Phối hợp, tổ chức hoạt động": (summary.visits_by_form["activity"], summary.days_by_form["activity"]),
+        "Phối hợp tổ chức, triển khai hoạt động tại cơ sở": (summary.visits_by_form["activity"],
+                                                             summary.days_by_form["activity"]),
         "Kiểm tra, giám sát": (summary.visits_by_form["inspection"], summary.days_by_form["inspection"]),
-        "Dự sinh hoạt, hội nghị": (summary.visits_by_form["meeting"], summary.days_by_form["meeting"]),
+        "Dự sinh hoạt": (summary.visits_by_form["meeting"], summary.days_by_form["meeting"]),
     }
     assert f"có {summary.weeks_so_far} tuần" in text
     # the placement of _setup: one cadre, at A1 of district A, 26/02–03/03, 2 of 7 days logged
