@@ -47,6 +47,10 @@ def _visit_list(client) -> set[str]:
     return {row.split(",")[3] for row in data.decode("utf-8-sig").splitlines()[1:]}
 
 
+def _page(client, path: str) -> str:
+    return client.get(path).get_data(as_text=True)
+
+
 def test_a_union_supervisor_sees_the_work_of_the_unions_own_people_everywhere(app, client, auth, union):
     auth.sign_in("supa1")
     queue = client.get("/review/").get_data(as_text=True)
@@ -55,7 +59,7 @@ def test_a_union_supervisor_sees_the_work_of_the_unions_own_people_everywhere(ap
     assert client.get(f"/review/visits/{union['own']}").status_code == 200
     assert client.get(f"/review/visits/{union['provincial']}").status_code == 404
     assert _visit_list(client) == {"Cán Bộ Xã A1"}  # the export agrees with the queue
-    placements = client.get(f"/reports/placements?year={date.today().year}&counting=submitted").get_data(as_text=True)
+    placements = _page(client, f"/reports/placements?year={date.today().year}&counting=submitted")
     assert "Tập Sự Tỉnh" not in placements  # the province's trainee, placed here, is the province's
 
 
@@ -73,5 +77,5 @@ def test_the_district_and_the_province_see_their_own_peoples_visits(app, client,
     auth.sign_out()
     auth.sign_in("sup")
     assert _visit_list(client) == {"Cán Bộ Xã A1", "Cán Bộ Thử", "Cán Bộ Tỉnh"}
-    placements = client.get(f"/reports/placements?year={date.today().year}&counting=submitted").get_data(as_text=True)
+    placements = _page(client, f"/reports/placements?year={date.today().year}&counting=submitted")
     assert "Tập Sự Tỉnh" in placements
