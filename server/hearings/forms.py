@@ -70,4 +70,4 @@ class AccountForm(Form):
 
 class DoneForm(Form):
     base_version = HiddenField()
-    note = TextAreaField(_l("What was done"), validators=[Length(max=rules.MAX_TEXT)])
+    note = TextAreaField(_l("What was done about it"), validators=[Length(max=rules.MAX_TEXT)])

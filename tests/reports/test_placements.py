@@ -42,7 +42,12 @@ def test_days_logged_once_each_and_only_inside_the_placement(app, world):
         assert both.rows[0].days_logged == 3
         district_a = db.session.get(Unit, world.district_a)
         only_a = placements_report(district_a, date(2024, 1, 1), date(2024, 12, 31), Counting.APPROVED)
-        assert [r.unit_name for r in only_a.rows] == ["Đoàn xã A1"]
+        # a subtree's report holds its own people's placements, wherever they were placed
+        # (docs/review.md): both cadres are district A's, and district B has none of its own
+        assert [r.unit_name for r in only_a.rows] == ["Đoàn xã A1", "Đoàn xã B1"]
+        district_b = db.session.get(Unit, world.district_b)
+        year = (date(2024, 1, 1), date(2024, 12, 31))
+        assert placements_report(district_b, *year, Counting.APPROVED).rows == []
 
 
 def test_a_task_is_covered_by_a_counted_visit_inside_the_placement(app, world):
