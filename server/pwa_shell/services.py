@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # What the service worker precaches (all or nothing): relative to pwa/.
-SHELL_GLOBS = ("css/*.css", "js/*.js", "js/views/*.js", "icons/*.png")
+SHELL_GLOBS = ("css/*.css", "js/*.js", "js/messages/*.js", "js/views/*.js", "icons/*.png")
 # Pages a cadre needs offline. They are per user, so they are cached only when they answer 200
 # without a redirect (i.e. the person is signed in), never as a condition of installing.
 OFFLINE_PAGES = ("/", "/visits/new", "/visits/", "/visits/placement", "/visits/settings",

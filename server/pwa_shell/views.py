@@ -77,8 +77,10 @@ def asset(version: str, filename: str):
 
 
 def module_preloads(view: str) -> list[str]:
-    """The URLs of app.js's modules and the page's view's, all of them (see base.html)."""
-    entries = ("js/app.js", f"js/views/{view}.js") if view else ("js/app.js",)
+    """The URLs of app.js's modules and the page's view's, all of them (see base.html), and the
+    messages of the page's language, which i18n.js imports by name (only that one is fetched)."""
+    language = "en" if str(get_locale()) == "en" else "vi"
+    entries = ("js/app.js", f"js/messages/{language}.js") + ((f"js/views/{view}.js",) if view else ())
     return [asset_url(module) for module in services.module_graph(_pwa_dir(), current_shell(), entries)]
 
 

@@ -199,3 +199,21 @@ def test_a_page_preloads_every_module_it_will_import(client, auth, world):
     assert "js/views/my-visits.js" not in preloaded  # another page's view
     # loaded when a photo is chosen: not part of every form's weight
     assert not {"js/photo-resize.js", "js/photo-exif.js"} & preloaded
+
+
+def test_a_page_preloads_the_messages_of_its_language_only(app, client, auth, world):
+    """i18n.js imports messages/<lang>.js by name: the page preloads that one, not both."""
+    import re
+
+    from server.auth.models import User
+
+    auth.sign_in("cadre")
+    for language, other in (("vi", "en"), ("en", "vi")):
+        with app.app_context():
+            db.session.get(User, world.cadre).locale = language
+            db.session.commit()
+        page = client.get("/visits/new").get_data(as_text=True)
+        links = re.findall(r'<link rel="modulepreload" href="([^"]+)"', page)
+        preloaded = {url.split("/", 4)[4] for url in links}
+        assert f'<html lang="{language}">' in page
+        assert f"js/messages/{language}.js" in preloaded and f"js/messages/{other}.js" not in preloaded
