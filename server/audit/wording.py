@@ -355,6 +355,8 @@ def _value(key: str, value: Any, names: Names) -> str:
         return ", ".join(_label(str(v)) for v in value)
     if key == "month":
         return _month(value)
+    if key == "purpose" and isinstance(value, str):  # what a password was typed again for
+        return str(ACTION_LABELS.get(value, value))
     if isinstance(value, str) and key in ("via", "second_factor"):
         return str(VALUE_WORDS.get(value, value))
     if isinstance(value, str) and len(value) == 10 and value[4:5] == "-" and value[7:8] == "-":

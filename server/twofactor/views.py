@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from server.auth import throttle
+from server.auth import reauth, throttle
 from server.auth.models import User
 from server.auth.services import record_failed_sign_in
 from server.auth.signin import complete_sign_in
@@ -160,24 +160,23 @@ def disable():
         return redirect(url_for("twofactor.settings"))
     form = DisableForm()
     if form.validate_on_submit():
-        password = throttle.password_attempt(user.username)  # both counted before the checks
-        if password.refused:
-            form.password.errors.append(_("Too many wrong passwords. Please wait 15 minutes and try again."))
-            return _settings_page(429, disable_form=form)
-        code = _code_attempt(user)
+        code = _code_attempt(user)  # counted before the checks
         if code.refused:
-            password.give_back()  # not checked: not a guess
             form.code.errors.append(_too_many_codes())
             return _settings_page(429, disable_form=form)
-        if not user.check_password(form.password.data):
-            code.give_back()  # not checked either
-            form.password.errors.append(_("The password is wrong."))
+        # the password typed again: counted, limited and audited as everywhere (server/auth/reauth.py)
+        password = reauth.check_password(user, form.password.data, "two_factor_disable")
+        if password is not reauth.Outcome.RIGHT:
+            code.give_back()  # not checked: not a guess
+            form.password.errors.append(
+                _("Too many wrong passwords. Please wait 15 minutes and try again.")
+                if password is reauth.Outcome.BLOCKED else _("The password is wrong."))
+            if password is reauth.Outcome.BLOCKED:
+                return _settings_page(429, disable_form=form)
         elif services.verify(user, form.code.data) is None:
-            password.give_back()
             _refuse_code(user)
             form.code.errors.append(_("This code is wrong or has been used already."))
         else:
-            password.give_back()
             code.give_back()
             services.disable(user)
             if services.required_for(user):

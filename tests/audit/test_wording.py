@@ -146,3 +146,16 @@ def test_the_audit_page_survives_odd_details(app, client, auth, world):
     response = client.get("/audit/")
     assert response.status_code == 200
     assert "02/01/2025" in _text(response.get_data(as_text=True))
+
+
+def test_what_a_password_was_typed_again_for_is_named(app, client, auth, world):
+    with app.app_context():
+        for purpose in ("change_password", "two_factor_disable"):
+            record("reauth_failed", "user", world.cadre, actor_id=world.cadre, purpose=purpose, via="web")
+        db.session.commit()
+    auth.sign_in("admin")
+    text = _text(client.get("/audit/").get_data(as_text=True))
+    assert "two_factor_disable" not in text and "change_password" not in text
+    with app.test_request_context():  # Vietnamese, as the admin's page
+        for purpose in ("change_password", "two_factor_disable"):
+            assert f"Để xác nhận {ACTION_LABELS[purpose]}" in text

@@ -66,6 +66,29 @@ def test_turning_it_off_needs_the_password_and_a_code(app, client, auth, world, 
     assert AuthActions(client).sign_in("cadre").headers["Location"] == "/?fresh=1"  # the password alone again
 
 
+def test_a_wrong_password_to_turn_it_off_is_audited_and_counted_like_any_other(make_app, world, clock):
+    """The password typed again to turn two-factor sign-in off is a guess like a sign-in's: audited
+    (``reauth_failed`` for ``two_factor_disable``) and refused past the limit, in the same windows."""
+    from tests.conftest import AuthActions
+
+    app = make_app(RATELIMIT_ENABLED=True, SIGN_IN_FAILURE_LIMITS={
+        "account_address": "3 per 15 minutes", "address": "100 per hour", "account": "100 per hour"})
+    client = app.test_client()
+    secret, _codes = _enrolled_cadre(client, AuthActions(client), clock)
+    statuses = [_post(client, "disable", {"password": f"wrong-{n}", "code": clock.code(secret)}).status_code
+                for n in range(3)]
+    assert statuses[:2] == [400, 400] and statuses[2] in (400, 429)
+    refused = _post(client, "disable", {"password": PASSWORD, "code": clock.code(secret)})
+    assert refused.status_code == 429  # even the right one waits now
+    with app.app_context():
+        assert db.session.get(User, world.cadre).totp_secret is not None
+        entries = db.session.scalars(select(AuditEntry).where(
+            AuditEntry.action.in_(("reauth_failed", "reauth_blocked")))).all()
+        assert {e.details["purpose"] for e in entries} == {"two_factor_disable"}
+        assert sum(e.action == "reauth_failed" for e in entries) >= 2
+        assert any(e.action == "reauth_blocked" for e in entries)
+
+
 def test_a_recovery_code_may_turn_it_off_after_a_lost_phone(app, client, auth, world, clock):
     _secret, codes = _enrolled_cadre(client, auth, clock)
     response = _post(client, "disable", {"password": PASSWORD, "code": codes[3]})
