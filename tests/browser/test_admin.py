@@ -204,7 +204,9 @@ def test_the_assignment_filter_hides_units_and_keeps_ticked_ones(live_server, op
     _sign_in(page, live_server.url, "admin", PASSWORD)
     page.goto(f"{live_server.url}/admin/assignments")
     search = page.get_by_label("Tìm xã, phường hoặc huyện")
-    assert search.is_visible()  # rendered hidden, shown by pwa/js/unit-filter.js
+    # rendered hidden, shown by pwa/js/unit-filter.js once the page's view has loaded (after the
+    # load event: asserting at once raced it, seen in a full run)
+    search.wait_for(state="visible")
     a1, a2, b1 = (page.get_by_label(f"Đoàn xã {name} (T1-{name})") for name in ("A1", "A2", "B1"))
     a1.check()
     search.fill("b1")
