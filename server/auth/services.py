@@ -201,24 +201,7 @@ def end_other_access(user: User) -> list[int]:
     keeps its web session; its app gets a new token from it at the next sync (a refused token is
     replaced from the session, pwa/js/sync.js), and what waits in its outbox is sent then."""
     end_other_web_sessions(user)
-    renew_this_web_session(user)
     return _revoke_tokens(DeviceToken.user_id == user.id)
-
-
-def renew_this_web_session(user: User) -> None:
-    """Give this request's web session a new key, and this browser's cookie with it: a copy of the
-    cookie taken before (with the old password, or before two-factor sign-in) signs no one in any
-    more, while this browser stays signed in."""
-    if not user.session_key:
-        return
-    from flask_login import login_user  # the cookie layer: Flask-Login keeps the key in the session
-
-    key = secrets.token_urlsafe(32)
-    db.session.execute(update(WebSession).where(WebSession.key_hash == hash_secret(user.session_key))
-                       .values(key_hash=hash_secret(key)))
-    user.session_key = key
-    # the person, not current_user's proxy: Flask-Login would then resolve the proxy through itself
-    login_user(user._get_current_object() if hasattr(user, "_get_current_object") else user)
 
 
 def create_user_with_temporary_password(actor: User | None, **fields) -> tuple[User, str]:

@@ -80,38 +80,6 @@ def test_changing_the_password_ends_every_token_and_the_other_sessions(app, worl
         assert sorted(entry.details["tokens_revoked"]) == revoked
 
 
-def _stolen_copy(app, client):
-    """Another browser holding a copy of ``client``'s session cookie, as someone who took it would."""
-    name = app.config["SESSION_COOKIE_NAME"]
-    thief = app.test_client()
-    thief.set_cookie(name, client.get_cookie(name).value)
-    return thief
-
-
-def test_a_copy_of_the_session_cookie_taken_before_a_password_change_signs_no_one_in(app, world):
-    here = app.test_client()
-    AuthActions(here).sign_in("cadre")
-    thief = _stolen_copy(app, here)
-    assert thief.get("/").status_code == 200  # the copy works until...
-
-    assert _change_password(here).status_code == 302
-
-    assert thief.get("/").status_code == 302  # ...the session's key is renewed with the password
-    assert here.get("/").status_code == 200 and _works(here, _session_token(here))
-
-
-def test_a_copy_of_the_session_cookie_taken_before_two_factor_was_turned_on_signs_no_one_in(
-        app, world, clock):
-    here = app.test_client()
-    AuthActions(here).sign_in("cadre")
-    thief = _stolen_copy(app, here)
-
-    enrol(here, clock)
-
-    assert thief.get("/").status_code == 302
-    assert here.get("/").status_code == 200
-
-
 def test_turning_two_factor_on_ends_every_token_and_the_other_sessions(app, world, clock):
     other_phone = app.test_client()
     old_token = issue_token(other_phone, "cadre")
