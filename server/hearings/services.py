@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from server.audit.services import record
@@ -19,7 +20,7 @@ from server.hearings.figures import Figures, figures, month_bounds
 from server.hearings.models import Direction, DirectionState, Hearing, HearingCadre, MonthlyAccount
 from server.planning.models import Assignment
 from server.planning.services import plan_for_year
-from server.regime.coverage import obligations
+from server.regime.coverage import Obligation, obligations
 from server.regime.neglect import Charge
 from server.regime.pace import Pace
 from server.regime.standing import Standing, standings
@@ -56,16 +57,87 @@ def open_hearing(actor: User, unit: Unit, month: date, held_on: date, chair: str
 def covered_cadres(unit: Unit, year: int) -> tuple[list[tuple[User, int]], list[tuple[User, str]]]:
     """The cadres of the subtree the year's plan covers, with their minimum; and the exempt ones
     with the reason (the regime's rule, ``server.regime.coverage``); none without a plan."""
+    heard, exempt = heard_cadres(unit, year)
+    return _with_users([(o.cadre_id, o.minimum) for o in heard]), \
+        _with_users([(o.cadre_id, o.exemption_reason or "") for o in exempt])
+
+
+def heard_cadres(unit: Unit, year: int) -> tuple[list[Obligation], list[Obligation]]:
+    """The hearing's order of the cadres it hears (by name), and the exempt ones: the regime's
+    obligations only, no user loaded (a province has thousands; a page shows a few)."""
     plan = plan_for_year(year)
     if plan is None:
         return [], []
-    owed = obligations(plan, unit)
+    ordered = sorted(obligations(plan, unit), key=lambda o: (o.full_name, o.cadre_id))
+    return [o for o in ordered if not o.exempt], [o for o in ordered if o.exempt]
+
+
+def _with_users(pairs: list[tuple[int, Any]]) -> list[tuple[User, Any]]:
     users = {u.id: u for u in db.session.scalars(
-        select(User).options(selectinload(User.unit)).where(User.id.in_([o.cadre_id for o in owed])))}
-    ordered = sorted(owed, key=lambda o: (o.full_name, o.cadre_id))
-    covered = [(users[o.cadre_id], o.minimum) for o in ordered if not o.exempt]
-    exempt = [(users[o.cadre_id], o.exemption_reason or "") for o in ordered if o.exempt]
-    return covered, exempt
+        select(User).options(selectinload(User.unit)).where(User.id.in_([cadre for cadre, _ in pairs])))}
+    return [(users[cadre], value) for cadre, value in pairs]
+
+
+@dataclass(frozen=True)
+class HearingPage:
+    """A page of a hearing: ``PAGE_SIZE`` of the cadres it hears, in its order, with their summary
+    rows and their sections (a province hears thousands; every figure and form is of this page's
+    cadres only, so a page costs the same at any size)."""
+
+    number: int
+    pages: int
+    heard: int
+    cadres: list[tuple[User, int]]
+    exempt: list[tuple[User, str]]
+
+    # what the shared pager (templates/_pager.html) reads, as on Flask-SQLAlchemy's Pagination
+    @property
+    def page(self) -> int:
+        return self.number
+
+    @property
+    def total(self) -> int:
+        return self.heard
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.number + 1
+
+
+#: cadres per page of a hearing: a provincial committee hears a few dozen, which fit on one page
+PAGE_SIZE = 25
+
+
+def hearing_page(hearing: Hearing, number: int) -> HearingPage | None:
+    """Page ``number`` (from 1) of the hearing; None past the last (the first always exists)."""
+    heard, exempt = heard_cadres(hearing.unit, hearing.month.year)
+    pages = max(1, -(-len(heard) // PAGE_SIZE))
+    if not 1 <= number <= pages:
+        return None
+    chosen = heard[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
+    # the exempt are listed once, under the first page's summary
+    return HearingPage(number, pages, len(heard), _with_users([(o.cadre_id, o.minimum) for o in chosen]),
+                       _with_users([(o.cadre_id, o.exemption_reason or "") for o in exempt])
+                       if number == 1 else [])
+
+
+def page_of(hearing: Hearing, cadre_id: int) -> int:
+    """The page of the hearing that holds the cadre's section (the first when not heard)."""
+    heard, _ = heard_cadres(hearing.unit, hearing.month.year)
+    ids = [o.cadre_id for o in heard]
+    return ids.index(cadre_id) // PAGE_SIZE + 1 if cadre_id in ids else 1
 
 
 @dataclass
@@ -103,8 +175,13 @@ def reference_day(month: date) -> date:
     return min(month_bounds(month)[1], today())
 
 
-def hearing_rows(hearing: Hearing) -> tuple[list[CadreRow], list[tuple[User, str]]]:
-    covered, exempt = covered_cadres(hearing.unit, hearing.month.year)
+def hearing_rows(hearing: Hearing, covered: list[tuple[User, int]] | None = None,
+                 ) -> tuple[list[CadreRow], list[tuple[User, str]]]:
+    """The rows of ``covered`` (cadre, minimum), by default every cadre the hearing hears, with the
+    exempt ones when all are asked; a fixed number of set-based queries whatever their number."""
+    exempt: list[tuple[User, str]] = []
+    if covered is None:
+        covered, exempt = covered_cadres(hearing.unit, hearing.month.year)
     ids = [cadre.id for cadre, _ in covered]
     first, last = month_bounds(hearing.month)
     month = figures(ids, first, last)
@@ -113,7 +190,7 @@ def hearing_rows(hearing: Hearing) -> tuple[list[CadreRow], list[tuple[User, str
     accounts = {a.cadre_id: a for a in db.session.scalars(select(MonthlyAccount).where(
         MonthlyAccount.cadre_id.in_(ids), MonthlyAccount.month == hearing.month))}
     conclusions = dict(db.session.execute(select(HearingCadre.cadre_id, HearingCadre.conclusion).where(
-        HearingCadre.hearing_id == hearing.id)).all())
+        HearingCadre.hearing_id == hearing.id, HearingCadre.cadre_id.in_(ids))).all())
     rows = {cadre.id: CadreRow(cadre, minimum, month[cadre.id], years[cadre.id], accounts.get(cadre.id),
                                conclusions.get(cadre.id, ""))
             for cadre, minimum in covered}
@@ -133,8 +210,8 @@ def hearing_rows(hearing: Hearing) -> tuple[list[CadreRow], list[tuple[User, str
 
 def visitable_units(cadres: list[User], on: date) -> dict[int, list[Unit]]:
     """By cadre: the current units they may record visits for on ``on`` (their subtree and their
-    assignments, as ``recordable_unit_ids`` says), in tree order; two queries for all of them."""
-    current = units_in_tree_order(db.session.scalars(current_units_query(on)))
+    assignments, as ``recordable_unit_ids`` says), in tree order; two queries for all of them,
+    reading only the units within their reach (a province has thousands)."""
     assigned: dict[int, set[int]] = {}
     for cadre_id, unit_id in db.session.execute(
         select(Assignment.cadre_id, Assignment.unit_id).where(
@@ -142,6 +219,11 @@ def visitable_units(cadres: list[User], on: date) -> dict[int, list[Unit]]:
             (Assignment.end_date.is_(None)) | (Assignment.end_date >= on))
     ):
         assigned.setdefault(cadre_id, set()).add(unit_id)
+    if not cadres:
+        return {}
+    reach = or_(Unit.id.in_(set().union(*assigned.values())),
+                *(Unit.path.startswith(path, autoescape=True) for path in {c.unit.path for c in cadres}))
+    current = units_in_tree_order(db.session.scalars(current_units_query(on).where(reach)))
     return {c.id: [u for u in current if u.path.startswith(c.unit.path) or u.id in assigned.get(c.id, ())]
             for c in cadres}
 

@@ -96,11 +96,15 @@ def index():
 @roles_required("supervisor", "admin")
 def show(hearing_id: int):
     hearing = _hearing(hearing_id)
-    return _render_hearing(hearing)
+    return _render_hearing(hearing, request.args.get("page", 1, type=int))
 
 
-def _render_hearing(hearing: Hearing, status: int = 200, bad: dict | None = None):
-    rows, exempt = services.hearing_rows(hearing)
+def _render_hearing(hearing: Hearing, number: int, status: int = 200, bad: dict | None = None):
+    """One page of the hearing: the summary rows and sections of its cadres only."""
+    page = services.hearing_page(hearing, number)
+    if page is None:
+        abort(404)
+    rows, _ = services.hearing_rows(hearing, page.cadres)
     direction_ids = [d.id for row in rows for d in (*row.directions, *row.earlier)]
     topics = db.session.scalars(select(Topic).where(Topic.active.is_(True)).order_by(Topic.name_vi)).all()
     forms = {}
@@ -115,11 +119,23 @@ def _render_hearing(hearing: Hearing, status: int = 200, bad: dict | None = None
             formdata=None, conclusion=row.conclusion)
         forms[row.cadre.id] = (conclusion, direction)
     return render_template(
-        "hearings/show.html", hearing=hearing, rows=rows, exempt=exempt, forms=forms,
+        "hearings/show.html", hearing=hearing, page=page, rows=rows, exempt=page.exempt, forms=forms,
+        first_index=(page.number - 1) * services.PAGE_SIZE,
         addressed=services.visits_for_directions(direction_ids), today=today(),
         topic_names={t.id: t.name(str(_locale())) for t in topics},
         form_labels=FORM_LABELS, status_labels=STATUS_LABELS,
         on=services.reference_day(hearing.month), counting=WORKING), status
+
+
+def _cadre_section(hearing: Hearing, cadre_id: int) -> str:
+    """The address of a cadre's section: its page of the hearing, at its anchor."""
+    number = services.page_of(hearing, cadre_id)
+    return url_for("hearings.show", hearing_id=hearing.id, page=number if number > 1 else None,
+                   _anchor=f"cadre-{cadre_id}")
+
+
+def _render_cadre_page(hearing: Hearing, cadre_id: int, status: int, bad: dict):
+    return _render_hearing(hearing, services.page_of(hearing, cadre_id), status, bad)
 
 
 def _locale() -> str:
@@ -138,16 +154,16 @@ def conclusion(hearing_id: int, cadre_id: int):
     cadre = _heard_cadre(hearing, cadre_id)
     form = ConclusionForm()
     if not form.validate_on_submit():
-        return _render_hearing(hearing, 400, {("conclusion", cadre.id): form,
-                                              ("direction", cadre.id): DirectionForm()})
+        return _render_cadre_page(hearing, cadre.id, 400, {("conclusion", cadre.id): form,
+                                                           ("direction", cadre.id): DirectionForm()})
     services.save_conclusion(hearing, cadre, form.conclusion.data or "", current_user)
     flash(_("The conclusion was saved."), "success")
     if (request.form.get("text") or "").strip():
         # a direction typed but not added yet: the page comes back with it still in its boxes
         flash(_("The direction you typed is not added yet: check it and press “Add the direction”."),
               "warning")
-        return _render_hearing(hearing, 200, {("direction", cadre.id): DirectionForm()})
-    return redirect(url_for("hearings.show", hearing_id=hearing.id, _anchor=f"cadre-{cadre.id}"))
+        return _render_cadre_page(hearing, cadre.id, 200, {("direction", cadre.id): DirectionForm()})
+    return redirect(_cadre_section(hearing, cadre.id))
 
 
 @bp.post("/<id:hearing_id>/cadres/<id:cadre_id>/directions")
@@ -171,14 +187,14 @@ def add_direction(hearing_id: int, cadre_id: int):
         kept = {("direction", cadre.id): form}
         if typed is not None:
             kept[("conclusion", cadre.id)] = typed
-        return _render_hearing(hearing, 400, kept)
+        return _render_cadre_page(hearing, cadre.id, 400, kept)
     services.give_direction(hearing, cadre, current_user, text=form.text.data, due_date=form.due_date.data,
                             unit_id=form.unit_id.data, topic_id=form.topic_id.data)
     if typed is not None and services.update_conclusion(hearing, cadre, typed.conclusion.data or "",
                                                         current_user):
         flash(_("The conclusion was saved."), "success")
     flash(_("The direction was recorded; it reaches the cadre's phone at the next sync."), "success")
-    return redirect(url_for("hearings.show", hearing_id=hearing.id, _anchor=f"cadre-{cadre.id}"))
+    return redirect(_cadre_section(hearing, cadre.id))
 
 
 @bp.post("/<id:hearing_id>/directions/<id:direction_id>")
@@ -194,14 +210,13 @@ def edit_direction(hearing_id: int, direction_id: int):
     if not form.validate_on_submit() or direction.state != "open":
         flash(_("The direction could not be changed (write the text and the due date; "
                 "a direction already done cannot change)."), "error")
-        return redirect(url_for("hearings.show", hearing_id=hearing.id,
-                                _anchor=f"cadre-{direction.cadre_id}"))
+        return redirect(_cadre_section(hearing, direction.cadre_id))
     current = direction_store.locked(direction.id)
     values = {"text": form.text.data.strip(), "due_date": form.due_date.data}
     if any(getattr(current, name) != value for name, value in values.items()):
         direction_store.change(current, current_user.id, "direction_updated", **values)
         flash(_("The direction was changed; the cadre's phone gets it at the next sync."), "success")
-    return redirect(url_for("hearings.show", hearing_id=hearing.id, _anchor=f"cadre-{direction.cadre_id}"))
+    return redirect(_cadre_section(hearing, direction.cadre_id))
 
 
 @bp.get("/<id:hearing_id>/report.docx")
