@@ -4,7 +4,7 @@ from server.audit.models import AuditEntry
 from server.auth.models import DeviceToken, RecoveryCode, Role, User, WebSession
 from server.documents.models import UnitLetterhead
 from server.hearings.models import Direction, DirectionState, Hearing, HearingCadre, MonthlyAccount
-from server.photos.models import Photo
+from server.photos.models import Photo, PhotoBlob, PhotoChunk
 from server.planning.models import Assignment, Placement, PlacementReport, Plan, PlanExemption
 from server.review.models import ReviewAction, ReviewEvent
 from server.units.models import Unit, UnitKind
@@ -20,8 +20,9 @@ from server.visits.models import (
 
 __all__ = [
     "Assignment", "AuditEntry", "ChangeCounter", "DeviceToken", "Direction", "DirectionState",
-    "Hearing", "HearingCadre", "MonthlyAccount", "Photo", "Placement", "PlacementReport", "Plan",
-    "PlanExemption", "RecoveryCode", "ReviewAction", "ReviewEvent", "Role", "Topic", "Unit", "UnitKind",
+    "Hearing", "HearingCadre", "MonthlyAccount", "Photo", "PhotoBlob", "PhotoChunk", "Placement",
+    "PlacementReport", "Plan", "PlanExemption", "RecoveryCode", "ReviewAction", "ReviewEvent", "Role",
+    "Topic", "Unit", "UnitKind",
     "UnitLetterhead", "User",
     "Visit", "VisitForm", "VisitStatus", "WebSession", "visit_directions", "visit_topics",
 ]

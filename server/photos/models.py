@@ -1,11 +1,12 @@
-"""A photo on a visit: declared by the phone, uploaded in chunks, then checked and kept."""
+"""A photo on a visit: declared by the phone, uploaded in chunks, then checked and kept; and, with
+the database store, its bytes."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, Uuid, false
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.auth.models import User
@@ -51,3 +52,30 @@ class Photo(Base):
         width, height = self.width or THUMBNAIL_SIDE, self.height or THUMBNAIL_SIDE
         scale = min(1.0, THUMBNAIL_SIDE / max(width, height))
         return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+# The database store's rows (DICOSO_PHOTO_STORE=database, server/photos/stores/database.py). They
+# go with their photo's row (ON DELETE CASCADE): no bytes outlive the photo, whoever deletes it.
+
+class PhotoChunk(Base):
+    """One chunk of a photo still uploading, as it arrived: appending one is one insert, whatever
+    the photo's size (rewriting one growing value would copy every byte again at each chunk)."""
+
+    __tablename__ = "photo_chunks"
+
+    photo_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("photos.id", ondelete="CASCADE"),
+                                                primary_key=True)
+    #: where the chunk starts in the photo's bytes
+    offset: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PhotoBlob(Base):
+    """A finished photo's bytes (``variant`` "file") or its thumbnail's ("thumbnail")."""
+
+    __tablename__ = "photo_blobs"
+
+    photo_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("photos.id", ondelete="CASCADE"),
+                                                primary_key=True)
+    variant: Mapped[str] = mapped_column(String(10), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
