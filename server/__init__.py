@@ -21,7 +21,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app: config, then extensions, blueprints, error pages and CLI."""
     app = Flask(
         __name__,
-        instance_path=str(config_module.INSTANCE_PATH),
+        instance_path=str(config_module.instance_path()),
         static_folder=str(PWA_DIR),
         static_url_path="/static",
     )
@@ -29,6 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     _check_rate_limit_storage(app)
+    _check_photo_store(app)
 
     from server import i18n, models  # noqa: F401  (models: every table known to Alembic)
 
@@ -75,6 +76,17 @@ def _check_rate_limit_storage(app: Flask) -> None:
         app.logger.warning("rate limits: %s", problem)
         return
     raise RuntimeError(f"dicoso refuses to start: {problem}")
+
+
+def _check_photo_store(app: Flask) -> None:
+    """Refuse an unknown photo store or one without its settings; warn when photos stay on this
+    machine's disk although several processes serve (another app server would not see them)."""
+    problem = config_module.photo_store_problem(app.config)
+    if problem is not None:
+        raise RuntimeError(f"dicoso refuses to start: {problem}")
+    warning = config_module.local_photos_warning(app.config)
+    if warning is not None:
+        app.logger.warning("photos: %s", warning)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -15,6 +15,12 @@ from typing import Any
 INSTANCE_PATH = Path(__file__).resolve().parent.parent / "instance"
 
 
+def instance_path() -> Path:
+    """The instance folder: ``DICOSO_INSTANCE_PATH`` when set (e.g. one per app server, or one
+    outside a read-only release), else instance/ beside the server package."""
+    return Path(os.environ.get("DICOSO_INSTANCE_PATH") or INSTANCE_PATH).resolve()
+
+
 def _secret_key(instance_path: Path) -> str:
     """Return SECRET_KEY from the environment, else one generated once and kept in instance/."""
     from_env = os.environ.get("SECRET_KEY")
@@ -88,6 +94,36 @@ def rate_limit_storage_problem(config: Mapping[str, Any]) -> str | None:
     return None
 
 
+def photo_store_problem(config: Mapping[str, Any]) -> str | None:
+    """Why the photo store cannot start, or None (server/photos/storage.py)."""
+    from server.photos.storage import STORES
+
+    store = config.get("PHOTO_STORE", "filesystem")
+    if store not in STORES:
+        return f"DICOSO_PHOTO_STORE={store!r}: must be one of {', '.join(STORES)}."
+    if store == "s3" and not config.get("S3_BUCKET"):
+        return "DICOSO_PHOTO_STORE=s3 needs a bucket: set DICOSO_S3_BUCKET."
+    return None
+
+
+def local_photos_warning(config: Mapping[str, Any]) -> str | None:
+    """A warning when photos stay on this machine's disk although more than one process serves.
+
+    Several workers on one machine share the folder, which is fine; but a deployment that counts
+    its workers or shares its rate limits (Redis) may well have a second app server, which would
+    not see this one's photos (docs/deployment.md). Not refused: that cannot be told from here."""
+    if config.get("PHOTO_STORE", "filesystem") != "filesystem":
+        return None
+    workers = int(config.get("WORKERS", 1))
+    shared_limits = not str(config.get("RATELIMIT_STORAGE_URI", "memory://")).startswith("memory://")
+    if workers <= 1 and not shared_limits:
+        return None
+    return (f"photos are kept on this machine's disk (PHOTOS_DIR={config.get('PHOTOS_DIR')}): fine for "
+            "the workers of one machine, but another app server behind the same address would not "
+            "find them (404). With several app servers set DICOSO_PHOTO_STORE=database or "
+            "DICOSO_PHOTO_STORE=s3 (docs/deployment.md), or mount one folder on every server.")
+
+
 def from_environment(instance_path: Path = INSTANCE_PATH) -> dict:
     """Build the Flask config mapping from environment variables with safe defaults."""
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'dicoso.sqlite3'}"
@@ -138,15 +174,25 @@ def from_environment(instance_path: Path = INSTANCE_PATH) -> dict:
         # from that many hops and no more (0: ignored, the peer's address is the client's)
         "PROXIES": int(os.environ.get("DICOSO_PROXIES", "0")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # keys in that storage start with it: two deployments (or test runs) on one Redis count apart
+        "RATELIMIT_KEY_PREFIX": os.environ.get("DICOSO_RATELIMIT_KEY_PREFIX", ""),
         # processes serving the app: with more than one, memory:// rate limits refuse to start
         "WORKERS": _workers(),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
-        # Photos on a visit (server/photos): where the files live, and the limits a photo and a
-        # visit must respect. An S3-compatible store can replace the folder later (PhotoStore).
+        # Photos on a visit (server/photos): where their bytes live, and the limits a photo and a
+        # visit must respect. PHOTO_STORE: "filesystem" (PHOTOS_DIR, one machine), "database" (the
+        # app's database) or "s3" (a bucket; credentials from boto3's usual AWS_* variables or
+        # files); the last two are shared by several app servers (docs/deployment.md).
+        "PHOTO_STORE": os.environ.get("DICOSO_PHOTO_STORE", "filesystem").strip().lower(),
         "PHOTOS_DIR": os.environ.get("DICOSO_PHOTOS_DIR") or str(instance_path / "photos"),
+        "S3_BUCKET": os.environ.get("DICOSO_S3_BUCKET", ""),
+        "S3_PREFIX": os.environ.get("DICOSO_S3_PREFIX", "photos/"),
+        # for an S3-compatible service other than AWS (MinIO, Ceph, Garage…): its URL
+        "S3_ENDPOINT_URL": os.environ.get("DICOSO_S3_ENDPOINT_URL") or None,
+        "S3_REGION": os.environ.get("DICOSO_S3_REGION") or None,
         "MAX_PHOTO_BYTES": int(os.environ.get("DICOSO_MAX_PHOTO_BYTES", str(5 * 1024 * 1024))),
         "MAX_PHOTOS_PER_VISIT": int(os.environ.get("DICOSO_MAX_PHOTOS_PER_VISIT", "10")),
         # a decompression bomb is a small file of huge dimensions: refused before it is decoded

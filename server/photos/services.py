@@ -281,7 +281,12 @@ _PENDING = "photos_to_delete"
 
 
 def _delete_files_after_commit(photo_id: uuid.UUID) -> None:
-    """Files are not transactional: remove them only once the row's deletion is committed."""
+    """Files and objects are not transactional: remove them only once the row's deletion is
+    committed. A store that writes in the transaction (the database's) removes them in it."""
+    store = photo_store()
+    if store.transactional:
+        store.delete(photo_id)
+        return
     db.session.info.setdefault(_PENDING, []).append(photo_id)
 
 

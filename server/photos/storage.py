@@ -1,32 +1,42 @@
-"""Where a photo's bytes live: a small interface and its filesystem implementation.
+"""Where a photo's bytes live: a small interface, and the store the configuration chooses.
 
 The database row (``Photo``) is the truth about how many bytes have arrived; the store only keeps
 them. A store holds, per photo id, a partial upload (appended chunk by chunk, each made durable
-before the server answers), then the finished file and its thumbnail. An S3-compatible store can
-implement the same protocol later (multipart parts for the partial, two objects for the rest).
+before the server answers), then the finished file and its thumbnail. Three stores implement it
+(server/photos/stores/), chosen by ``PHOTO_STORE`` (``DICOSO_PHOTO_STORE``):
+
+- ``filesystem`` (the default): files under ``PHOTOS_DIR``; for one machine.
+- ``database``: rows of the app's own database, so every app server that shares the database
+  shares the photos, and one backup of the database holds them too.
+- ``s3``: objects in an S3-compatible bucket (boto3), shared by every app server.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
-from typing import BinaryIO, Literal, Protocol
+from collections.abc import Mapping
+from typing import Any, BinaryIO, Literal, Protocol
 
 from flask import current_app
 
 Variant = Literal["file", "thumbnail"]
+STORES = ("filesystem", "database", "s3")
 
 
 class PhotoStore(Protocol):
+    #: True when the bytes are written in the request's database transaction (they are committed
+    #: or rolled back with the photo's row); False when they are written at once, outside it, so
+    #: that removing them must wait until the row's deletion is committed
+    transactional: bool
+
     def partial_size(self, photo_id: uuid.UUID) -> int:
         """How many bytes of the partial upload are kept (0 when there is none)."""
 
     def append(self, photo_id: uuid.UUID, offset: int, chunk: bytes) -> int:
         """Keep ``chunk`` at ``offset`` of the partial upload, dropping anything kept past
-        ``offset`` first; durable when it returns. Returns the partial's new size."""
+        ``offset`` first; durable when it returns (a transactional store: when the transaction
+        commits). Returns the partial's new size."""
 
     def open_partial(self, photo_id: uuid.UUID) -> contextlib.AbstractContextManager[BinaryIO]:
         """The partial upload, for reading (checksum, image check)."""
@@ -45,101 +55,27 @@ class PhotoStore(Protocol):
         """Remove everything kept for the photo (absent parts are no error)."""
 
 
-class FilesystemStore:
-    """Files under one folder: ``ab/<id>.part`` while uploading, then ``ab/<id>`` and
-    ``ab/<id>.thumb.jpg`` (``ab``: the id's first two hex digits, so no folder grows huge)."""
+def make_store(config: Mapping[str, Any]) -> PhotoStore:
+    """The store ``config`` names (``PHOTO_STORE``); server.config.photo_store_problem has
+    refused an unknown name or a bucket-less S3 store at start."""
+    name = config.get("PHOTO_STORE", "filesystem")
+    if name == "database":
+        from server.photos.stores.database import DatabaseStore
 
-    def __init__(self, root: str | os.PathLike[str]):
-        self.root = Path(root)
+        return DatabaseStore()
+    if name == "s3":
+        from server.photos.stores.s3 import S3Store
 
-    def _path(self, photo_id: uuid.UUID, suffix: str = "") -> Path:
-        return self.root / photo_id.hex[:2] / f"{photo_id}{suffix}"
+        return S3Store(config["S3_BUCKET"], prefix=config.get("S3_PREFIX", ""),
+                       endpoint_url=config.get("S3_ENDPOINT_URL"), region=config.get("S3_REGION"))
+    from server.photos.stores.filesystem import FilesystemStore
 
-    def _partial(self, photo_id: uuid.UUID) -> Path:
-        return self._path(photo_id, ".part")
-
-    def _variant(self, photo_id: uuid.UUID, variant: Variant) -> Path:
-        return self._path(photo_id, ".thumb.jpg" if variant == "thumbnail" else "")
-
-    def partial_size(self, photo_id: uuid.UUID) -> int:
-        try:
-            return self._partial(photo_id).stat().st_size
-        except FileNotFoundError:
-            return 0
-
-    def append(self, photo_id: uuid.UUID, offset: int, chunk: bytes) -> int:
-        path = self._partial(photo_id)
-        created = not path.exists()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            if os.fstat(fd).st_size < offset:
-                raise ValueError(f"photo {photo_id}: the partial upload is shorter than {offset}")
-            # bytes past the offset were written by a request whose answer never committed
-            os.ftruncate(fd, offset)
-            os.lseek(fd, offset, os.SEEK_SET)
-            view = memoryview(chunk)
-            while view:
-                view = view[os.write(fd, view):]
-            os.fsync(fd)
-            size = os.fstat(fd).st_size
-        finally:
-            os.close(fd)
-        if created:
-            _fsync_dir(path.parent)
-        return size
-
-    @contextlib.contextmanager
-    def open_partial(self, photo_id: uuid.UUID) -> Iterator[BinaryIO]:
-        with self._partial(photo_id).open("rb") as file:
-            yield file
-
-    def discard_partial(self, photo_id: uuid.UUID) -> None:
-        self._partial(photo_id).unlink(missing_ok=True)
-
-    def finish(self, photo_id: uuid.UUID, original: bytes, thumbnail: bytes) -> None:
-        # the thumbnail first: a finished file always has one
-        _write_durably(self._variant(photo_id, "thumbnail"), thumbnail)
-        _write_durably(self._variant(photo_id, "file"), original)
-        self._partial(photo_id).unlink(missing_ok=True)
-        _fsync_dir(self._variant(photo_id, "file").parent)
-
-    def open(self, photo_id: uuid.UUID, variant: Variant) -> BinaryIO | None:
-        try:
-            return self._variant(photo_id, variant).open("rb")
-        except FileNotFoundError:
-            return None
-
-    def delete(self, photo_id: uuid.UUID) -> None:
-        for path in (self._partial(photo_id), self._variant(photo_id, "file"),
-                     self._variant(photo_id, "thumbnail")):
-            path.unlink(missing_ok=True)
-
-
-def _write_durably(path: Path, data: bytes) -> None:
-    """``data`` at ``path`` whole or not at all: written beside it, synced, then renamed."""
-    temporary = path.with_name(path.name + ".tmp")
-    with temporary.open("wb") as file:
-        file.write(data)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(temporary, path)
-
-
-def _fsync_dir(path: Path) -> None:
-    """Make a file's creation or renaming durable (the folder's entry), where the OS allows it."""
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    return FilesystemStore(config["PHOTOS_DIR"])
 
 
 def photo_store() -> PhotoStore:
-    """The app's store (one per app; ``PHOTOS_DIR`` names the folder)."""
+    """The app's store, made once per app (and so once per worker process)."""
     store = current_app.extensions.get("dicoso_photo_store")
     if store is None:
-        store = current_app.extensions["dicoso_photo_store"] = FilesystemStore(
-            current_app.config["PHOTOS_DIR"])
+        store = current_app.extensions["dicoso_photo_store"] = make_store(current_app.config)
     return store

@@ -1,4 +1,6 @@
-"""Helpers for photo tests: images made with Pillow, declarations and chunked uploads."""
+"""Helpers for photo tests: images made with Pillow, declarations and chunked uploads, and what
+the photo store keeps (read and tampered with through the store's own interface, so that every
+store can be checked the same way)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import io
 import uuid
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 
@@ -86,3 +89,60 @@ def make_photo(cadre_id: int, visit_id: Any, data: bytes | None = None) -> uuid.
         "content_type": "image/jpeg", "taken_at": datetime(2025, 8, 16, 2, 30, tzinfo=UTC), "caption": ""})
     services.receive_chunk(user, photo.id, 0, data)
     return photo.id
+
+
+def _uuid(photo_id: Any) -> uuid.UUID:
+    return photo_id if isinstance(photo_id, uuid.UUID) else uuid.UUID(str(photo_id))
+
+
+def stored(app: Flask, photo_id: Any, variant: str = "file") -> bytes | None:
+    """The bytes the store keeps for a finished photo (or its thumbnail); None when absent."""
+    from server.photos.storage import photo_store
+
+    with app.app_context():
+        file = photo_store().open(_uuid(photo_id), variant)  # type: ignore[arg-type]
+        if file is None:
+            return None
+        with file:
+            return file.read()
+
+
+def partial_size(app: Flask, photo_id: Any) -> int:
+    """How many bytes of the photo's partial upload the store keeps."""
+    from server.photos.storage import photo_store
+
+    with app.app_context():
+        return photo_store().partial_size(_uuid(photo_id))
+
+
+def kept_nothing(app: Flask, photo_id: Any) -> bool:
+    """Whether the store keeps nothing at all for the photo (no partial, file or thumbnail)."""
+    return (partial_size(app, photo_id) == 0 and stored(app, photo_id) is None
+            and stored(app, photo_id, "thumbnail") is None)
+
+
+def append_past_offset(app: Flask, photo_id: Any, junk: bytes) -> None:
+    """Bytes kept past the committed offset: as if a later request had stored a chunk and then
+    failed before committing (which a store outside the transaction can be left with)."""
+    from server.extensions import db
+    from server.photos.storage import photo_store
+
+    with app.app_context():
+        store = photo_store()
+        store.append(_uuid(photo_id), store.partial_size(_uuid(photo_id)), junk)
+        db.session.commit()
+
+
+def lose_end(app: Flask, photo_id: Any, size: int) -> None:
+    """The store keeps only the first ``size`` bytes of the partial upload (a disk that lost its
+    last writes)."""
+    from server.extensions import db
+    from server.photos.storage import photo_store
+
+    with app.app_context():
+        store = photo_store()
+        with store.open_partial(_uuid(photo_id)) as file:
+            kept = file.read(size)
+        store.discard_partial(_uuid(photo_id))
+        store.append(_uuid(photo_id), 0, kept)
+        db.session.commit()

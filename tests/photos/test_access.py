@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import uuid
-from pathlib import Path
 
 from PIL import Image
 from sqlalchemy import select
@@ -16,11 +15,18 @@ from server.units.models import Unit
 from tests.api.support import bearer, issue_token
 from tests.factories import make_supervisor, review_visit
 from tests.helpers import csrf_token
-from tests.photos.support import CHUNK, add_photo, declaration, declare, jpeg, send, upload
-
-
-def _files(app, photo_id: str) -> list[Path]:
-    return sorted((Path(app.config["PHOTOS_DIR"]) / photo_id.replace("-", "")[:2]).glob(f"{photo_id}*"))
+from tests.photos.support import (
+    CHUNK,
+    add_photo,
+    declaration,
+    declare,
+    jpeg,
+    kept_nothing,
+    partial_size,
+    send,
+    stored,
+    upload,
+)
 
 
 def test_another_cadre_is_told_the_photo_does_not_exist(client, token, visit_id):
@@ -118,10 +124,10 @@ def test_a_photo_finished_after_approval_is_refused(app, client, token, visit_id
 
 def test_removing_a_photo_removes_its_files_and_is_audited(app, client, token, visit_id):
     photo_id = add_photo(client, token, visit_id)
-    assert len(_files(app, photo_id)) == 2  # the photo and its thumbnail
+    assert stored(app, photo_id) and stored(app, photo_id, "thumbnail")
     response = client.delete(f"/api/v1/photos/{photo_id}", headers=bearer(token))
     assert response.status_code == 204
-    assert _files(app, photo_id) == []
+    assert kept_nothing(app, photo_id)
     assert client.get(f"/api/v1/photos/{photo_id}", headers=bearer(token)).status_code == 404
     assert client.delete(f"/api/v1/photos/{photo_id}", headers=bearer(token)).status_code == 404
     with app.app_context():
@@ -139,8 +145,9 @@ def test_a_removed_pending_photo_frees_its_place(make_app, world, visit_id):
     body = declaration(data)
     declare(client, token, visit_id, body)
     send(client, token, body["id"], 0, data[:1000])
+    assert partial_size(app, body["id"]) == 1000
     assert client.delete(f"/api/v1/photos/{body['id']}", headers=bearer(token)).status_code == 204
-    assert _files(app, body["id"]) == []
+    assert kept_nothing(app, body["id"])
     assert declare(client, token, visit_id, declaration(jpeg(200, 100))).status_code == 201
 
 

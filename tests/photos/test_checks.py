@@ -9,8 +9,15 @@ import zlib
 import pytest
 from PIL import Image
 
+from server.photos.storage import STORES
 from tests.api.support import bearer
-from tests.photos.support import add_photo, declaration, declare, jpeg, png, send, upload
+from tests.photos.support import add_photo, declaration, declare, jpeg, kept_nothing, png, send, upload
+
+
+@pytest.fixture
+def store_name() -> str:
+    """The checks happen before the store: one store is enough, but for what is discarded."""
+    return "filesystem"
 
 
 def _refused_upload(client, token, visit_id, data: bytes, **declared):
@@ -58,7 +65,8 @@ def test_the_size_and_count_limits_follow_the_configuration(make_app, world, vis
     assert declare(client, token, visit_id, pending).status_code == 200
 
 
-def test_a_corrupt_jpeg_is_refused_with_a_clear_message_and_discarded(client, token, visit_id):
+@pytest.mark.parametrize("store_name", STORES)
+def test_a_corrupt_jpeg_is_refused_with_a_clear_message_and_discarded(app, client, token, visit_id):
     data = jpeg(800, 600)
     cut = data[: len(data) // 2]  # the checksum is of these bytes: they arrive intact, but are no image
     photo_id, response = _refused_upload(client, token, visit_id, cut)
@@ -67,6 +75,7 @@ def test_a_corrupt_jpeg_is_refused_with_a_clear_message_and_discarded(client, to
     assert error["code"] == "not_an_image"
     assert error["message"] == "Tệp không phải ảnh JPEG, PNG hoặc WebP, hoặc đã bị hỏng."
     assert client.get(f"/api/v1/photos/{photo_id}", headers=bearer(token)).status_code == 404
+    assert kept_nothing(app, photo_id)
 
 
 @pytest.mark.parametrize("data", [

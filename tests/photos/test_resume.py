@@ -7,18 +7,24 @@ import socket
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from server.extensions import db
 from server.photos.models import Photo
 from tests.api.live import threaded_server
 from tests.api.support import bearer
-from tests.photos.support import CHUNK, add_photo, declaration, declare, jpeg, send, upload
-
-
-def _partial(app, photo_id: str) -> Path:
-    return Path(app.config["PHOTOS_DIR"]) / photo_id.replace("-", "")[:2] / f"{photo_id}.part"
+from tests.photos.support import (
+    CHUNK,
+    add_photo,
+    append_past_offset,
+    declaration,
+    declare,
+    jpeg,
+    lose_end,
+    partial_size,
+    send,
+    upload,
+)
 
 
 def _state(client, token, photo_id: str) -> dict:
@@ -43,7 +49,7 @@ def test_a_chunk_cut_in_the_middle_is_not_kept_and_the_rest_is_sent_once(app, cl
         request = urllib.request.Request(f"{url}/api/v1/photos/{body['id']}", headers=bearer(token))
         with urllib.request.urlopen(request, timeout=30) as response:
             assert json.loads(response.read())["offset"] == CHUNK
-    assert _partial(app, body["id"]).stat().st_size == CHUNK
+    assert partial_size(app, body["id"]) == CHUNK
     done = upload(client, token, body["id"], data, start=CHUNK)
     assert done.get_json()["complete"]
 
@@ -54,8 +60,8 @@ def test_bytes_past_the_committed_offset_are_dropped(app, client, token, visit_i
     body = declaration(data)
     declare(client, token, visit_id, body)
     send(client, token, body["id"], 0, data[:CHUNK])
-    with _partial(app, body["id"]).open("ab") as file:
-        file.write(b"\xff" * 1000)  # as if a later request had written, then rolled back
+    append_past_offset(app, body["id"], b"\xff" * 1000)  # as if a later request had stored it, then failed
+    assert partial_size(app, body["id"]) == CHUNK + 1000
     assert _state(client, token, body["id"])["offset"] == CHUNK
     assert upload(client, token, body["id"], data, start=CHUNK).get_json()["complete"]
 
@@ -65,8 +71,7 @@ def test_a_store_that_lost_the_end_reports_what_it_has(app, client, token, visit
     body = declaration(data)
     declare(client, token, visit_id, body)
     upload(client, token, body["id"], data[:3 * CHUNK])
-    with _partial(app, body["id"]).open("r+b") as file:
-        file.truncate(CHUNK + 10)  # a disk that lost its last writes
+    lose_end(app, body["id"], CHUNK + 10)  # a disk that lost its last writes
     assert _state(client, token, body["id"])["offset"] == CHUNK + 10
     ahead = send(client, token, body["id"], 3 * CHUNK, data[3 * CHUNK:4 * CHUNK])
     assert ahead.status_code == 409 and ahead.get_json()["error"]["offset"] == CHUNK + 10
@@ -92,7 +97,7 @@ def test_the_same_chunk_sent_at_once_by_many_requests_is_kept_once(app, client, 
         with ThreadPoolExecutor(8) as pool:
             statuses = sorted(pool.map(patch, range(8)))
     assert statuses == [200] + [409] * 7
-    assert _partial(app, body["id"]).stat().st_size == CHUNK
+    assert partial_size(app, body["id"]) == CHUNK
     with app.app_context():
         assert db.session.get(Photo, uuid.UUID(body["id"])).offset == CHUNK
     assert upload(client, token, body["id"], data, start=CHUNK).get_json()["complete"]
@@ -128,7 +133,7 @@ def test_prune_forgets_old_unfinished_uploads_only(app, client, runner, token, v
         db.session.commit()
     result = runner.invoke(args=["photos", "prune", "--days", "30"])
     assert result.exit_code == 0 and result.output.startswith("1 unfinished"), result.output
-    assert not _partial(app, old["id"]).exists() and _partial(app, recent["id"]).exists()
+    assert partial_size(app, old["id"]) == 0 and partial_size(app, recent["id"]) == 3
     assert client.get(f"/api/v1/photos/{old['id']}", headers=bearer(token)).status_code == 404
     assert _state(client, token, recent["id"])["offset"] == 3
     assert _state(client, token, done)["complete"]

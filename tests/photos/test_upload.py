@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import uuid
-from pathlib import Path
 
 from PIL import Image
 
 from server.extensions import db
 from server.photos.models import Photo
-from tests.photos.support import CHUNK, add_photo, declaration, declare, jpeg, send, upload
+from tests.photos.support import (
+    CHUNK,
+    add_photo,
+    declaration,
+    declare,
+    jpeg,
+    partial_size,
+    send,
+    stored,
+    upload,
+)
 
 
 def test_declare_then_upload_in_chunks(app, client, token, visit_id):
@@ -36,9 +46,9 @@ def test_declare_then_upload_in_chunks(app, client, token, visit_id):
     with app.app_context():
         photo = db.session.get(Photo, uuid.UUID(body["id"]))
         assert photo.complete and photo.offset == len(data)
-    stored = Path(app.config["PHOTOS_DIR"]) / body["id"].replace("-", "")[:2] / body["id"]
-    kept = Image.open(stored)  # kept re-encoded (test_reencode.py): the same picture
+    kept = Image.open(io.BytesIO(stored(app, body["id"])))  # re-encoded (test_reencode.py): the same picture
     assert kept.format == "JPEG" and kept.size == (1600, 1200)
+    assert stored(app, body["id"], "thumbnail") and partial_size(app, body["id"]) == 0
 
 
 def test_a_retried_declaration_answers_the_current_state(client, token, visit_id):
