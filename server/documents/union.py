@@ -15,6 +15,7 @@ These helpers hold no report's content: ``server.hearings.docx_report`` and
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Sequence
 from datetime import date
@@ -210,25 +211,78 @@ def grid(document: DocumentType, headings: Sequence[str], rows: Sequence[Sequenc
          cm: Sequence[float], *, size: float = 12, centred: Any = None, labels: bool = False) -> Table:
     """A bordered table: a header row repeated on every page, rows never split across pages, in
     ``size`` pt. ``centred(col, value)`` says which cells are centred (by default none but the
-    header's); ``labels``: the first column in bold (a table of labels and values)."""
-    table = document.add_table(rows=1 + len(rows), cols=len(headings))
-    table.style = "Table Grid"
+    header's); ``labels``: the first column in bold (a table of labels and values).
+
+    Built for speed as well as looks (a province's hearing report has tens of thousands of cells,
+    and python-docx's formatting costs about 1 ms a cell): the table is made with one blank data
+    row, whose copies become the other rows, and each kind of cell is formatted once
+    (``_CellWriter``)."""
+    table = document.add_table(rows=2 if rows else 1, cols=len(headings))
+    # the default template's "Table Grid" by its id: python-docx finds a style by name by walking
+    # every style of the document, which was an eighth of a large hearing report's time
+    table._tbl.tblPr.style = TABLE_GRID
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     first = table.rows[0]
     repeat_header(first)
     keep_together(first)
-    for col, text in enumerate(headings):
-        cell(first.cells, col, text, size=size, bold=True, align=CENTER)
-    for line, values in zip(table.rows[1:], rows, strict=True):
-        keep_together(line)
-        cells = line.cells
-        for col, value in enumerate(values):
-            cell(cells, col, value, size=size, bold=labels and col == 0,
-                 align=CENTER if centred and centred(col, value) else None)
-            if not value:
-                mark_size(cells[col].paragraphs[0], size)
     widths(table, *cm)
+    write = _CellWriter(table, size, _prototypes(document, size))
+    for col, text in enumerate(headings):
+        write(first.cells[col]._tc, text, bold=True, align=CENTER)
+    if not rows:
+        return table
+    keep_together(table.rows[1])
+    blank = copy.deepcopy(table.rows[1]._tr)
+    for index, values in enumerate(rows):
+        tr = table.rows[1]._tr if index == 0 else copy.deepcopy(blank)
+        if index:
+            table._tbl.append(tr)
+        for col, (tc, value) in enumerate(zip(tr.iterchildren(qn("w:tc")), values, strict=True)):
+            write(tc, value, bold=labels and col == 0,
+                  align=CENTER if centred and centred(col, value) else None)
     return table
+
+
+def _prototypes(document: DocumentType, size: float) -> dict[tuple[bool, Any], Any]:
+    """The formatted cell paragraphs of the document's tables in ``size`` pt, kept with the
+    document (on its part, a plain Python object) so that each kind is formatted once per document,
+    not once per table: a hearing report has a table per cadre."""
+    kept = document.part.__dict__.setdefault("_dicoso_cell_prototypes", {})
+    return kept.setdefault(size, {})
+
+
+#: the style id of "Table Grid" in python-docx's default template (tests/hearings/test_docx_format.py
+#: reads the style back by its name)
+TABLE_GRID = "TableGrid"
+
+
+class _CellWriter:
+    """Writes the cells of one table, formatting each kind of cell (bold, alignment) once: the
+    first cell of a kind is written through python-docx, later ones get a copy of its paragraph
+    with their own text."""
+
+    def __init__(self, table: Table, size: float, prototypes: dict[tuple[bool, Any], Any]) -> None:
+        self.table = table
+        self.size = size
+        self.prototypes = prototypes
+
+    def __call__(self, tc: Any, text: str, *, bold: bool, align: Any) -> None:
+        kind = (bold, align)
+        prototype = self.prototypes.get(kind)
+        # line breaks and tabs become <w:br/> and <w:tab/> through python-docx only
+        plain = bool(text) and "\n" not in text and "\t" not in text
+        if prototype is None or not plain:
+            paragraph = first_line(_Cell(tc, self.table), text, size=self.size, bold=bold, align=align)
+            if not text:
+                mark_size(paragraph, self.size)
+            elif prototype is None and plain:
+                self.prototypes[kind] = copy.deepcopy(paragraph._p)
+            return
+        paragraph = copy.deepcopy(prototype)
+        words = paragraph.find(qn("w:r")).find(qn("w:t"))
+        words.text = text
+        words.set(qn("xml:space"), "preserve")
+        tc.replace(tc.find(qn("w:p")), paragraph)
 
 
 def header(document: DocumentType, unit: Unit, number: str, day: date,
