@@ -3,6 +3,7 @@
 from server.audit.models import AuditEntry
 from server.auth.models import DeviceToken, RecoveryCode, Role, User, WebSession
 from server.documents.models import UnitLetterhead
+from server.exports.models import ExportChunk, ExportJob
 from server.hearings.models import Direction, DirectionState, Hearing, HearingCadre, MonthlyAccount
 from server.photos.models import Photo, PhotoBlob, PhotoChunk
 from server.planning.models import Assignment, Placement, PlacementReport, Plan, PlanExemption
@@ -20,6 +21,7 @@ from server.visits.models import (
 
 __all__ = [
     "Assignment", "AuditEntry", "ChangeCounter", "DeviceToken", "Direction", "DirectionState",
+    "ExportChunk", "ExportJob",
     "Hearing", "HearingCadre", "MonthlyAccount", "Photo", "PhotoBlob", "PhotoChunk", "Placement",
     "PlacementReport", "Plan", "PlanExemption", "RecoveryCode", "ReviewAction", "ReviewEvent", "Role",
     "Topic", "Unit", "UnitKind",
