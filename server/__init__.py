@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.audit.views import bp as audit_bp
     from server.auth.views import bp as auth_bp
     from server.devices.views import bp as devices_bp
+    from server.exports.views import bp as exports_bp
     from server.hearings.views import bp as hearings_bp
     from server.home.views import bp as home_bp
     from server.photos.views import bp as photos_bp
@@ -120,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(review_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(exports_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(hearings_bp)
     app.register_blueprint(regime_bp)

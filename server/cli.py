@@ -9,6 +9,7 @@ def register(app: Flask) -> None:
     from server.auth.cli import users_cli
     from server.backup import backup
     from server.demo.cli import demo_data
+    from server.exports.cli import exports_cli
     from server.photos.cli import photos_cli
     from server.reports.cli import report_cli
 
@@ -17,3 +18,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(report_cli)
     app.cli.add_command(backup)
     app.cli.add_command(photos_cli)
+    app.cli.add_command(exports_cli)

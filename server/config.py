@@ -43,6 +43,13 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = os.environ.get(name, default).strip().lower()
+    if value not in choices:
+        raise ValueError(f"{name}={value!r}: must be one of {', '.join(choices)}")
+    return value
+
+
 def _gunicorn_workers() -> int | None:
     """The ``--workers`` (``-w``) of the gunicorn serving this process, from its command line or
     ``GUNICORN_CMD_ARGS``; None when not given there (a config file's setting is not seen)."""
@@ -197,6 +204,17 @@ def from_environment(instance_path: Path = INSTANCE_PATH) -> dict:
         "MAX_PHOTOS_PER_VISIT": int(os.environ.get("DICOSO_MAX_PHOTOS_PER_VISIT", "10")),
         # a decompression bomb is a small file of huge dimensions: refused before it is decoded
         "MAX_PHOTO_PIXELS": int(os.environ.get("DICOSO_MAX_PHOTO_PIXELS", str(40_000_000))),
+        # Report exports (server/exports): past EXPORT_DIRECT_ROWS rows an export is a background
+        # job run by EXPORT_QUEUE: "thread" (one machine), "rq" (RQ on RQ_REDIS_URL, with
+        # `flask exports worker` running; for several app servers) or "eager" (tests); its file is
+        # kept in the database for EXPORT_KEEP_HOURS
+        "EXPORT_QUEUE": _choice("DICOSO_EXPORT_QUEUE", ("thread", "rq", "eager"), "thread"),
+        "RQ_REDIS_URL": os.environ.get("RQ_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+        "RQ_QUEUE": os.environ.get("DICOSO_RQ_QUEUE", "dicoso-exports"),
+        "EXPORT_DIRECT_ROWS": int(os.environ.get("DICOSO_EXPORT_DIRECT_ROWS", "5000")),
+        "EXPORT_KEEP_HOURS": float(os.environ.get("DICOSO_EXPORT_KEEP_HOURS", "24")),
+        # the longest an RQ worker lets one export run before stopping it (a million rows: minutes)
+        "EXPORT_TIMEOUT": int(os.environ.get("DICOSO_EXPORT_TIMEOUT", "3600")),
         # Pages, scripts and JSON are sent compressed: the visit form must load over GPRS.
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_MIN_SIZE": 500,

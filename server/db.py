@@ -76,6 +76,11 @@ def _never_prepare_postgresql(dbapi_connection, connection_record) -> None:
         dbapi_connection.prepare_threshold = None
 
 
+#: the execution option of a connection that only reads (see ``_begin_immediate``), given as
+#: ``session.connection(execution_options={READ_ONLY: True})`` before the session's first query
+READ_ONLY = "dicoso_read_only"
+
+
 @event.listens_for(Engine, "begin")
 def _begin_immediate(conn) -> None:
     """Start SQLite transactions with the write lock taken.
@@ -84,5 +89,9 @@ def _begin_immediate(conn) -> None:
     at once deadlock and one fails at once with "database is locked", ignoring busy_timeout.
     Taking the lock up front makes writers queue behind busy_timeout instead.
     """
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    if conn.dialect.name != "sqlite":
+        return
+    # a long read that writes nothing (an export job's, server/exports/jobs.py) asks for a deferred
+    # transaction: in WAL mode it reads its snapshot while writers, its own progress included, go on
+    read_only = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -3,16 +3,18 @@ a unit subtree inside the reader's scope (404 outside it). The figures come from
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
 
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from server.auth.models import Role
 from server.auth.permissions import roles_required
+from server.exports.answers import send_table
+from server.exports.services import runs_in_background
 from server.regime.counting import Counting
 from server.reports import charts, exports, tables
 from server.reports.coverage import coverage_report
@@ -35,13 +37,14 @@ REVIEWERS = (Role.SUPERVISOR, Role.ADMIN)
 
 
 def _export(table: tables.Table, fmt: str):
-    """Send the table as a file, written to a temporary file first (constant memory)."""
-    # closed by send_file once the response is sent; the file has no name, so nothing is left behind
-    out = tempfile.TemporaryFile()  # noqa: SIM115
-    exports.write(table, fmt, out)
-    out.seek(0)
-    return send_file(out, mimetype=exports.MIMETYPES[fmt], as_attachment=True,
-                     download_name=f"{table.name}.{fmt}")
+    """The file at once (a link's ``format=``), unless it is large enough to be a background job:
+    a GET starts none (no CSRF token), so the page's buttons, which post, are pointed at instead."""
+    if runs_in_background(table.length):
+        flash(_("This export holds %(rows)s rows: it is written in the background. Press XLSX or CSV.",
+                rows=format_number(table.length or 0)), "warning")
+        return redirect(url_for(request.endpoint, **{k: v for k, v in request.args.items() if k != "format"}),
+                        303)
+    return send_table(table, fmt)
 
 
 def _format() -> str | None:
@@ -133,7 +136,7 @@ def visits():
     unit = resolve_unit(current_user, form.unit.data)
     first, last = form.period()
     status, visit_form = form.status.data or None, form.form.data or None
-    if fmt := _format():
-        return _export(tables.visits_table(unit, first, last, status, visit_form), fmt)
     count = tables.visits_count(unit, first, last, status, visit_form)
+    if fmt := _format():
+        return _export(tables.visits_table(unit, first, last, status, visit_form, count), fmt)
     return _render("reports/visits.html", form, count=count, unit=unit, first=first, last=last)

@@ -15,8 +15,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from server.auth.models import Role
+from server.auth.models import Role, User
 from server.auth.services import create_user
+from server.exports.models import ExportChunk
+from server.exports.services import create_job
 from server.extensions import db
 from server.planning.models import Placement, Plan
 from server.tokens.services import issue_token
@@ -83,6 +85,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     # one's own devices (a POST without the password is a form with errors, 400; someone else's
     # ids are not valid choices: tests/devices)
     "devices.index": {"GET": "LPPPPPP", "POST": "LPPPPPP"},
+    # report exports: district A's supervisor's finished job is theirs alone, admins included; an
+    # empty form is refused (400) once the role is checked
+    "exports.download": {"GET": "LFFFPNN"},
+    "exports.index": {"GET": "LFFFPPP"},
+    "exports.show": {"GET": "LFFFPNN"},
+    "exports.start": {"POST": "LFFFPPP"},
     # cadre A's photo, on an approved visit: its cadre's changes answer 409 locked ("P"); reviewers
     # of cadre A and admins see it; nobody else learns it exists
     "photos.declare": {"POST": "LPNNNNN"},  # on cadre A's visit
@@ -136,7 +144,7 @@ def _route_args(endpoint: str, ids: dict) -> dict:
             "exemption_id": 10**6, "topic_id": ids["topic"], "assignment_id": 10**6,
             "filename": "css/app.css", "version": "0", "hearing_id": ids["hearing"],
             "cadre_id": ids["cadre"], "direction_id": ids["direction"],
-            "month": date.today().strftime("%Y-%m"), "photo_id": ids["photo"]}
+            "month": date.today().strftime("%Y-%m"), "photo_id": ids["photo"], "job_id": ids["export"]}
 
 
 @pytest.fixture
@@ -160,10 +168,15 @@ def matrix_world(app, world):
         approved = make_visit(world.cadre, world.commune_a2, start=date.today() - timedelta(days=6))
         photo = make_photo(world.cadre, approved.id)
         review_visit(approved.id, world.supervisor, "approved")
+        supa = db.session.get(User, world.district_supervisor)
+        export = create_job(supa, "visits", {"unit": world.district_a, "first": "2024-01-01",
+                                             "last": "2024-12-31", "status": None, "form": None}, "csv")
+        export.state, export.file_name, export.size = "done", "visits.csv", 3
+        db.session.add(ExportChunk(job_id=export.id, seq=0, data=b"a,b"))
         ids = {"visit": visit.id, "victim": victim.id, "unit": world.commune_a1, "token": token.id,
                "topic": world.topic, "hearing": hearing, "cadre": world.cadre, "direction": direction,
                "placement": placement.id,
-               "photo": photo}
+               "photo": photo, "export": export.id}
         db.session.commit()
     return ids
 
