@@ -170,6 +170,40 @@ def test_the_s3_store_appends_nothing_after_parts_it_could_not_delete(app, photo
         assert _partial(store, photo_id) == b"abcdef"
 
 
+@pytest.mark.parametrize("store_name", ["database", "s3"])
+def test_photos_kept_on_disk_are_copied_into_the_new_store(make_app, world, visit_id, tmp_path):
+    before = make_app(PHOTO_STORE="filesystem")  # the same database and PHOTOS_DIR
+    with before.app_context():
+        photos = [make_photo(world.cadre, visit_id) for _n in range(2)]
+        db.session.commit()
+    on_disk = [stored(before, photo) for photo in photos]
+    after = make_app()
+    assert stored(after, photos[0]) is None  # switched: the new store does not have them
+    runner = after.test_cli_runner()
+    result = runner.invoke(args=["photos", "copy-from-disk"])
+    assert result.exit_code == 0 and "2 photo(s) copied, 0 already there" in result.output, result.output
+    assert [stored(after, photo) for photo in photos] == on_disk
+    assert stored(after, photos[1], "thumbnail") == stored(before, photos[1], "thumbnail")
+    again = runner.invoke(args=["photos", "copy-from-disk"])
+    assert "0 photo(s) copied, 2 already there" in again.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with before.app_context():
+        third = make_photo(world.cadre, visit_id)  # on disk, but not in the folder named below
+        db.session.commit()
+    lost = runner.invoke(args=["photos", "copy-from-disk", "--from", str(empty)])
+    assert lost.exit_code == 1 and "0 photo(s) copied, 2 already there, 1 missing" in lost.output
+    assert f"have no file under {empty}" in lost.output
+    assert runner.invoke(args=["photos", "copy-from-disk"]).exit_code == 0
+    assert stored(after, third) == stored(before, third)
+
+
+@pytest.mark.parametrize("store_name", ["filesystem"])
+def test_copying_from_disk_needs_another_store(runner):
+    result = runner.invoke(args=["photos", "copy-from-disk"])
+    assert result.exit_code == 2 and "DICOSO_PHOTO_STORE is filesystem" in result.output
+
+
 # -- choosing the store -------------------------------------------------------------------------
 
 def test_the_configuration_chooses_the_store(tmp_path):
