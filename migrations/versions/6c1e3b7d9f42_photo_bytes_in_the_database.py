@@ -2,7 +2,7 @@
 
 Revision ID: 6c1e3b7d9f42
 Revises: 4e8b2f6a9c31
-Create Date: 2026-12-20 09:00:00
+Create Date: 2026-12-07 17:00:00
 
 """
 from alembic import op
