@@ -194,3 +194,23 @@ def test_a_running_job_shows_its_progress_and_refreshes(eager, world):
     assert '<progress max="5000" value="1250">' in page and "1.250" in page
     assert f"/exports/{job_id}/file" not in page
     assert client.get(f"/exports/{job_id}/file").status_code == 404
+
+
+def test_a_jobs_long_read_lets_writers_go_on(eager, world):
+    """On SQLite every transaction takes the write lock (server/db.py); the job's reading session
+    asks for a deferred one instead, or its own progress could not be written while it reads."""
+    from sqlalchemy import text
+
+    from server.db import READ_ONLY
+
+    with eager.app_context():
+        db.session.connection(execution_options={READ_ONLY: True})
+        rows = db.session.execute(text("SELECT id FROM units"))  # the read is open
+        with db.engine.connect() as writer:
+            if writer.dialect.name == "sqlite":
+                writer.exec_driver_sql("PRAGMA busy_timeout=200")  # fail fast instead of waiting 15 s
+                writer.commit()
+            with writer.begin():
+                writer.execute(text("UPDATE units SET name = name"))
+        assert rows.fetchall()
+        db.session.rollback()
