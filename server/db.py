@@ -95,3 +95,13 @@ def _begin_immediate(conn) -> None:
     # transaction: in WAL mode it reads its snapshot while writers, its own progress included, go on
     read_only = conn.get_execution_options().get(READ_ONLY, False)
     conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+#: schema objects that exist on one database only (migration 8e3a5f9b1c64: PostgreSQL's trigram
+#: index, SQLite's FTS5 search table and its shadow tables), declared on no model
+DIALECT_ONLY = ("ix_visits_search_trgm", "visits_fts")
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic's ``include_object``: the schema comparison leaves ``DIALECT_ONLY`` objects alone."""
+    return not (name or "").startswith(DIALECT_ONLY)

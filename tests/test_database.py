@@ -14,13 +14,15 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from server.audit.services import record
+from server.db import include_object
 from server.extensions import db
 from tests.conftest import ON_POSTGRES
 
 
 def _drift(app) -> list:
     with app.app_context(), db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                         "include_object": include_object})
         return compare_metadata(context, db.metadata)
 
 

@@ -14,12 +14,19 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from server.forms import Form, optional_int
 from server.review.queue import QueueFilter
+from server.review.search import searchable
 from server.visits.labels import FORM_LABELS, STATUS_LABELS
 from server.visits.rules import MAX_TEXT
+
+
+def _searchable(_form: Form, field: StringField) -> None:
+    """A search needs a word the index holds (server/review/search.py)."""
+    if field.data and field.data.strip() and not searchable(field.data):
+        raise ValidationError(_l("Type a word of three letters or more."))
 
 
 class QueueFilterForm(Form):
@@ -45,7 +52,7 @@ class QueueFilterForm(Form):
     date_to = DateField(_l("To"), validators=[Optional()])
     placement = BooleanField(_l("Placement visits only"))
     late = BooleanField(_l("Reported late only"))
-    q = StringField(_l("Search the texts"), validators=[Optional(), Length(max=200)])
+    q = StringField(_l("Search the texts"), validators=[Optional(), Length(max=200), _searchable])
 
     def set_choices(self, units: list[tuple[int, str]] | None, cadres: list[tuple[int, str]] | None) -> None:
         """Lists of choices, or (None) a code to type: ``listed_units`` / ``listed_cadres`` say which."""

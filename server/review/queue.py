@@ -18,10 +18,10 @@ from sqlalchemy.orm import selectinload
 from server.auth.models import User
 from server.auth.permissions import reviewable_cadre_ids
 from server.extensions import db
+from server.review.search import text_search
 from server.units.models import Unit
 from server.visits.models import Visit, VisitStatus
 from server.visits.rules import MAX_TRIP_DAYS
-from server.visits.search import like_patterns
 
 PAGE_SIZE = 50
 
@@ -89,12 +89,20 @@ def _cadre_column(reviewer: User) -> ColumnElement:
     return Visit.cadre_id + 0 if wide[reviewer.id] else Visit.cadre_id
 
 
-def _filtered(reviewer: User, wanted: QueueFilter, columns: Any = Visit) -> Select:
-    query = select(columns).where(_cadre_column(reviewer).in_(reviewable_cadre_ids(reviewer)))
+def _filtered(reviewer: User, wanted: QueueFilter, columns: Any = Visit, ordered: bool = True) -> Select:
+    """The visits the filter asks for; ``ordered``: read newest received first (a page), else in
+    any order (a count), where the (status, cadre) indexes serve better than the received order."""
+    search = text_search(wanted.text)
+    cadre = _cadre_column(reviewer) if ordered else Visit.cadre_id
+    if search.drives:
+        cadre = Visit.cadre_id + 0  # read the few matching visits first, not each cadre's entries
+    query = select(columns).where(cadre.in_(reviewable_cadre_ids(reviewer)), *search.conditions)
     if wanted.status:
         # With a period, the period's index is the narrow one: keep the planner off the status
         # index (an expression no index matches), which SQLite would otherwise walk whole.
-        status = func.lower(Visit.status) if wanted.date_from or wanted.date_to else Visit.status
+        # So too when a search's few matches are the place to start (server/review/search.py).
+        narrower = wanted.date_from or wanted.date_to or search.drives
+        status = func.lower(Visit.status) if narrower else Visit.status
         query = query.where(status == wanted.status)
     if wanted.unit_id is not None:
         root = db.session.get(Unit, wanted.unit_id)
@@ -116,8 +124,6 @@ def _filtered(reviewer: User, wanted: QueueFilter, columns: Any = Visit) -> Sele
         query = query.where(Visit.placement_id.is_not(None))
     if wanted.late_only:
         query = query.where(Visit.reported_late.is_(True))
-    for pattern in like_patterns(wanted.text):
-        query = query.where(Visit.search_text.like(pattern, escape="\\"))
     return query
 
 
@@ -144,7 +150,7 @@ def status_counts(reviewer: User, wanted: QueueFilter) -> dict[str, int]:
     ``COUNT_CAP + 1``: each count reads at most that many index entries."""
     counts = {}
     for status in VisitStatus:
-        capped = _filtered(reviewer, replace(wanted, status=status.value), columns=Visit.id) \
+        capped = _filtered(reviewer, replace(wanted, status=status.value), columns=Visit.id, ordered=False) \
             .limit(COUNT_CAP + 1).subquery()
         counts[status.value] = db.session.scalar(select(func.count()).select_from(capped)) or 0
     return counts

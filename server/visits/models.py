@@ -64,6 +64,10 @@ visit_directions = Table(
 )
 
 
+_LATE = text("reported_late")
+_OF_A_PLACEMENT = text("placement_id IS NOT NULL")
+
+
 class Visit(Base):
     """One trip by one cadre to one grassroots unit, as the cadre reported it."""
 
@@ -82,6 +86,13 @@ class Visit(Base):
         # (server/regime/days.py overlapping, counted_visits; migration c4a7e19b2d53)
         Index("ix_visits_report", "start_date", "end_date", "status", "cadre_id", "unit_id", "form",
               "reported_late"),
+        # the queue's rare filters: only the visits they ask for, in the queue's order, with what
+        # its counts check (migration 8e3a5f9b1c64; PostgreSQL also has a trigram index for the
+        # search, server.db.DIALECT_ONLY_INDEXES)
+        Index("ix_visits_late", "status", "cadre_id", "received_at", "id",
+              sqlite_where=_LATE, postgresql_where=_LATE),
+        Index("ix_visits_placement_received", "status", "cadre_id", "received_at", "id",
+              sqlite_where=_OF_A_PLACEMENT, postgresql_where=_OF_A_PLACEMENT),
     )
 
     #: made by the client when the visit is first saved, so retries are idempotent
