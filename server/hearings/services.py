@@ -5,7 +5,7 @@ committee's conclusion and directions. Every change is audited; scope is the cal
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,6 +18,7 @@ from server.extensions import db
 from server.hearings import directions as direction_store
 from server.hearings.figures import Figures, figures, month_bounds
 from server.hearings.models import Direction, DirectionState, Hearing, HearingCadre, MonthlyAccount
+from server.paging import ListPage, page_of
 from server.planning.models import Assignment
 from server.planning.services import plan_for_year
 from server.regime.coverage import Obligation, obligations
@@ -82,38 +83,10 @@ def _with_users(pairs: list[tuple[int, Any]]) -> list[tuple[User, Any]]:
 class HearingPage:
     """A page of a hearing: ``PAGE_SIZE`` of the cadres it hears, in its order, with their summary
     rows and their sections (a province hears thousands; every figure and form is of this page's
-    cadres only, so a page costs the same at any size)."""
+    cadres only, so a page costs the same at any size). ``cadres.items``: (cadre, minimum)."""
 
-    number: int
-    pages: int
-    heard: int
-    cadres: list[tuple[User, int]]
+    cadres: ListPage
     exempt: list[tuple[User, str]]
-
-    # what the shared pager (templates/_pager.html) reads, as on Flask-SQLAlchemy's Pagination
-    @property
-    def page(self) -> int:
-        return self.number
-
-    @property
-    def total(self) -> int:
-        return self.heard
-
-    @property
-    def has_prev(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.number + 1
 
 
 #: cadres per page of a hearing: a provincial committee hears a few dozen, which fit on one page
@@ -123,17 +96,17 @@ PAGE_SIZE = 25
 def hearing_page(hearing: Hearing, number: int) -> HearingPage | None:
     """Page ``number`` (from 1) of the hearing; None past the last (the first always exists)."""
     heard, exempt = heard_cadres(hearing.unit, hearing.month.year)
-    pages = max(1, -(-len(heard) // PAGE_SIZE))
-    if not 1 <= number <= pages:
+    chosen = page_of(heard, number, PAGE_SIZE)
+    if chosen is None:
         return None
-    chosen = heard[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
+    cadres = _with_users([(o.cadre_id, o.minimum) for o in chosen.items])
     # the exempt are listed once, under the first page's summary
-    return HearingPage(number, pages, len(heard), _with_users([(o.cadre_id, o.minimum) for o in chosen]),
+    return HearingPage(replace(chosen, items=cadres),
                        _with_users([(o.cadre_id, o.exemption_reason or "") for o in exempt])
                        if number == 1 else [])
 
 
-def page_of(hearing: Hearing, cadre_id: int) -> int:
+def page_holding(hearing: Hearing, cadre_id: int) -> int:
     """The page of the hearing that holds the cadre's section (the first when not heard)."""
     heard, _ = heard_cadres(hearing.unit, hearing.month.year)
     ids = [o.cadre_id for o in heard]

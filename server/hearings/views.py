@@ -104,7 +104,7 @@ def _render_hearing(hearing: Hearing, number: int, status: int = 200, bad: dict 
     page = services.hearing_page(hearing, number)
     if page is None:
         abort(404)
-    rows, _ = services.hearing_rows(hearing, page.cadres)
+    rows, _ = services.hearing_rows(hearing, list(page.cadres.items))
     direction_ids = [d.id for row in rows for d in (*row.directions, *row.earlier)]
     topics = db.session.scalars(select(Topic).where(Topic.active.is_(True)).order_by(Topic.name_vi)).all()
     forms = {}
@@ -119,8 +119,8 @@ def _render_hearing(hearing: Hearing, number: int, status: int = 200, bad: dict 
             formdata=None, conclusion=row.conclusion)
         forms[row.cadre.id] = (conclusion, direction)
     return render_template(
-        "hearings/show.html", hearing=hearing, page=page, rows=rows, exempt=page.exempt, forms=forms,
-        first_index=(page.number - 1) * services.PAGE_SIZE,
+        "hearings/show.html", hearing=hearing, page=page.cadres, rows=rows, exempt=page.exempt, forms=forms,
+        first_index=page.cadres.first_index,
         addressed=services.visits_for_directions(direction_ids), today=today(),
         topic_names={t.id: t.name(str(_locale())) for t in topics},
         form_labels=FORM_LABELS, status_labels=STATUS_LABELS,
@@ -129,13 +129,13 @@ def _render_hearing(hearing: Hearing, number: int, status: int = 200, bad: dict 
 
 def _cadre_section(hearing: Hearing, cadre_id: int) -> str:
     """The address of a cadre's section: its page of the hearing, at its anchor."""
-    number = services.page_of(hearing, cadre_id)
+    number = services.page_holding(hearing, cadre_id)
     return url_for("hearings.show", hearing_id=hearing.id, page=number if number > 1 else None,
                    _anchor=f"cadre-{cadre_id}")
 
 
 def _render_cadre_page(hearing: Hearing, cadre_id: int, status: int, bad: dict):
-    return _render_hearing(hearing, services.page_of(hearing, cadre_id), status, bad)
+    return _render_hearing(hearing, services.page_holding(hearing, cadre_id), status, bad)
 
 
 def _locale() -> str:

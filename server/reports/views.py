@@ -3,9 +3,10 @@ a unit subtree inside the reader's scope (404 outside it). The figures come from
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,6 +16,7 @@ from server.auth.models import Role
 from server.auth.permissions import roles_required
 from server.exports.answers import send_table
 from server.exports.services import runs_in_background
+from server.paging import ListPage, page_of
 from server.regime.counting import Counting
 from server.reports import charts, exports, tables
 from server.reports.coverage import coverage_report
@@ -50,6 +52,19 @@ def _export(table: tables.Table, fmt: str):
 def _format() -> str | None:
     fmt = request.args.get("format")
     return fmt if fmt in exports.FORMATS else None
+
+
+#: rows of a report's table on one page (its exports keep every row): a province's 5,000 cadres
+#: were 1.64 MB of HTML on one page
+ROWS_PER_PAGE = 200
+
+
+def _paged(table: tables.Table) -> tuple[tables.Table, ListPage]:
+    """The page of ``table``'s rows the request asks for (``?page=``), 404 past the last."""
+    page = page_of(list(table.rows), request.args.get("page", 1, type=int), ROWS_PER_PAGE)
+    if page is None:
+        abort(404)
+    return dataclasses.replace(table, rows=page.items), page
 
 
 def _render(template: str, form, **context):
@@ -88,8 +103,9 @@ def year():
     days = [r.days for r in report.rows if r.minimum_days is not None]
     bands = [(charts.band_label(b), sum(1 for d in days if d >= b[0] and (b[1] is None or d <= b[1])))
              for b in charts.days_bands(plan.minimum_days)]
+    table, page = _paged(tables.year_table(report))
     return _render(
-        "reports/year.html", form, report=report, table=tables.year_table(report), unit=unit, bands=bands,
+        "reports/year.html", form, report=report, table=table, page=page, unit=unit, bands=bands,
         month_chart=charts.visits_by_month(report.visits_by_month, _("Visits per month, by form")),
         days_chart=charts.days_histogram(days, plan.minimum_days, _("Cadres by days at the grassroots"),
                                          _("Cadres")))
