@@ -13,7 +13,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.engine import Engine
 
 from server.auth.models import User
-from server.db import utcnow
+from server.db import READ_ONLY, utcnow
 from server.exports.models import ExportChunk, ExportJob, ExportState
 from server.extensions import db
 
@@ -106,7 +106,8 @@ def file_chunks(engine: Engine, job_id: str) -> Iterator[bytes]:
     streamed after the request's session is gone; one chunk in memory at a time)."""
     seq = 0
     while True:
-        with engine.connect() as conn:
+        # read-only: on SQLite a deferred transaction, which takes no write lock to read a chunk
+        with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
             data = conn.scalar(select(ExportChunk.data).where(ExportChunk.job_id == job_id,
                                                               ExportChunk.seq == seq))
         if data is None:
