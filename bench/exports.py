@@ -4,6 +4,10 @@
     .venv/bin/python bench/exports.py --database postgresql+psycopg://postgres@127.0.0.1/dicoso_bulk --runs 3
     .venv/bin/python bench/exports.py --database … --first 2021-01-01 --last 2025-12-31 --runs 1  # all
 
+``--http`` measures the whole path instead: gunicorn (2 workers, the default thread runner) on the
+database, the admin signs in, opens the visit list, presses the button (POST), follows the job's
+page until it says done and downloads the file; the workers' peak RSS is read from /proc (VmHWM).
+
 Each run makes a job as the report page's button does (an admin's, the whole province, the period),
 then runs it in a child process, as RQ's worker (``flask exports worker``) would: the child's peak
 resident memory (ru_maxrss) is the job's own, not this script's. "Ready" is the wall time from the
@@ -15,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import resource
 import statistics
 import subprocess
@@ -59,6 +65,7 @@ def one_run(app, url: str, fmt: str, first: str, last: str) -> dict:
     with app.app_context():
         job = db.session.get(ExportJob, job_id)
         ready = (job.finished_at - job.created_at).total_seconds()
+        db.session.commit()  # SQLite: this session's transaction holds the write lock; reads need none
         stored = sum(len(chunk) for chunk in services.file_chunks(db.engine, job_id))
         assert job.state == "done", job.error
         assert stored == job.size and job.rows_written == job.rows_expected, (stored, job.size)
@@ -70,6 +77,48 @@ def one_run(app, url: str, fmt: str, first: str, last: str) -> dict:
     return result
 
 
+def over_http(url: str, fmt: str, first: str, last: str, port: int = 8765) -> dict:
+    import requests
+
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "DICOSO_TWO_FACTOR_ROLES": "",
+           "RATELIMIT_ENABLED": "0", "DICOSO_EXPORT_QUEUE": "thread"}
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b",
+                               f"127.0.0.1:{port}", "--timeout", "30", "wsgi:app"], cwd=ROOT, env=env,
+                              stderr=subprocess.DEVNULL)
+    base, web = f"http://127.0.0.1:{port}", requests.Session()
+    try:
+        for _ in range(100):
+            try:
+                page = web.get(f"{base}/auth/sign-in").text
+                break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        web.post(f"{base}/auth/sign-in", data={"username": "bench-admin", "password": "bench-password-123",
+                                               "csrf_token": token})
+        page = web.get(f"{base}/reports/visits?first={first}&last={last}").text
+        form = page.split('class="exports"')[1].split("</form>")[0]
+        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form))
+        began = time.perf_counter()
+        answer = web.post(f"{base}/exports/", data={**fields, "format": fmt}, allow_redirects=False)
+        posted = time.perf_counter() - began
+        job = base + answer.headers["Location"]
+        while 'data-state="done"' not in (page := web.get(job).text):
+            assert 'data-state="failed"' not in page, "the job failed"
+            time.sleep(0.5)
+        ready = time.perf_counter() - began
+        size = len(web.get(f"{job}/file").content)
+        downloaded = time.perf_counter() - began
+        workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
+                                 text=True).stdout.split()
+        peak = max(int(re.search(r"VmHWM:\s+(\d+)", Path(f"/proc/{w}/status").read_text()).group(1))
+                   for w in workers)
+        return {"posted": posted, "ready": ready, "downloaded": downloaded, "size": size, "peak_rss_kb": peak}
+    finally:
+        server.terminate()
+        server.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -78,6 +127,7 @@ def main() -> None:
     parser.add_argument("--formats", nargs="+", default=["xlsx", "csv"])
     parser.add_argument("--first", default="2024-01-01")  # about 100,000 visits in the bulk data
     parser.add_argument("--last", default="2024-06-30")
+    parser.add_argument("--http", action="store_true", help="through gunicorn, as a browser would")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -87,6 +137,14 @@ def main() -> None:
     app = create_app({**CONFIG, "SQLALCHEMY_DATABASE_URI": args.database})
     with app.app_context():
         upgrade()
+    if args.http:
+        for fmt in args.formats:
+            for _ in range(args.runs):
+                r = over_http(args.database, fmt, args.first, args.last)
+                print(f"  {fmt} over HTTP: POST answered in {r['posted']:.2f} s, ready {r['ready']:.1f} s, "
+                      f"downloaded {r['downloaded']:.1f} s ({r['size'] / 1e6:.1f} MB), "
+                      f"workers' peak RSS {r['peak_rss_kb'] / 1024:.0f} MB")
+        return
     for fmt in args.formats:
         runs = [one_run(app, args.database, fmt, args.first, args.last) for _ in range(args.runs)]
         for r in runs:
