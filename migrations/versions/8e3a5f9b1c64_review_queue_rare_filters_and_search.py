@@ -1,9 +1,9 @@
 """the review queue's rare filters and its search read an index, not the table
 
-Two partial indexes, on both databases, hold only the visits a rare filter asks for (reported late:
-about 5 % of visits; of a placement: fewer), in the queue's order and with the columns its counts
-check (status, cadre), so "late reports only" and "placement visits only" read those entries
-alone. On PostgreSQL a trigram index (pg_trgm, a trusted extension the database owner may create)
+Partial indexes, on both databases, hold only the visits a rare filter asks for (reported late:
+about 5 % of visits; of a placement: fewer), two for each: by status and cadre (the counts, a page of
+one status) and in the queue's order (a page of any status), so "late reports only" and "placement
+visits only" read those entries alone. On PostgreSQL a trigram index (pg_trgm, a trusted extension the database owner may create)
 serves the search's ``search_text LIKE '%word%'``, so a search that matches nothing no longer reads
 every visit in scope. On SQLite an FTS5 table with the trigram tokenizer (SQLite 3.34 or newer)
 indexes the same column, kept in step by triggers; the queue asks it for the visits holding each
@@ -33,6 +33,7 @@ depends_on = None
 LATE = sa.text("reported_late")
 PLACEMENT = sa.text("placement_id IS NOT NULL")
 COLUMNS = ['status', 'cadre_id', 'received_at', 'id']
+ORDER = ['received_at', 'id']
 
 
 SQLITE_SEARCH = [
@@ -67,6 +68,9 @@ def upgrade():
     op.create_index('ix_visits_late', 'visits', COLUMNS, sqlite_where=LATE, postgresql_where=LATE)
     op.create_index('ix_visits_placement_received', 'visits', COLUMNS, sqlite_where=PLACEMENT,
                     postgresql_where=PLACEMENT)
+    op.create_index('ix_visits_late_in_order', 'visits', ORDER, sqlite_where=LATE, postgresql_where=LATE)
+    op.create_index('ix_visits_placement_in_order', 'visits', ORDER, sqlite_where=PLACEMENT,
+                    postgresql_where=PLACEMENT)
     bind = op.get_bind()
     if bind.dialect.name == 'postgresql':
         op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
@@ -85,5 +89,7 @@ def downgrade():
         for trigger in ('visits_fts_insert', 'visits_fts_delete', 'visits_fts_update'):
             op.execute(f'DROP TRIGGER IF EXISTS {trigger}')
         op.execute('DROP TABLE IF EXISTS visits_fts')
+    op.drop_index('ix_visits_placement_in_order', table_name='visits')
+    op.drop_index('ix_visits_late_in_order', table_name='visits')
     op.drop_index('ix_visits_placement_received', table_name='visits')
     op.drop_index('ix_visits_late', table_name='visits')

@@ -20,7 +20,7 @@ from server.auth.permissions import reviewable_cadre_ids
 from server.extensions import db
 from server.review.search import text_search
 from server.units.models import Unit
-from server.visits.models import Visit, VisitStatus
+from server.visits.models import OF_A_PLACEMENT, REPORTED_LATE, Visit, VisitStatus
 from server.visits.rules import MAX_TRIP_DAYS
 
 PAGE_SIZE = 50
@@ -100,8 +100,11 @@ def _filtered(reviewer: User, wanted: QueueFilter, columns: Any = Visit, ordered
     if wanted.status:
         # With a period, the period's index is the narrow one: keep the planner off the status
         # index (an expression no index matches), which SQLite would otherwise walk whole.
-        # So too when a search's few matches are the place to start (server/review/search.py).
-        narrower = wanted.date_from or wanted.date_to or search.drives
+        # So too when a search's few matches are the place to start (server/review/search.py), or
+        # a rare filter's partial index in the queue's order (late, placement: server/visits/models.py);
+        # its counts read its (status, cadre) partial index.
+        narrower = (wanted.date_from or wanted.date_to or search.drives
+                    or (ordered and (wanted.placement_only or wanted.late_only)))
         status = func.lower(Visit.status) if narrower else Visit.status
         query = query.where(status == wanted.status)
     if wanted.unit_id is not None:
@@ -121,9 +124,9 @@ def _filtered(reviewer: User, wanted: QueueFilter, columns: Any = Visit, ordered
     if wanted.date_to is not None:
         query = query.where(Visit.start_date <= wanted.date_to)
     if wanted.placement_only:
-        query = query.where(Visit.placement_id.is_not(None))
+        query = query.where(OF_A_PLACEMENT)
     if wanted.late_only:
-        query = query.where(Visit.reported_late.is_(True))
+        query = query.where(REPORTED_LATE)
     return query
 
 

@@ -64,8 +64,10 @@ visit_directions = Table(
 )
 
 
-_LATE = text("reported_late")
-_OF_A_PLACEMENT = text("placement_id IS NOT NULL")
+#: the rare filters of the review queue, as its partial indexes say them: SQLite uses a partial
+#: index only for a query that says its condition the same way ("reported_late IS 1" will not do)
+REPORTED_LATE = text("reported_late")
+OF_A_PLACEMENT = text("placement_id IS NOT NULL")
 
 
 class Visit(Base):
@@ -86,13 +88,17 @@ class Visit(Base):
         # (server/regime/days.py overlapping, counted_visits; migration c4a7e19b2d53)
         Index("ix_visits_report", "start_date", "end_date", "status", "cadre_id", "unit_id", "form",
               "reported_late"),
-        # the queue's rare filters: only the visits they ask for, in the queue's order, with what
-        # its counts check (migration 8e3a5f9b1c64; PostgreSQL also has a trigram index for the
-        # search, server.db.DIALECT_ONLY_INDEXES)
+        # the queue's rare filters: only the visits they ask for, by status and cadre (counts) and
+        # in the queue's order (migration 8e3a5f9b1c64; PostgreSQL also has a trigram index for the
+        # search, server.db.DIALECT_ONLY)
         Index("ix_visits_late", "status", "cadre_id", "received_at", "id",
-              sqlite_where=_LATE, postgresql_where=_LATE),
+              sqlite_where=REPORTED_LATE, postgresql_where=REPORTED_LATE),
         Index("ix_visits_placement_received", "status", "cadre_id", "received_at", "id",
-              sqlite_where=_OF_A_PLACEMENT, postgresql_where=_OF_A_PLACEMENT),
+              sqlite_where=OF_A_PLACEMENT, postgresql_where=OF_A_PLACEMENT),
+        Index("ix_visits_late_in_order", "received_at", "id",
+              sqlite_where=REPORTED_LATE, postgresql_where=REPORTED_LATE),
+        Index("ix_visits_placement_in_order", "received_at", "id",
+              sqlite_where=OF_A_PLACEMENT, postgresql_where=OF_A_PLACEMENT),
     )
 
     #: made by the client when the visit is first saved, so retries are idempotent
