@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,3 +49,17 @@ def page_of(items: Sequence[Any], number: int, per_page: int) -> ListPage | None
     if not 1 <= number <= page.pages:
         return None
     return ListPage(items[page.first_index:page.first_index + per_page], number, per_page, len(items))
+
+
+def packed(items: Sequence[Any], size: Callable[[Any], int], budget: int) -> list[list[Any]]:
+    """``items`` in order, cut into pages of whole items holding at most ``budget`` of ``size``
+    each (an item larger than the budget gets a page of its own); always at least one page."""
+    pages: list[list[Any]] = [[]]
+    used = 0
+    for item in items:
+        if pages[-1] and used + size(item) > budget:
+            pages.append([])
+            used = 0
+        pages[-1].append(item)
+        used += size(item)
+    return pages

@@ -16,7 +16,7 @@ from server.auth.models import Role
 from server.auth.permissions import roles_required
 from server.exports.answers import send_table
 from server.exports.services import runs_in_background
-from server.paging import ListPage, page_of
+from server.paging import ListPage, packed, page_of
 from server.regime.counting import Counting
 from server.reports import charts, exports, tables
 from server.reports.coverage import coverage_report
@@ -57,6 +57,8 @@ def _format() -> str | None:
 #: rows of a report's table on one page (its exports keep every row): a province's 5,000 cadres
 #: were 1.64 MB of HTML on one page
 ROWS_PER_PAGE = 200
+#: units in the coverage's tables on one page: a province's 3,000 were 268 KB of HTML
+UNITS_PER_PAGE = 1000
 
 
 def _paged(table: tables.Table) -> tuple[tables.Table, ListPage]:
@@ -124,8 +126,13 @@ def coverage():
         return _export(tables.coverage_table(report), fmt)
     chart = charts.coverage_shares([(g.parent_name, g.share) for g in report.groups],
                                    _("Share of grassroots units visited, by parent unit"), _("Visited (%)"))
-    return _render("reports/coverage.html", form, report=report, unit=unit, chart=chart,
-                   table=tables.coverage_table(report))
+    # the units' tables in pages of whole parent units (the summary and chart show them all)
+    page = page_of(packed(report.groups, lambda group: len(group.units), UNITS_PER_PAGE),
+                   request.args.get("page", 1, type=int), 1)
+    if page is None:
+        abort(404)
+    return _render("reports/coverage.html", form, report=report, unit=unit, chart=chart, page=page,
+                   groups=page.items[0])
 
 
 @bp.get("/placements")
