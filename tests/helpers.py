@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -52,3 +54,22 @@ def next_code(app: Flask, username: str) -> str:
             user.totp_last_step, step = now - 1, now
             db.session.commit()
         return totp.generate_otp(step)
+
+
+@contextmanager
+def counting(app) -> Iterator[Callable[[], int]]:
+    """Count the SQL statements sent (an executemany counts once, as it is one round of the driver)."""
+    seen = []
+
+    def count(*_args) -> None:
+        seen.append(1)
+
+    from server.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield lambda: len(seen)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

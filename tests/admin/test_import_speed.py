@@ -4,13 +4,8 @@ query per row: 5,000 units took 17-79 s that way). bench/admin_import.py times t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
-from server.extensions import db
 from tests.admin.import_support import apply, upload
+from tests.helpers import counting
 
 HEADER = "code,name,kind,parent_code,valid_from,valid_until,successor\n"
 
@@ -28,23 +23,6 @@ def _units(districts: int, prefix: str) -> tuple[str, str]:
             if c % 3 == 0:
                 reform.append(f"T1-N{d}-{c // 3},Đoàn xã mới {d}-{c // 3},commune,T1,01/07/2025,,")
     return HEADER + "\n".join(rows) + "\n", HEADER + "\n".join(reform) + "\n"
-
-
-@contextmanager
-def counting(app) -> Iterator[Callable[[], int]]:
-    """Count the SQL statements sent (an executemany counts once, as it is one round of the driver)."""
-    seen = []
-
-    def count(*_args) -> None:
-        seen.append(1)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield lambda: len(seen)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _import_counts(app, post, kind: str, content: str) -> tuple[int, int]:

@@ -9,7 +9,6 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from server.auth.models import Role, User
 from server.auth.services import create_user
@@ -19,7 +18,7 @@ from server.hearings.models import Hearing
 from server.planning.models import Assignment
 from server.units.models import Unit
 from tests.factories import PASSWORD, make_hearing, make_visit
-from tests.helpers import csrf_token
+from tests.helpers import counting, csrf_token
 
 
 @pytest.fixture
@@ -87,19 +86,9 @@ def test_a_saved_conclusion_comes_back_to_its_cadres_page(client, auth, world, o
 
 
 def _statements(app, client, url: str) -> int:
-    counted = []
-
-    def count(*_args) -> None:
-        counted.append(1)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counting(app) as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(counted)
+        return statements()
 
 
 def test_a_page_asks_as_many_questions_for_four_cadres_as_for_one(client, auth, world, october, app,
