@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -159,10 +159,16 @@ def write_visits(changes: Sequence[Change], actor_id: int | None) -> None:
                 for c in changes if c.before is not None]
     if new_rows:
         # The primary key is the unique key; ON CONFLICT makes a racing duplicate a no-op, never
-        # a second row or an error. Under the change lock the race cannot happen; check anyway.
-        stmt = _insert()(TABLE).on_conflict_do_nothing(index_elements=["id"]).returning(TABLE.c.id)
-        inserted = set(db.session.execute(stmt, new_rows).scalars())
-        if len(inserted) != len(new_rows):
+        # a second row or an error. Under the change lock the race cannot happen; check anyway:
+        # every new row must be there with this batch's change number. (No RETURNING: without it
+        # the rows go as one prepared INSERT the driver repeats, on PostgreSQL in a pipeline;
+        # with it SQLAlchemy writes one long INSERT … VALUES per page of rows, which psycopg
+        # re-parsed in Python: a fifth of a push of long notes, docs/benchmarks.md "Sync push".)
+        db.session.execute(_insert()(TABLE).on_conflict_do_nothing(index_elements=["id"]), new_rows)
+        ours = db.session.scalar(select(func.count()).select_from(TABLE).where(
+            TABLE.c.id.in_([row["id"] for row in new_rows]),
+            TABLE.c.change_seq.in_([row["change_seq"] for row in new_rows])))
+        if ours != len(new_rows):
             raise ConcurrentChange()
     if old_rows:
         db.session.execute(update(TABLE).where(TABLE.c.id == bindparam("b_id")), old_rows)
