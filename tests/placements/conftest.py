@@ -14,6 +14,7 @@ from server.auth.services import create_user
 from server.extensions import db
 from server.planning.closing import DAYS_AFTER_END
 from server.planning.models import Placement
+from server.time import today
 from server.units.models import Unit
 from tests.factories import PASSWORD
 
@@ -37,16 +38,16 @@ def placements(app, world) -> Placements:
         people = [create_user(name, full, PASSWORD, district_a, Role.CADRE, is_probationary=True,
                               is_full_time=False)
                   for name, full in (("tapsu", "Tập Sự Một"), ("tapsu2", "Tập Sự Hai"))]
-        today = date.today()
+        on = today()  # Vietnam's calendar, as the app's: the machine's (UTC) is a day behind 17-24 h UTC
 
         def placement(cadre, start: date) -> Placement:
             return Placement(cadre=cadre, unit_id=world.commune_a1, start_date=start,
                              end_date=start + timedelta(days=6), tasks=list(TASKS), mentor_name="Bí thư xã")
 
-        rows = [placement(people[0], today - timedelta(days=4)),
-                placement(people[0], today - timedelta(days=DAYS_AFTER_END + 7)),
-                placement(people[0], today + timedelta(days=1)),
-                placement(people[1], today - timedelta(days=4))]
+        rows = [placement(people[0], on - timedelta(days=4)),
+                placement(people[0], on - timedelta(days=DAYS_AFTER_END + 7)),
+                placement(people[0], on + timedelta(days=1)),
+                placement(people[1], on - timedelta(days=4))]
         db.session.add_all(rows)
         db.session.commit()
         return Placements(people[0].id, people[1].id, *(p.id for p in rows))

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from server.extensions import db
 from server.planning.models import PlacementReport
+from server.time import today
 from tests.factories import make_visit
 from tests.helpers import csrf_token
 from tests.placements.conftest import TASKS
@@ -72,7 +73,7 @@ def test_refusals_of_the_page(client, auth, app, placements):
 
 def test_the_page_shows_the_window_and_the_tasks_covered(client, auth, app, world, placements):
     with app.app_context():
-        make_visit(placements.tapsu, world.commune_a1, start=date.today() - timedelta(days=3),
+        make_visit(placements.tapsu, world.commune_a1, start=today() - timedelta(days=3),
                    placement_id=placements.current, placement_tasks=[TASKS[1]])
         db.session.add(PlacementReport(id=uuid.uuid4(), placement_id=placements.ended,
                                        text="Đã viết từ trước"))
@@ -82,7 +83,7 @@ def test_the_page_shows_the_window_and_the_tasks_covered(client, auth, app, worl
     current = page.split(f'id="placement-{placements.current}"')[1].split("</section>")[0]
     covered = re.findall(r'<li data-task="([^"]*)" data-covered>', current)
     assert covered == [TASKS[1]]
-    until = (date.today() - timedelta(days=4) + timedelta(days=36)).strftime("%d/%m/%Y")
+    until = (today() - timedelta(days=4) + timedelta(days=36)).strftime("%d/%m/%Y")
     assert f"Có thể sửa đến hết ngày {until}" in current
     ended = page.split(f'id="placement-{placements.ended}"')[1].split("</section>")[0]
     assert "Đã viết từ trước" in ended and "readonly" in _form(ended, placements.ended)

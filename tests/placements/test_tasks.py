@@ -4,10 +4,11 @@ when it is edited after the admin reworded the list; stored sorted, each once.""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from server.extensions import db
 from server.planning.models import Placement
+from server.time import today
 from tests.api.support import bearer, issue_token, push
 from tests.placements.conftest import TASKS
 
@@ -15,7 +16,7 @@ from tests.placements.conftest import TASKS
 def _visit(world, placement_id, tasks, **overrides):
     from tests.api.support import wire_visit
 
-    day = (date.today() - timedelta(days=2)).isoformat()
+    day = (today() - timedelta(days=2)).isoformat()
     return wire_visit(world.commune_a1, start_date=day, end_date=day, placement_id=placement_id,
                       placement_tasks=tasks, **overrides)
 
@@ -58,7 +59,7 @@ def test_a_task_reworded_since_stays_on_the_visit_it_is_on(client, app, world, p
 
 def test_the_visit_form_offers_the_placement_tasks(client, auth, app, world, placements):
     auth.sign_in("tapsu")
-    page = client.get(f"/visits/new?placement={placements.current}&date={date.today().isoformat()}")
+    page = client.get(f"/visits/new?placement={placements.current}&date={today().isoformat()}")
     body = page.get_data(as_text=True)
     assert 'id="placement-tasks-block"' in body
     for task in TASKS:
