@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import ColumnElement, literal_column, text
 
 from server.extensions import db
@@ -56,11 +56,20 @@ def text_search(query: str) -> TextSearch:
     phrases = " AND ".join('"' + word.replace('"', '""') + '"' for word in indexed)
     matching = text("SELECT rowid FROM visits_fts WHERE visits_fts MATCH :phrases").bindparams(
         phrases=phrases)
-    found = db.session.scalar(text("SELECT count(*) FROM (SELECT 1 FROM visits_fts WHERE visits_fts MATCH "
-                                   ":phrases LIMIT :cap)").bindparams(phrases=phrases, cap=FEW + 1))
-    drives = found <= FEW
+    drives = _matches_up_to(phrases, FEW + 1) <= FEW
     rowid = literal_column("visits.rowid" if drives else "+visits.rowid")
     return TextSearch([rowid.in_(matching), *_likes([w for w in words if len(w) < TRIGRAM])], drives)
+
+
+def _matches_up_to(phrases: str, cap: int) -> int:
+    """How many visits hold ``phrases``, counted up to ``cap``; once per request (a queue page
+    filters its page and three counts alike)."""
+    known = g.setdefault("review_search_matches", {})
+    if phrases not in known:
+        known[phrases] = db.session.scalar(text(
+            "SELECT count(*) FROM (SELECT 1 FROM visits_fts WHERE visits_fts MATCH :phrases LIMIT :cap)"
+        ).bindparams(phrases=phrases, cap=cap))
+    return known[phrases]
 
 
 def _likes(words: list[str]) -> list[ColumnElement[bool]]:
