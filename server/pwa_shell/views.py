@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_login import current_user
+from werkzeug.security import safe_join
 
 from server.pwa_shell import services
 
@@ -30,10 +31,19 @@ def _pwa_dir() -> Path:
     return Path(current_app.static_folder)
 
 
+def minifying() -> bool:
+    """Whether scripts and styles are served minified: ``PWA_MINIFY`` when set, else everywhere but
+    in debug mode (``flask run --debug`` serves the sources as written, for the browser's debugger)."""
+    setting = current_app.config.get("PWA_MINIFY")
+    return (not current_app.debug) if setting is None else bool(setting)
+
+
 def current_shell() -> services.Shell:
     """The shell of this request (a page asks for it once per asset URL: look at the files once)."""
     if "pwa_shell" not in g:
-        g.pwa_shell = services.shell(_pwa_dir(), current_app.config.get("PWA_VERSION_SALT", ""))
+        salt = current_app.config.get("PWA_VERSION_SALT", "")
+        # minified or not, and by which minifier versions, is part of what the files are
+        g.pwa_shell = services.shell(_pwa_dir(), f"{salt}\0{services.MINIFIED_BY}" if minifying() else salt)
     return g.pwa_shell
 
 
@@ -47,7 +57,7 @@ def service_worker():
     shell = current_shell()
     prefix = url_for("pwa_shell.asset", version=shell.version, filename="")
     extra = [url_for("pwa_shell.manifest"), url_for("pwa_shell.offline")]
-    body = services.service_worker_source(_pwa_dir(), shell, prefix, extra)
+    body = services.service_worker_source(_pwa_dir(), shell, prefix, extra, minify=minifying())
     response = Response(body, mimetype="text/javascript")
     # The browser must see a new worker as soon as it exists; the worker caches the rest.
     response.headers["Cache-Control"] = "no-cache"
@@ -68,7 +78,15 @@ def offline():
 
 @bp.get("/static/v/<version>/<path:filename>")
 def asset(version: str, filename: str):
-    response = send_from_directory(_pwa_dir(), filename)
+    found = safe_join(str(_pwa_dir()), filename) if minifying() else None
+    small = services.minified(Path(found)) if found and Path(found).is_file() else None
+    if small is None:
+        response = send_from_directory(_pwa_dir(), filename)
+    else:  # a script or a style sheet, minified: the same bytes for every request of this version
+        response = Response(small.body, mimetype=services.MIMETYPES[Path(found).suffix])
+        response.set_etag(small.etag)
+        response.last_modified = small.mtime
+        response.make_conditional(request)
     if version == current_shell().version:
         response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
     else:  # an old page asking for an old version gets today's file, not cached for long
