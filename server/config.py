@@ -215,6 +215,9 @@ def from_environment(instance_path: Path = INSTANCE_PATH) -> dict:
         "EXPORT_KEEP_HOURS": float(os.environ.get("DICOSO_EXPORT_KEEP_HOURS", "24")),
         # the longest an RQ worker lets one export run before stopping it (a million rows: minutes)
         "EXPORT_TIMEOUT": int(os.environ.get("DICOSO_EXPORT_TIMEOUT", "3600")),
+        # a hearing's .docx report of more cadres than this is written by an export job too (a
+        # province's 4,778 cadres take about a minute, past the app server's timeout; 183 take 1.7 s)
+        "HEARING_DOCX_DIRECT_CADRES": int(os.environ.get("DICOSO_HEARING_DOCX_DIRECT_CADRES", "300")),
         # Pages, scripts and JSON are sent compressed: the visit form must load over GPRS.
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_MIN_SIZE": 500,

@@ -11,8 +11,12 @@ from werkzeug.wrappers import Response as BaseResponse
 from server.exports import services
 from server.exports.models import ExportJob
 from server.extensions import db
+from server.hearings import docx_report
 from server.reports import exports
 from server.reports.tables import Table
+
+#: every job's format: the reports' tables, and the hearing's report
+MIMETYPES = {**exports.MIMETYPES, "docx": docx_report.MIMETYPE}
 
 
 def send_table(table: Table, fmt: str) -> BaseResponse:
@@ -27,7 +31,7 @@ def send_table(table: Table, fmt: str) -> BaseResponse:
 
 def send_job_file(job: ExportJob) -> Response:
     """A finished job's file, read one chunk at a time while it is sent."""
-    response = Response(services.file_chunks(db.engine, job.id), mimetype=exports.MIMETYPES[job.format])
+    response = Response(services.file_chunks(db.engine, job.id), mimetype=MIMETYPES[job.format])
     response.headers["Content-Disposition"] = f'attachment; filename="{job.file_name}"'
     if job.size is not None:
         response.content_length = job.size

@@ -16,11 +16,14 @@ from server.db import READ_ONLY, utcnow
 from server.exports import kinds, services
 from server.exports.models import ExportJob, ExportState
 from server.extensions import db
+from server.hearings import docx_report
 from server.reports import exports
 
 log = logging.getLogger(__name__)
 #: progress is written to the job's row every this many rows (a short transaction each)
 PROGRESS_EVERY = 2000
+#: a hearing's report: progress written every this many cadres' sections (a province: ~50 times)
+HEARING_PROGRESS_EVERY = 100
 
 
 def _counted(job_id: str, rows: Iterable[Any]) -> Iterator[Any]:
@@ -59,10 +62,29 @@ def run(job_id: str) -> None:
 def _write(job: ExportJob) -> None:
     job_id, fmt = job.id, job.format
     user = db.session.get(User, job.user_id)
+    if job.kind == kinds.HEARING:
+        _write_hearing(job_id, job.params, user)
+        return
     with force_locale(job.locale), tempfile.TemporaryFile() as out:
         table = kinds.table_for(job.kind, job.params, user)
         services.update_job(job_id, rows_expected=table.length, file_name=f"{table.name}.{fmt}")
         exports.write(table, fmt, out, progress=lambda rows: _counted(job_id, rows))
         out.seek(0)
         size = services.store_file(job_id, out)
+    services.update_job(job_id, state=ExportState.DONE, size=size, finished_at=utcnow())
+
+
+def _write_hearing(job_id: str, params: dict[str, Any], user: User) -> None:
+    """A hearing's .docx report, the very document its direct download is, if the asker may still
+    see the hearing; built in memory (python-docx holds the whole document anyway), then kept in
+    chunks like any export's file. Progress: the cadres' sections written."""
+    hearing = kinds.hearing_for(params, user)
+    services.update_job(job_id, file_name=docx_report.file_name(hearing))
+
+    def progress(done: int, total: int) -> None:
+        if done % HEARING_PROGRESS_EVERY == 0 or done == total:
+            services.update_job(job_id, rows_expected=total, rows_written=done)
+
+    data = docx_report.hearing_docx(hearing, progress=progress)
+    size = services.store_file(job_id, data)
     services.update_job(job_id, state=ExportState.DONE, size=size, finished_at=utcnow())

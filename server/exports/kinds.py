@@ -1,18 +1,23 @@
 """What an export is made of: one of the four reports, with its parameters checked by the report's
 own filter form (as its page checks them) and kept as plain values, from which the table is built
-again, in the asker's scope, wherever the job runs."""
+again, in the asker's scope, wherever the job runs; or a hearing's .docx report (kind ``hearing``,
+its one parameter the hearing's id), too long for the browser to wait for, which the hearing's
+report link starts itself (server/hearings/views.py)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
 from server.auth.models import User
 from server.extensions import db
+from server.hearings.models import Hearing
+from server.hearings.scope import can_see_hearing
 from server.planning.models import Plan
 from server.regime.counting import Counting
 from server.reports import tables
@@ -31,6 +36,12 @@ KINDS = {
     "placements": _l("Probationary placements"),
     "visits": _l("Visit list"),
 }
+
+
+#: a hearing's report: not one of the report pages' exports (not started by their buttons)
+HEARING = "hearing"
+#: every kind's name, for the pages of the jobs
+NAMES = {**KINDS, HEARING: _l("Hearing report")}
 
 
 #: each kind's filters: the report page's own form
@@ -89,10 +100,32 @@ def table_for(kind: str, params: dict[str, Any], user: User) -> tables.Table:
     return tables.visits_table(unit, first, last, status, form, length)
 
 
+def hearing_for(params: dict[str, Any], user: User) -> Hearing:
+    """The hearing of a ``hearing`` export, if ``user`` may still see it (the hearing page's own
+    rule, ``can_see_hearing``), else 404: checked when the job runs and when its page or file is
+    asked, so that neither outlives the asker's rights to the hearing."""
+    hearing = db.session.get(Hearing, params["hearing"])
+    if hearing is None or not can_see_hearing(user, hearing):
+        abort(404)
+    return hearing
+
+
+def check(kind: str, params: dict[str, Any], user: User) -> None:
+    """404 unless ``user`` may still see what the job holds (the hearing kind: the report kinds'
+    unit is checked when the job runs)."""
+    if kind == HEARING:
+        hearing_for(params, user)
+
+
 def describe(kind: str, params: dict[str, Any]) -> str:
     """A line saying what an export holds, for its page and the list of one's exports."""
+    if kind == HEARING:
+        hearing = db.session.get(Hearing, params["hearing"])
+        if hearing is None:
+            return str(NAMES[kind])
+        return " · ".join((str(NAMES[kind]), hearing.unit.name, f"{hearing.month:%m/%Y}"))
     unit = db.session.get(Unit, params["unit"])
-    parts = [str(KINDS.get(kind, kind)), unit.name if unit else "?"]
+    parts = [str(NAMES.get(kind, kind)), unit.name if unit else "?"]
     if kind == "year":
         plan = db.session.get(Plan, params["plan"])
         parts.append(str(plan.year) if plan else "?")

@@ -50,6 +50,22 @@ def create_job(user: User, kind: str, params: dict[str, Any], fmt: str,
     return job
 
 
+def unfinished_job(user: User, kind: str, params: dict[str, Any], fmt: str) -> ExportJob | None:
+    """``user``'s job of the same export still queued or running (and not one a dead runner left
+    behind, which ``prune`` will mark failed), to send them to instead of starting it twice."""
+    now = utcnow()
+    for job in db.session.scalars(
+        select(ExportJob).where(
+            ExportJob.user_id == user.id, ExportJob.kind == kind, ExportJob.format == fmt,
+            or_(and_(ExportJob.state == ExportState.QUEUED, ExportJob.created_at >= now - QUEUED_STALE),
+                and_(ExportJob.state == ExportState.RUNNING, ExportJob.updated_at >= now - RUNNING_STALE)))
+        .order_by(ExportJob.created_at.desc())
+    ):
+        if job.params == params:
+            return job
+    return None
+
+
 def job_of(user: User, job_id: str) -> ExportJob:
     """``user``'s own job, or 404: a job is its asker's alone (administrators included, see
     docs/reports.md), and one past its keeping time is gone even before ``prune`` deletes it."""

@@ -1,6 +1,8 @@
 """Exports for supervisors and admins (cadres get 403): the report pages' XLSX and CSV buttons post
 here; a small export answers with the file at once, a large one becomes a job with its own page
-(progress, then the download link). A job is its asker's alone: anyone else gets 404."""
+(progress, then the download link). A job is its asker's alone: anyone else gets 404. A hearing's
+long .docx report is a job too, started by the hearing's report link (server/hearings/views.py); its
+page and file answer 404 once the asker may no longer see the hearing."""
 
 from __future__ import annotations
 
@@ -54,6 +56,7 @@ def index() -> str:
 @roles_required(*REVIEWERS)
 def show(job_id: str) -> str:
     job = services.job_of(current_user, job_id)
+    kinds.check(job.kind, job.params, current_user)
     return render_template("exports/show.html", job=job, described=kinds.describe(job.kind, job.params),
                            waiting=job.state in (ExportState.QUEUED, ExportState.RUNNING),
                            expires=job.created_at + services.keep_for())
@@ -63,6 +66,7 @@ def show(job_id: str) -> str:
 @roles_required(*REVIEWERS)
 def download(job_id: str) -> Response:
     job = services.job_of(current_user, job_id)
+    kinds.check(job.kind, job.params, current_user)
     if job.state != ExportState.DONE:
         abort(404)  # no file yet (or none ever): its page says why
     return answers.send_job_file(job)

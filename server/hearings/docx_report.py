@@ -16,6 +16,7 @@ never split) is ``server.documents.union``'s.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date
 
 from server.documents.letterhead import letterhead_for
@@ -38,6 +39,12 @@ from server.visits.labels import form_name
 
 STATUS_NAMES = {"submitted": "chờ duyệt", "approved": "đã duyệt", "returned": "trả lại"}
 RECIPIENTS = ("- Ban Thường vụ (để b/c);", "- Các đồng chí cán bộ (để t/h);", "- Lưu VP.")
+MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def file_name(hearing: Hearing) -> str:
+    """The download's name, the same whether it comes at once or from an export job."""
+    return f"bao-cao-nghe-can-bo-{hearing.month:%Y-%m}-{hearing.id}.docx"
 
 
 def _cadre_table(document, row: services.CadreRow, topic_names: dict[int, str]) -> None:
@@ -124,14 +131,18 @@ def _opening(document, hearing: Hearing, rows: list[services.CadreRow], month: s
          indent=INDENT, align=JUSTIFY, after=6)
 
 
-def hearing_docx(hearing: Hearing) -> io.BytesIO:
-    """The report of one hearing as .docx bytes."""
+def hearing_docx(hearing: Hearing, progress: Callable[[int, int], None] | None = None) -> io.BytesIO:
+    """The report of one hearing as .docx bytes. ``progress(done, total)`` is told the number of
+    cadres' sections written so far: once with 0 when the cadres are known, then after each section
+    (an export job shows it; a province's report takes a minute)."""
     from sqlalchemy import select
 
     from server.extensions import db
     from server.visits.models import Topic
 
     rows, exempt = services.hearing_rows(hearing)
+    if progress:
+        progress(0, len(rows))
     topic_names = {t.id: t.name_vi for t in db.session.scalars(select(Topic))}
     document = new_document()
     letterhead = letterhead_for(hearing.unit)
@@ -146,6 +157,8 @@ def hearing_docx(hearing: Hearing) -> io.BytesIO:
         _cadre_table(document, row, topic_names)
         _directions(document, row, topic_names)
         _earlier(document, row, topic_names)
+        if progress:
+            progress(number, len(rows))
     if exempt:
         para(document, "Cán bộ được miễn chỉ tiêu trong năm: " + "; ".join(
             f"{cadre.full_name} ({reason})" for cadre, reason in exempt) + ".",

@@ -7,17 +7,19 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from server.auth.models import User
 from server.auth.permissions import recordable_unit_ids, roles_required, scope_unit_ids
+from server.exports import kinds as export_kinds
+from server.exports import runners as export_runners
+from server.exports import services as export_services
 from server.extensions import db
 from server.hearings import directions as direction_store
-from server.hearings import scope, services
-from server.hearings.docx_report import hearing_docx
+from server.hearings import docx_report, scope, services
 from server.hearings.figures import figures, month_bounds, month_visits
 from server.hearings.forms import AccountForm, ConclusionForm, DirectionForm, DoneForm, OpenHearingForm
 from server.hearings.models import Direction, Hearing, MonthlyAccount
@@ -124,7 +126,8 @@ def _render_hearing(hearing: Hearing, number: int, status: int = 200, bad: dict 
         addressed=services.visits_for_directions(direction_ids), today=today(),
         topic_names={t.id: t.name(str(_locale())) for t in topics},
         form_labels=FORM_LABELS, status_labels=STATUS_LABELS,
-        on=services.reference_day(hearing.month), counting=WORKING), status
+        on=services.reference_day(hearing.month), counting=WORKING,
+        report_is_job=_report_is_job(page.cadres.total)), status
 
 
 def _cadre_section(hearing: Hearing, cadre_id: int) -> str:
@@ -219,14 +222,36 @@ def edit_direction(hearing_id: int, direction_id: int):
     return redirect(_cadre_section(hearing, direction.cadre_id))
 
 
+def _report_is_job(heard: int) -> bool:
+    """A report of more than ``HEARING_DOCX_DIRECT_CADRES`` cadres is written by an export job."""
+    return heard > current_app.config["HEARING_DOCX_DIRECT_CADRES"]
+
+
 @bp.get("/<id:hearing_id>/report.docx")
 @roles_required("supervisor", "admin")
 def report(hearing_id: int):
+    """The report as a file, at once; a long one (a province's: a minute) is an export job, whose
+    page (progress, then the download link) the person is sent to: the one already under way for
+    them if they asked before, else a new one."""
     hearing = _hearing(hearing_id)
-    data = hearing_docx(hearing)
-    name = f"bao-cao-nghe-can-bo-{hearing.month:%Y-%m}-{hearing.id}.docx"
-    return send_file(data, as_attachment=True, download_name=name,
-                     mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    heard = len(services.heard_cadres(hearing.unit, hearing.month.year)[0])
+    if not _report_is_job(heard):
+        return send_file(docx_report.hearing_docx(hearing), as_attachment=True,
+                         download_name=docx_report.file_name(hearing), mimetype=docx_report.MIMETYPE)
+    params = {"hearing": hearing.id}
+    job = export_services.unfinished_job(current_user, export_kinds.HEARING, params, "docx")
+    if job is not None:
+        return redirect(url_for("exports.show", job_id=job.id), 303)
+    job_id = export_services.create_job(current_user, export_kinds.HEARING, params, "docx", heard).id
+    # said before the commit: translating reads the user's language, which would open a new
+    # transaction (on SQLite one that takes the write lock the eager runner's progress needs)
+    flash(_("This report is long: it is being written in the background. Its download appears "
+            "below when it is ready, and it stays under My exports."), "info")
+    # committed before the runner (another connection) looks for it; this session is left alone
+    # from here
+    db.session.commit()
+    export_runners.enqueue(job_id)
+    return redirect(url_for("exports.show", job_id=job_id), 303)
 
 
 # -- a cadre's month (the cadre, supervisors in scope) --------------------------------------------
