@@ -88,11 +88,14 @@ export function discardDraft(userId, draftKey) {
 }
 
 // Counted in the index, without reading the photos (the status bar asks after every change).
-export const owedCount = (userId) => tx(STORE, 'readonly', async (s) => {
-  const counts = await Promise.all(OWED.map((state) =>
+const countIn = (userId, states) => tx(STORE, 'readonly', async (s) => {
+  const counts = await Promise.all(states.map((state) =>
     promised(s[STORE].index('user_state').count(IDBKeyRange.only([userId, state])))));
   return counts.reduce((a, b) => a + b, 0);
 });
+export const owedCount = (userId) => countIn(userId, OWED);
+// Whether the upload has anything to do: a photo to send, or a DELETE owed (photo-upload-rule.js).
+export const uploadDue = async (userId) => (await countIn(userId, ['waiting', 'deleting'])) > 0;
 
 // What the photos take on this device: all of them, and those still owed to the server.
 export async function usage(userId) {

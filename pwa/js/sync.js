@@ -4,7 +4,6 @@ import {del, getMeta, promised, setMeta, tx} from './db.js';
 import {handOver, revokeQueued} from './device-data.js';
 import * as outbox from './outbox.js';
 import * as photos from './photo-store.js';
-import {uploadAll} from './photo-upload.js';
 
 const LOCK = 'dicoso-sync';
 const BOOTSTRAP_MAX_AGE_MS = 60 * 60 * 1000;
@@ -203,8 +202,12 @@ async function attempt(mayRetry = true) {
     await refreshBootstrap(secret);
     await pullAll(secret);
     // Photos last (they are the slow part on GPRS), once their visits are acknowledged; visits
-    // saved while a photo was on its way are pushed between two photos.
-    await uploadAll(secret, userId, {between: () => pushAll(secret), progress: () => changed()});
+    // saved while a photo was on its way are pushed between two photos. The upload's code loads
+    // only when a photo is owed (most syncs have none: pages load it no more).
+    if (await photos.uploadDue(userId)) {
+      const {uploadAll} = await import('./photo-upload.js');
+      await uploadAll(secret, userId, {between: () => pushAll(secret), progress: () => changed()});
+    }
   } catch (error) {
     if (error instanceof api.ApiError && error.status === 401) {
       // The token was revoked or expired: keep every entry, forget the token; try once more with

@@ -309,3 +309,67 @@ def test_a_photo_not_sent_counts_as_waiting_goes_into_the_export_file_and_leaves
 
     page.wait_for_url(f"{live_server.url}/auth/sign-in?signed_out=1")
     assert photo_records(page) == []  # another person signing in here finds none of it
+
+
+# The app's modules this page has loaded (preloaded, imported, from the network or the worker).
+LOADED = """() => performance.getEntriesByType('resource')
+    .map((entry) => new URL(entry.name).pathname.replace(/^\\/static\\/v\\/[^/]+\\//, ''))
+    .filter((path) => path.startsWith('js/'))"""
+# Loaded on demand only: the sign-out flow (its dialog, the export file), the photo upload.
+ON_DEMAND = {"js/sign-out-flow.js", "js/sign-out-dialog.js", "js/export-file.js", "js/photo-upload.js",
+             "js/photo-upload-rule.js"}
+
+
+def test_the_sign_out_flow_loads_when_the_button_is_pressed_from_the_precache_when_offline(
+        live_server, open_browser):
+    """The form's page weight (issue 17): pages do not load the sign-out flow; the button does, and
+    with no network the worker's precache answers, so signing out offline still works."""
+    context, page = _signed_in(live_server, open_browser)
+    page.goto(f"{live_server.url}/visits/new")  # a page the worker controls, every sync done
+    page.wait_for_selector("#visit-form[data-ready='true']")
+    page.wait_for_selector("[data-last-sync]:has-text('Gửi lần cuối')")
+    loaded = set(page.evaluate(LOADED))
+    assert {"js/app.js", "js/sign-out.js", "js/views/visit-form.js"} <= loaded
+    assert not ON_DEMAND & loaded
+
+    context.set_offline(True)
+    page.click("form[data-sign-out] button")
+    dialog = _dialog(page)  # the flow, from the precache
+    assert "Không có mạng nên chưa báo được máy chủ" in dialog.inner_text()
+    assert {"js/sign-out-flow.js", "js/sign-out-dialog.js", "js/export-file.js"} <= set(page.evaluate(LOADED))
+    page.click("button[data-choice=cancel]")
+    assert page.locator("dialog#sign-out-dialog[open]").count() == 0
+
+    context.set_offline(False)
+    page.reload()
+    page.wait_for_selector("#visit-form[data-ready='true']")
+    secret = page.evaluate(TOKEN)
+    page.click("form[data-sign-out] button")  # online, nothing waiting: signed out at once
+    page.wait_for_url(f"{live_server.url}/auth/sign-in?signed_out=1")
+    assert _api_status(live_server, secret) == 401
+
+
+def test_a_sign_out_flow_that_cannot_load_keeps_the_person_signed_in_and_says_so(
+        live_server, playwright_instance, tmp_path):
+    """No worker yet (its precache would answer) and the flow's module out of reach: nothing is
+    removed, and the page says the server could not be reached."""
+    from tests.browser.conftest import CHROMIUM_ARGS, _executable
+
+    context = playwright_instance.chromium.launch_persistent_context(
+        str(tmp_path / "no-worker"), executable_path=_executable(), args=CHROMIUM_ARGS, headless=True,
+        locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", service_workers="block")
+    try:
+        context.set_default_timeout(15000)
+        page = context.new_page()
+        sign_in(page, live_server.url)
+        page.wait_for_selector("#visit-form[data-ready='true']")
+        context.route("**/js/sign-out-flow.js", lambda route: route.abort())
+        page.click("form[data-sign-out] button")
+        banner = page.locator("#sign-out-message")
+        banner.wait_for()
+        assert "Không liên lạc được với máy chủ" in banner.inner_text()
+        assert page.url == f"{live_server.url}/visits/new"
+        page.goto(f"{live_server.url}/visits/")  # still signed in
+        assert page.url == f"{live_server.url}/visits/"
+    finally:
+        context.close()
