@@ -109,8 +109,10 @@ def test_a_post_needs_its_csrf_token(eager, world):
         assert db.session.query(ExportJob).count() == 0
 
 
-@pytest.mark.parametrize("change", [{"kind": "photos"}, {"format": "pdf"}, {"first": "2024-13-01"},
-                                    {"first": "2020-01-01", "last": "2024-12-31"}, {"status": "lost"}])
+# "hearing" is a job kind, but started by the hearing's report link only, never by this form
+@pytest.mark.parametrize("change", [{"kind": "photos"}, {"kind": "hearing"}, {"format": "pdf"},
+                                    {"first": "2024-13-01"}, {"first": "2020-01-01", "last": "2024-12-31"},
+                                    {"status": "lost"}])
 def test_parameters_the_page_would_refuse_are_refused(eager, world, change):
     year = a_year(eager, world)
     sup = _signed_in(eager, "sup")
