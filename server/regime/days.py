@@ -104,17 +104,40 @@ def _walked(counted: Subquery):
 def figures_query(counted: Subquery, units: bool = True) -> Select:
     """``key`` and every DayFigures field as a column, per cadre, from ``counted_visits``.
     Without ``units`` the units reached are not counted (0), which spares the join with each
-    unit's last successor where a screen does not show them."""
+    unit's last successor where a screen does not show them.
+
+    The units reached are counted in the way each database plans fastest (same rule, same
+    figure; tests run on both): PostgreSQL joins each visit's final unit *before* the walk, whose
+    order (cadre, start) then serves the GROUP BY too (a province at 1M visits: 256 → 210 ms);
+    SQLite counts them apart from the walk (1.2 → 0.8 s), see ``_units_reached``."""
+    if units and db.session.get_bind().dialect.name != "sqlite":
+        final = final_units()
+        counted = (select(counted, final.c.unit_id.label("final_unit"))
+                   .join(final, final.c.src == counted.c.unit_id).subquery("counted_in_units"))
     walked, (_, days), (_, weeks) = _walked(counted)
     per_form = [func.sum(case((walked.c.form == form, 1), else_=0)).label(f"form_{form}") for form in FORMS]
-    query = select(walked.c.key, func.count().label("visits"), func.sum(days).label("days"),
-                   func.sum(weeks).label("weeks"), func.sum(walked.c.late).label("late"),
-                   func.sum(walked.c.back_entered).label("back_entered"), *per_form)
+    query = (select(walked.c.key, func.count().label("visits"), func.sum(days).label("days"),
+                    func.sum(weeks).label("weeks"), func.sum(walked.c.late).label("late"),
+                    func.sum(walked.c.back_entered).label("back_entered"), *per_form)
+             .group_by(walked.c.key))
     if not units:
-        return query.add_columns(literal(0).label("units")).group_by(walked.c.key)
+        return query.add_columns(literal(0).label("units"))
+    if "final_unit" in walked.c:
+        return query.add_columns(func.count(func.distinct(walked.c.final_unit)).label("units"))
+    walk, reached = query.subquery("walk"), _units_reached(counted)
+    return select(walk, reached.c.units).join(reached, reached.c.key == walk.c.key)
+
+
+def _units_reached(counted: Subquery) -> Subquery:
+    """``(key, units)``: the distinct final units of each cadre's counted visits.
+
+    Apart from the walk, from the distinct (cadre, unit) pairs, for SQLite: joined to the walked
+    visits, the successor lookup made it read the visits unit by unit through a non-covering index
+    instead of the report index's range (and without DISTINCT it plans the same way)."""
+    pairs = select(counted.c.key, counted.c.unit_id).distinct().subquery("pairs")
     final = final_units()
-    return (query.add_columns(func.count(func.distinct(final.c.unit_id)).label("units"))
-            .join(final, final.c.src == walked.c.unit_id).group_by(walked.c.key))
+    return (select(pairs.c.key, func.count(func.distinct(final.c.unit_id)).label("units"))
+            .join(final, final.c.src == pairs.c.unit_id).group_by(pairs.c.key).subquery("reached"))
 
 
 def from_row(row) -> DayFigures:
