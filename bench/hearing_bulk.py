@@ -9,6 +9,10 @@ the most cadres the plan covers below the province, one for the province. Reques
 test client as the seed's province-wide supervisor (server time only), --runs times each; prints the
 median, the range and the answer's size. Every page of a hearing holds ``PAGE_SIZE`` cadres
 (server/hearings/services.py), so a page's cost should not depend on how many are heard.
+
+The .docx is asked at once whatever the number of cadres (``HEARING_DOCX_DIRECT_CADRES`` set out of
+reach); with ``--job-runs`` it is also asked as the app asks a long one, an export job run by a
+thread: the time until the link answers (its redirect), until the job is done, and the download.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
@@ -27,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from server import create_app  # noqa: E402
 from server.auth.models import User  # noqa: E402
+from server.exports.models import ExportJob  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.hearings import services  # noqa: E402
 from server.hearings.models import Hearing  # noqa: E402
@@ -71,15 +77,47 @@ def _timed(client, url: str, runs: int) -> tuple[float, float, float, int, int]:
     return statistics.median(times), min(times), max(times), size, status
 
 
+def _as_job(app, client, hearing_id: int) -> tuple[float, float, float, int, int]:
+    """The report as an export job: ms until the link redirects, until the job is done, and to
+    download its file; the file's size and the number of cadres the job counted."""
+    app.config.update(HEARING_DOCX_DIRECT_CADRES=0, EXPORT_QUEUE="thread")
+    try:
+        started = time.perf_counter()
+        response = client.get(f"/hearings/{hearing_id}/report.docx")
+        redirected = time.perf_counter()
+        assert response.status_code == 303, f"the report link answered {response.status_code}"
+        job_id = urlsplit(response.headers["Location"]).path.rsplit("/", 1)[-1]
+        while True:
+            with app.app_context():
+                job = db.session.get(ExportJob, job_id)
+                state, error, cadres = job.state, job.error, job.rows_written
+            if state in ("done", "failed"):
+                break
+            time.sleep(0.2)
+        done = time.perf_counter()
+        assert state == "done", f"job {job_id} failed: {error}"
+        file = client.get(f"/exports/{job_id}/file")
+        size = len(file.get_data())
+        assert file.status_code == 200
+        downloaded = time.perf_counter()
+    finally:
+        app.config.update(HEARING_DOCX_DIRECT_CADRES=10**9)
+    return ((redirected - started) * 1000, (done - started) * 1000, (downloaded - done) * 1000, size,
+            cadres)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", required=True)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--docx-runs", type=int, default=1)
+    parser.add_argument("--job-runs", type=int, default=0, help="the .docx as an export job, this many times")
     args = parser.parse_args()
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database, "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False, "TWO_FACTOR_ROLES": ()})
+                      "RATELIMIT_ENABLED": False, "TWO_FACTOR_ROLES": (),
+                      # the .docx rows time it at once; --job-runs asks it as a job
+                      "HEARING_DOCX_DIRECT_CADRES": 10**9})
     with app.app_context():
         supervisor = db.session.scalar(select(User).where(User.username == "bench-sup"))
         root = supervisor.unit
@@ -106,6 +144,11 @@ def main() -> None:
             median, low, high, size, status = _timed(client, url, runs)
             assert status == 200, f"{url} answered {status}"
             print(f"| {name} | {heard:,} | {label} | {median:,.0f} ({low:,.0f}–{high:,.0f}) | {size:,} B |")
+        for _ in range(args.job_runs):
+            redirect, done, download, size, cadres = _as_job(app, client, hearing_id)
+            assert cadres == heard, (cadres, heard)
+            print(f"| {name} | {heard:,} | .docx as a job: redirect {redirect:,.0f}, done {done:,.0f}, "
+                  f"download {download:,.0f} | {size:,} B |")
 
 
 if __name__ == "__main__":
