@@ -27,7 +27,8 @@ function renderStatus(s) {
   bar.querySelector('[data-photos-note]').textContent = photosNote ? `${photosNote}.` : '';
   const chip = bar.querySelector('[data-chip]');
   chip.dataset.state = !s.online ? 'offline' : failed ? 'failed' : (s.waiting || photos) ? 'waiting' : 'sent';
-  chip.setAttribute('aria-label', `${net.textContent}, ${t('waiting', {n: s.waiting})}${photosNote ? `, ${photosNote}` : ''}`);
+  // no template literal inside another's ${…}: the minifier (rjsmin) cannot read them
+  chip.setAttribute('aria-label', `${net.textContent}, ${t('waiting', {n: s.waiting})}${photosNote ? ', ' + photosNote : ''}`);
   bar.querySelector('[data-last-sync]').textContent =
     s.lastSync ? t('lastSync', {time: dmyTime(s.lastSync)}) : t('neverSynced');
   const button = bar.querySelector('[data-sync-now]');

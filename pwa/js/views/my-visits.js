@@ -11,7 +11,7 @@ import * as sync from '../sync.js';
 function reason(entry) {
   if (entry.state === 'invalid') {
     const errors = Object.entries(entry.errors || {})
-      .map(([name, list]) => `${t(`field_${name}`)}: ${[].concat(list).join(' ')}`).join('; ');
+      .map(([name, list]) => `${t('field_' + name)}: ${[].concat(list).join(' ')}`).join('; ');
     return t('reasonInvalid', {errors});
   }
   if (entry.state === 'conflict') return t('reasonConflict', {version: entry.server?.version ?? '?'});
