@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Date, case, func, literal, select
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.selectable import CTE, Select, Subquery
+from sqlalchemy.sql.selectable import Select, Subquery
 
 from server.auth.models import User
 from server.extensions import db
@@ -63,7 +63,7 @@ def overlapping(first: date, last: date) -> tuple:
 
 
 def counted_visits(first: date, last: date, counting: Counting, *, plan: Plan | None = None,
-                   cadre_ids: Iterable[int] | None = None, unit: Unit | None = None) -> CTE:
+                   cadre_ids: Iterable[int] | None = None, unit: Unit | None = None) -> Subquery:
     """The visits that count in ``first``–``last``, one row each: ``key`` (the cadre), the visit's
     unit, form, dates, lateness, and its day numbers clipped to the period (``s``, ``e``) with
     their weeks (``ws``, ``we``).
@@ -71,10 +71,6 @@ def counted_visits(first: date, last: date, counting: Counting, *, plan: Plan | 
     The cadres are ``cadre_ids`` when given, else those ``plan`` covers in ``unit``'s subtree
     (joined rather than ``IN (…)``, so one range of the report index reads the period in order).
     ``plan`` also says which late reports were back-entered.
-
-    A common table expression: where a statement reads it twice (SQLite's figures, see
-    ``_units_reached``) the database reads the period once and keeps the rows (a district's
-    figures 205 → 118 ms on SQLite at 1M visits); read once, it is inlined as a subquery.
     """
     low, high = day_number(first), day_number(last)
     s = clipped(day_number_of(Visit.start_date), low=low)
@@ -90,14 +86,14 @@ def counted_visits(first: date, last: date, counting: Counting, *, plan: Plan | 
         home = aliased(Unit)
         query = (query.join(User, User.id == Visit.cadre_id).join(home, home.id == User.unit_id)
                  .where(*covered(plan, unit, home)))
-    return query.where(_counted_state(counting), *overlapping(first, last)).cte("counted")
+    return query.where(_counted_state(counting), *overlapping(first, last)).subquery("counted")
 
 
 def _counted_state(counting: Counting):
     return unindexed(Visit.status).in_(counting.statuses)
 
 
-def _walked(counted: CTE | Subquery):
+def _walked(counted: Subquery):
     """The walk, with each visit's newly covered days and weeks."""
     walked = walk(counted, order_by=counted.c.start_date)
     days = uncovered(walked.c.s, walked.c.e, walked.c.prev)
@@ -105,16 +101,19 @@ def _walked(counted: CTE | Subquery):
     return walked, days, weeks
 
 
-def figures_query(counted: CTE, units: bool = True) -> Select:
+def figures_query(counted: Subquery, units: bool = True) -> Select:
     """``key`` and every DayFigures field as a column, per cadre, from ``counted_visits``.
     Without ``units`` the units reached are not counted (0), which spares the join with each
     unit's last successor where a screen does not show them.
 
-    The units reached are counted in the way each database plans fastest (same rule, same
-    figure; tests run on both): PostgreSQL joins each visit's final unit *before* the walk, whose
-    order (cadre, start) then serves the GROUP BY too (a province at 1M visits: 256 → 210 ms);
-    SQLite counts them apart from the walk (1.2 → 0.8 s), see ``_units_reached``."""
-    if units and db.session.get_bind().dialect.name != "sqlite":
+    Where each visit's final unit is joined is the one thing that differs by database (same rule,
+    same figure; the suite runs on both): PostgreSQL joins it *before* the walk, whose order
+    (cadre, start) then serves the GROUP BY too, where joining the walked rows made it hash them
+    all and sort them again (a province at 1M visits: 256 → 210 ms); SQLite joins the walked rows,
+    as joining the visits made it read them unit by unit through a non-covering index
+    (566 → 1,220 ms)."""
+    join_first = units and db.session.get_bind().dialect.name != "sqlite"
+    if join_first:
         final = final_units()
         counted = (select(counted, final.c.unit_id.label("final_unit"))
                    .join(final, final.c.src == counted.c.unit_id).subquery("counted_in_units"))
@@ -126,22 +125,11 @@ def figures_query(counted: CTE, units: bool = True) -> Select:
              .group_by(walked.c.key))
     if not units:
         return query.add_columns(literal(0).label("units"))
-    if "final_unit" in walked.c:
+    if join_first:
         return query.add_columns(func.count(func.distinct(walked.c.final_unit)).label("units"))
-    walk, reached = query.subquery("walk"), _units_reached(counted)
-    return select(walk, reached.c.units).join(reached, reached.c.key == walk.c.key)
-
-
-def _units_reached(counted: CTE) -> Subquery:
-    """``(key, units)``: the distinct final units of each cadre's counted visits.
-
-    Apart from the walk, from the distinct (cadre, unit) pairs, for SQLite: joined to the walked
-    visits, the successor lookup made it read the visits unit by unit through a non-covering index
-    instead of the report index's range (and without DISTINCT it plans the same way)."""
-    pairs = select(counted.c.key, counted.c.unit_id).distinct().subquery("pairs")
     final = final_units()
-    return (select(pairs.c.key, func.count(func.distinct(final.c.unit_id)).label("units"))
-            .join(final, final.c.src == pairs.c.unit_id).group_by(pairs.c.key).subquery("reached"))
+    return (query.add_columns(func.count(func.distinct(final.c.unit_id)).label("units"))
+            .join(final, final.c.src == walked.c.unit_id))
 
 
 def from_row(row) -> DayFigures:
