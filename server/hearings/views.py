@@ -230,14 +230,29 @@ def _report_is_job(heard: int) -> bool:
 @bp.get("/<id:hearing_id>/report.docx")
 @roles_required("supervisor", "admin")
 def report(hearing_id: int):
-    """The report as a file, at once; a long one (a province's: a minute) is an export job, whose
-    page (progress, then the download link) the person is sent to: the one already under way for
-    them if they asked before, else a new one."""
+    """The report as a file, at once. A long one (a province's: a minute) is an export job, started
+    by a form (``report_job``: a GET changes nothing); here it leads to the person's job under way,
+    or back to the hearing, whose button starts one."""
     hearing = _hearing(hearing_id)
-    heard = len(services.heard_cadres(hearing.unit, hearing.month.year)[0])
+    heard = _heard(hearing)
     if not _report_is_job(heard):
         return send_file(docx_report.hearing_docx(hearing), as_attachment=True,
                          download_name=docx_report.file_name(hearing), mimetype=docx_report.MIMETYPE)
+    job = export_services.unfinished_job(current_user, export_kinds.HEARING, {"hearing": hearing.id}, "docx")
+    if job is not None:
+        return redirect(url_for("exports.show", job_id=job.id), 303)
+    return redirect(url_for("hearings.show", hearing_id=hearing.id), 303)
+
+
+@bp.post("/<id:hearing_id>/report-job")
+@roles_required("supervisor", "admin")
+def report_job(hearing_id: int):
+    """Start the long report's export job, or lead to the one already under way for this person;
+    a report short enough to download at once is sent to its download."""
+    hearing = _hearing(hearing_id)
+    heard = _heard(hearing)
+    if not _report_is_job(heard):
+        return redirect(url_for("hearings.report", hearing_id=hearing.id), 303)
     params = {"hearing": hearing.id}
     job = export_services.unfinished_job(current_user, export_kinds.HEARING, params, "docx")
     if job is not None:
@@ -252,6 +267,10 @@ def report(hearing_id: int):
     db.session.commit()
     export_runners.enqueue(job_id)
     return redirect(url_for("exports.show", job_id=job_id), 303)
+
+
+def _heard(hearing: Hearing) -> int:
+    return len(services.heard_cadres(hearing.unit, hearing.month.year)[0])
 
 
 # -- a cadre's month (the cadre, supervisors in scope) --------------------------------------------

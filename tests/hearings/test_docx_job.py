@@ -19,6 +19,7 @@ from server.units.models import Unit
 from tests.conftest import AuthActions
 from tests.exports.support import job_id_of, wait_for
 from tests.factories import make_hearing, make_supervisor
+from tests.helpers import csrf_token
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: the cadres district A's October 2025 hears (cadre3 is exempt: named once, at the end)
@@ -52,6 +53,12 @@ def _hearing(app, world) -> int:
     return hearing_id
 
 
+def _start(client, hearing_id: int):
+    """Press the hearing page's "Prepare the report" button."""
+    token = csrf_token(client, f"/hearings/{hearing_id}")
+    return client.post(f"/hearings/{hearing_id}/report-job", data={"csrf_token": token})
+
+
 def _jobs(app) -> int:
     with app.app_context():
         return db.session.query(ExportJob).count()
@@ -70,8 +77,14 @@ def test_a_large_hearing_becomes_a_job_whose_file_is_the_direct_report(app, worl
     app.config["HEARING_DOCX_DIRECT_CADRES"] = len(HEARD) - 1
     page = supa.get(f"/hearings/{hearing_id}").get_data(as_text=True)
     assert f'/hearings/{hearing_id}/report.docx" download>' not in page  # it would save the job's page
-    assert f'/hearings/{hearing_id}/report.docx">' in page
-    response = supa.get(f"/hearings/{hearing_id}/report.docx")
+    assert f'action="/hearings/{hearing_id}/report-job"' in page
+    # the link's GET starts nothing: it leads back to the hearing, whose button does
+    back = supa.get(f"/hearings/{hearing_id}/report.docx")
+    assert back.status_code == 303 and back.headers["Location"] == f"/hearings/{hearing_id}"
+    assert _jobs(app) == 0
+    assert supa.post(f"/hearings/{hearing_id}/report-job").status_code == 400  # no CSRF token
+    assert _jobs(app) == 0
+    response = _start(supa, hearing_id)
     job_id = job_id_of(response)
     assert response.headers["Location"] == f"/exports/{job_id}"
     job = wait_for(app, job_id)
@@ -98,7 +111,7 @@ def test_a_job_in_a_real_thread(make_app, world, october):
     app = make_app(EXPORT_QUEUE="thread", HEARING_DOCX_DIRECT_CADRES=0)
     hearing_id = _hearing(app, world)
     supa = _signed_in(app, "supa")
-    job = wait_for(app, job_id_of(supa.get(f"/hearings/{hearing_id}/report.docx")))
+    job = wait_for(app, job_id_of(_start(supa, hearing_id)))
     assert job.state == "done", job.error
     text = "\n".join(_text(supa.get(f"/exports/{job.id}/file").data))
     assert "Đồng chí Cán Bộ Thử" in text and "Đồng chí Cán Bộ Khác" in text
@@ -108,21 +121,23 @@ def test_an_unfinished_job_is_reused_not_started_twice(make_app, world, october)
     app = make_app(EXPORT_QUEUE="rq", RQ_REDIS_URL="redis://127.0.0.1:1/0", HEARING_DOCX_DIRECT_CADRES=0)
     hearing_id = _hearing(app, world)
     supa = _signed_in(app, "supa")
-    first = job_id_of(supa.get(f"/hearings/{hearing_id}/report.docx"))
+    first = job_id_of(_start(supa, hearing_id))
     with app.app_context():
         job = db.session.get(ExportJob, first)
         assert job.state == "failed"  # no Redis on port 1: not queued
         job.state, job.error = "queued", None  # as if a worker were about to take it
         db.session.commit()
+    assert job_id_of(_start(supa, hearing_id)) == first
+    # the link, too, leads to the job under way
     assert job_id_of(supa.get(f"/hearings/{hearing_id}/report.docx")) == first
     # another person's, or a failed one, is not reused
     sup = _signed_in(app, "sup")
-    second = job_id_of(sup.get(f"/hearings/{hearing_id}/report.docx"))
+    second = job_id_of(_start(sup, hearing_id))
     assert second != first
     with app.app_context():
         db.session.get(ExportJob, first).state = "failed"
         db.session.commit()
-    assert job_id_of(supa.get(f"/hearings/{hearing_id}/report.docx")) not in (first, second)
+    assert job_id_of(_start(supa, hearing_id)) not in (first, second)
     assert _jobs(app) == 3
 
 
@@ -132,6 +147,9 @@ def test_a_small_hearing_still_downloads_at_once(make_app, world, october):
     response = _signed_in(app, "supa").get(f"/hearings/{hearing_id}/report.docx")
     assert response.status_code == 200 and response.mimetype == DOCX
     assert "Đồng chí Cán Bộ Thử" in "\n".join(_text(response.data))
+    # a button pressed on a page from before the hearing shrank leads to the download
+    pressed = _start(_signed_in(app, "supa"), hearing_id)
+    assert pressed.status_code == 303 and pressed.headers["Location"] == f"/hearings/{hearing_id}/report.docx"
     assert _jobs(app) == 0
 
 
@@ -142,17 +160,21 @@ def test_the_job_and_its_file_are_the_askers_alone(make_app, world, october):
         make_supervisor("supb", "Giám Sát Huyện B", db.session.get(Unit, world.district_b))
         db.session.commit()
     supa = _signed_in(app, "supa")
-    job_id = job_id_of(supa.get(f"/hearings/{hearing_id}/report.docx"))
+    job_id = job_id_of(_start(supa, hearing_id))
     assert wait_for(app, job_id).state == "done"
     assert supa.get(f"/exports/{job_id}/file").status_code == 200
     supb = _signed_in(app, "supb")  # district B's supervisor: not even the hearing
     assert supb.get(f"/hearings/{hearing_id}/report.docx").status_code == 404
+    token = csrf_token(supb, "/hearings/")
+    assert supb.post(f"/hearings/{hearing_id}/report-job", data={"csrf_token": token}).status_code == 404
     # the province's supervisor and the admin may see the hearing, not this job
     for client in (supb, _signed_in(app, "sup"), _signed_in(app, "admin")):
         assert client.get(f"/exports/{job_id}").status_code == 404
         assert client.get(f"/exports/{job_id}/file").status_code == 404
     cadre = _signed_in(app, "cadre")
     assert cadre.get(f"/hearings/{hearing_id}/report.docx").status_code == 403
+    token = csrf_token(cadre, "/visits/settings")
+    assert cadre.post(f"/hearings/{hearing_id}/report-job", data={"csrf_token": token}).status_code == 403
     assert cadre.get(f"/exports/{job_id}/file").status_code == 403
     assert _jobs(app) == 1
 
@@ -164,8 +186,8 @@ def test_a_job_whose_asker_lost_the_hearing_fails_and_its_file_is_gone(make_app,
     app = make_app(EXPORT_QUEUE="rq", RQ_REDIS_URL="redis://127.0.0.1:1/0", HEARING_DOCX_DIRECT_CADRES=0)
     hearing_id = _hearing(app, world)
     supa = _signed_in(app, "supa")
-    job_id = job_id_of(supa.get(f"/hearings/{hearing_id}/report.docx"))
-    done_id = job_id_of(_signed_in(app, "sup").get(f"/hearings/{hearing_id}/report.docx"))
+    job_id = job_id_of(_start(supa, hearing_id))
+    done_id = job_id_of(_start(_signed_in(app, "sup"), hearing_id))
     with app.app_context():
         for queued in (job_id, done_id):
             job = db.session.get(ExportJob, queued)

@@ -79,6 +79,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "hearings.my_month": {"GET": "LPPPPPP"},  # one's own month
     "hearings.month": {"GET": "LPNNPNP"},  # cadre A's month: cadre A and A's reviewers
     "hearings.report": {"GET": "LFFFPNP"},
+    "hearings.report_job": {"POST": "LFFFPNP"},  # a short report: sent on to its download
     "hearings.show": {"GET": "LFFFPNP"},
     "regime.rules": {"GET": "LPPPPPP"},  # how dicoso counts: for everyone signed in
     "home.index": {"GET": "LPPPPPP"},
