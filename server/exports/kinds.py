@@ -111,10 +111,13 @@ def hearing_for(params: dict[str, Any], user: User) -> Hearing:
 
 
 def check(kind: str, params: dict[str, Any], user: User) -> None:
-    """404 unless ``user`` may still see what the job holds (the hearing kind: the report kinds'
-    unit is checked when the job runs)."""
+    """404 unless ``user`` may still see what the job holds: the hearing (its page's rule) or the
+    report's unit (within their scope, as the report page checks it). Asked when the job runs and
+    when its page or file is asked, so that a file made before outlives no one's rights."""
     if kind == HEARING:
         hearing_for(params, user)
+    else:
+        resolve_unit(user, params["unit"])
 
 
 def describe(kind: str, params: dict[str, Any]) -> str:

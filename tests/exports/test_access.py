@@ -88,6 +88,23 @@ def test_a_job_whose_asker_lost_the_unit_fails(make_app, world):
     assert job.state == "failed" and "NotFound" in job.error
 
 
+def test_a_finished_file_is_gone_once_its_asker_lost_the_unit(eager, world):
+    """A file made while the asker could see the unit is not theirs to read once they cannot: the
+    unit is checked again when the job's page or file is asked."""
+    from server.auth.models import User
+
+    year = a_year(eager, world)
+    supa = _signed_in(eager, "supa")
+    job_id = job_id_of(start(supa, "visits", "csv", unit=str(world.district_a), **params_for("visits", year)))
+    assert wait_for(eager, job_id).state == "done"
+    assert supa.get(f"/exports/{job_id}/file").status_code == 200
+    with eager.app_context():
+        db.session.get(User, world.district_supervisor).unit_id = world.district_b
+        db.session.commit()
+    assert supa.get(f"/exports/{job_id}").status_code == 404
+    assert supa.get(f"/exports/{job_id}/file").status_code == 404
+
+
 def test_cadres_cannot_export(eager, world):
     year = a_year(eager, world)
     cadre = _signed_in(eager, "cadre")
