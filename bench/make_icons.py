@@ -87,7 +87,10 @@ def draw(size: int, *, maskable: bool) -> bytes:
 
 if __name__ == "__main__":
     ICONS.mkdir(parents=True, exist_ok=True)
-    for name, size, maskable in [("icon-192.png", 192, False), ("icon-512.png", 512, False),
+    # icon-32: the page's favicon (a few hundred bytes, fetched by every cold page load; the
+    # larger ones are the manifest's, fetched to install)
+    for name, size, maskable in [("icon-32.png", 32, False), ("icon-192.png", 192, False),
+                                 ("icon-512.png", 512, False),
                                  ("maskable-512.png", 512, True), ("apple-touch-icon.png", 180, True)]:
         (ICONS / name).write_bytes(draw(size, maskable=maskable))
         print(name)

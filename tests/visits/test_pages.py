@@ -162,6 +162,24 @@ def test_service_worker_and_manifest_headers(client):
     assert gz.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in gz.headers["Vary"]
 
 
+def test_the_page_links_a_small_favicon_the_worker_precaches(client):
+    """Every cold page load fetches the favicon: a 32-pixel icon of a few hundred bytes, not the
+    manifest's 192-pixel one (2 KB of the form's 40 KB); it is precached like the shell."""
+    import io
+    import json
+
+    from PIL import Image
+
+    page = client.get("/auth/sign-in").get_data(as_text=True)
+    href = page.split('<link rel="icon"', 1)[1].split('href="', 1)[1].split('"', 1)[0]
+    icon = client.get(href)
+    assert icon.status_code == 200 and icon.mimetype == "image/png"
+    assert Image.open(io.BytesIO(icon.data)).size == (32, 32) and len(icon.data) < 1024
+    source = client.get("/sw.js").get_data(as_text=True)
+    shell = json.loads(source.split("self.DICOSO_SHELL = ", 1)[1].split(";\n", 1)[0])
+    assert href in shell["precache"]
+
+
 def test_precache_holds_every_script_the_page_and_the_worker_load(client):
     """A module missing from the precache breaks the app offline: every file under pwa/js is in it,
     and the worker imports the shared push and photo upload rules from the precached, versioned URLs."""
