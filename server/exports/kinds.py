@@ -12,6 +12,7 @@ from typing import Any
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import NotFound
 from wtforms.fields.choices import SelectChoice
 
 from server.auth.models import User
@@ -118,6 +119,15 @@ def check(kind: str, params: dict[str, Any], user: User) -> None:
         hearing_for(params, user)
     else:
         resolve_unit(user, params["unit"])
+
+
+def may_see(kind: str, params: dict[str, Any], user: User) -> bool:
+    """``check`` as a yes or no, for the list of one's exports."""
+    try:
+        check(kind, params, user)
+    except NotFound:
+        return False
+    return True
 
 
 def describe(kind: str, params: dict[str, Any]) -> str:

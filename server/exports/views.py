@@ -47,7 +47,8 @@ def start() -> Response:
 @bp.get("/")
 @roles_required(*REVIEWERS)
 def index() -> str:
-    jobs = services.jobs_of(current_user)
+    # a job whose unit or hearing one can no longer see is not listed (its page and file are 404)
+    jobs = [j for j in services.jobs_of(current_user) if kinds.may_see(j.kind, j.params, current_user)]
     return render_template("exports/index.html", jobs=jobs,
                            described={j.id: kinds.describe(j.kind, j.params) for j in jobs})
 

@@ -98,11 +98,13 @@ def test_a_finished_file_is_gone_once_its_asker_lost_the_unit(eager, world):
     job_id = job_id_of(start(supa, "visits", "csv", unit=str(world.district_a), **params_for("visits", year)))
     assert wait_for(eager, job_id).state == "done"
     assert supa.get(f"/exports/{job_id}/file").status_code == 200
+    assert job_id in supa.get("/exports/").get_data(as_text=True)
     with eager.app_context():
         db.session.get(User, world.district_supervisor).unit_id = world.district_b
         db.session.commit()
     assert supa.get(f"/exports/{job_id}").status_code == 404
     assert supa.get(f"/exports/{job_id}/file").status_code == 404
+    assert job_id not in supa.get("/exports/").get_data(as_text=True)  # nor listed
 
 
 def test_cadres_cannot_export(eager, world):
