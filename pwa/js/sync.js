@@ -90,12 +90,14 @@ async function refreshBootstrap(secret) {
   const saved = await getMeta(key);
   if (saved && Date.now() - saved.fetched_at < BOOTSTRAP_MAX_AGE_MS) return;
   const fresh = await api.bootstrap(secret, saved?.etag);
-  await setMeta(key, {...(fresh || saved), fetched_at: Date.now()});
   if (fresh?.data) {
     await keepDirections(fresh.data.directions || []);
     await keepAccounts(fresh.data.accounts || []);
     if (fresh.data.standing) await setMeta(`standing:${userId}`, fresh.data.standing);
   }
+  // Marked fetched only once its parts are kept: a run cut in between (a reload during the first
+  // sync) would otherwise leave the device without the accounts until the bootstrap aged out.
+  await setMeta(key, {...(fresh || saved), fetched_at: Date.now()});
 }
 
 export async function bootstrapData() {

@@ -87,3 +87,44 @@ def test_this_month_counts_what_waits_and_updates_after_the_sync(live_server, op
     page.wait_for_selector("#month-figures dl[data-unsent-days='0']")
     assert _figure(page, "days") == "1"
     page.wait_for_selector("#month-visits li[data-state=submitted]")
+
+
+CUT_WHILE_KEEPING_ACCOUNTS = """async () => {
+    // the device as before its first sync, then a run cut while it keeps the bootstrap's
+    // accounts (as a reload in the middle of the first sync cuts it)
+    const sync = await import('/static/js/sync.js');
+    const {del, getAll} = await import('/static/js/db.js');
+    for (const {key} of await getAll('meta')) {
+        if (key === `bootstrap:${sync.userId}` || String(key).startsWith('account:')) await del('meta', key);
+    }
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (value, ...rest) {
+        if (String(value?.key).startsWith('account:')) throw new Error('cut');
+        return put.call(this, value, ...rest);
+    };
+    const cut = await sync.syncNow();
+    IDBObjectStore.prototype.put = put;
+    return [cut, await sync.syncNow()];
+}"""
+
+
+def test_a_first_sync_cut_before_the_accounts_are_kept_keeps_them_on_the_next(live_server, open_browser,
+                                                                             world):
+    """The bootstrap counts as fetched only once its accounts are on the device: a run cut in
+    between (a reload during the first sync) fetches it again on the next run."""
+    last, _ = _months()
+    with live_server.app.app_context():
+        db.session.add(MonthlyAccount(id=uuid.uuid4(), cadre_id=world.cadre, month=last,
+                                      went_well="Đã họp chi đoàn", difficulties="", proposals=""))
+        db.session.commit()
+    context = open_browser()
+    page = context.new_page()
+    sign_in(page, live_server.url)
+    wait_pulled(page)
+    assert page.evaluate(CUT_WHILE_KEEPING_ACCOUNTS) == ["failed", "ok"]
+    kept = page.evaluate(f"""async () => {{
+        const sync = await import('/static/js/sync.js');
+        const {{getMeta}} = await import('/static/js/db.js');
+        return (await getMeta(`account:${{sync.userId}}:{last:%Y-%m}`))?.went_well ?? null;
+    }}""")
+    assert kept == "Đã họp chi đoàn"
