@@ -14,6 +14,7 @@ Services flush, never commit: the request or CLI command commits once (server/tr
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -164,21 +165,49 @@ def write_visits(changes: Sequence[Change], actor_id: int | None) -> None:
         # the rows go as one prepared INSERT the driver repeats, on PostgreSQL in a pipeline;
         # with it SQLAlchemy writes one long INSERT … VALUES per page of rows, which psycopg
         # re-parsed in Python: a fifth of a push of long notes, docs/benchmarks.md "Sync push".)
-        db.session.execute(_insert()(TABLE).on_conflict_do_nothing(index_elements=["id"]), new_rows)
+        _execute_many(_insert()(TABLE).on_conflict_do_nothing(index_elements=["id"]), new_rows)
         ours = db.session.scalar(select(func.count()).select_from(TABLE).where(
             TABLE.c.id.in_([row["id"] for row in new_rows]),
             TABLE.c.change_seq.in_([row["change_seq"] for row in new_rows])))
         if ours != len(new_rows):
             raise ConcurrentChange()
     if old_rows:
-        db.session.execute(update(TABLE).where(TABLE.c.id == bindparam("b_id")), old_rows)
+        _execute_many(update(TABLE).where(TABLE.c.id == bindparam("b_id")), old_rows)
     new_ids = {row["id"] for row in new_rows}
     for name, (table, other) in LINKS.items():
         _relink(changes, new_ids, name, table, other)
-    db.session.execute(insert(AuditEntry), [_audit_row(change, actor_id, now) for change in changes])
+    _execute_many(insert(AuditEntry), [_audit_row(change, actor_id, now) for change in changes])
     # ORM copies loaded before this write are out of date now.
     for visit in [obj for obj in db.session.identity_map.values() if isinstance(obj, Visit)]:
         db.session.expire(visit)
+
+
+def _execute_many(statement: Any, rows: list[dict[str, Any]]) -> None:
+    """Run ``statement`` once for each row (executemany), on PostgreSQL as a prepared statement.
+
+    server/db.py turns psycopg's server-side prepared statements off for every connection, because
+    a generic plan ruined the year report (docs/benchmarks.md). Without them PostgreSQL parses and
+    plans the statement again for every row of a batch. The store's bulk statements (INSERT, UPDATE
+    by primary key) have one plan whatever the values, so here psycopg may prepare them: executemany
+    asks for it and nothing else does (the threshold is out of reach for other statements), and the
+    connection is back to no preparing at once, whatever happens. A push of 200 new visits spent
+    about a third of its database time on planning rows (docs/benchmarks.md "Sync push").
+    """
+    session = db.session
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(statement, rows)
+        return
+    connection = session.connection().connection.driver_connection
+    kept = getattr(connection, "prepare_threshold", 0)
+    if kept is not None:  # not psycopg, or preparing is on anyway
+        session.execute(statement, rows)
+        return
+    session.flush()  # pending ORM changes are written as every other statement is, unprepared
+    connection.prepare_threshold = sys.maxsize
+    try:
+        session.execute(statement, rows)
+    finally:
+        connection.prepare_threshold = kept
 
 
 def _derived(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -197,7 +226,7 @@ def _relink(changes: Sequence[Change], new_ids: set, name: str, table: Table, ot
         db.session.execute(delete(table).where(table.c.visit_id.in_(stale)))
     links = [{"visit_id": key, other: target} for key, targets in relinked.items() for target in targets]
     if links:
-        db.session.execute(table.insert(), links)
+        _execute_many(table.insert(), links)
 
 
 def _audit_row(change: Change, actor_id: int | None, at: datetime) -> dict[str, Any]:
@@ -212,7 +241,7 @@ def _audit_row(change: Change, actor_id: int | None, at: datetime) -> dict[str, 
 def _json(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)
-    if isinstance(value, date | datetime):
+    if isinstance(value, date):  # datetimes too (a subclass); a union type is made afresh each call
         return value.isoformat()
     if isinstance(value, tuple):
         return list(value)
