@@ -6,7 +6,7 @@
 
 For the busiest year (2025) and the province's root unit it times, --runs times after one warm-up:
 
-- the per-cadre figures statement alone (``figures_query(counted_visits(...))``, fetched with
+- the per-cadre figures statement alone (``figures_query(...)``, fetched with
   ``.all()``), approved only and approved + submitted: one SQL statement, the regime's core;
 - ``year_report`` for the province (the same statement joined to the covered cadres and their
   exemptions, the rows shaped in Python, and the by-month pass), and for one district's subtree;
@@ -39,7 +39,7 @@ from server.auth.models import Role, User  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.planning.models import Plan  # noqa: E402
 from server.regime.counting import Counting  # noqa: E402
-from server.regime.days import counted_visits, figures_query  # noqa: E402
+from server.regime.days import figures_query  # noqa: E402
 from server.regime.standing import standings  # noqa: E402
 from server.reports.year import year_report  # noqa: E402
 from server.units.models import Unit, UnitKind  # noqa: E402
@@ -128,7 +128,7 @@ def measure(url: str, runs: int, plans_only: bool, no_prepare: bool = False) -> 
         all_ids = list(db.session.scalars(select(User.id).where(User.role == Role.CADRE).order_by(User.id)))
 
         def statement(counting: Counting):
-            return figures_query(counted_visits(first, last, counting, plan=plan, unit=province))
+            return figures_query(first, last, counting, plan=plan, unit=province)
 
         def figures_alone(counting: Counting):
             return db.session.execute(statement(counting)).all()

@@ -37,6 +37,7 @@ from server.auth.models import User  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.planning.models import Assignment, Placement, Plan, PlanExemption  # noqa: E402
 from server.units.models import Unit  # noqa: E402
+from server.visits.days import rebuild as rebuild_days  # noqa: E402
 from server.visits.search import plain  # noqa: E402
 
 FIRST_YEAR, YEARS = 2021, 5
@@ -444,12 +445,16 @@ def main() -> None:
             )
             if engine.dialect.name == "postgresql":
                 reset_sequences(conn)
+        # the visits went in around server/visits/store.py: write the days they cover as it would
+        days_written = rebuild_days()
+        db.session.commit()
         # statistics for the planner; on PostgreSQL also the visibility map index-only scans need
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
         engine.dispose()
     print(
-        f"{args.visits:,} visits, {args.cadres:,} cadres, 3,000 grassroots units in "
+        f"{args.visits:,} visits ({days_written:,} cadre days), {args.cadres:,} cadres, "
+        f"3,000 grassroots units in "
         f"{time.perf_counter() - began:.0f} s → {args.database}"
     )
 

@@ -9,6 +9,7 @@ from server.photos.models import Photo, PhotoBlob, PhotoChunk
 from server.planning.models import Assignment, Placement, PlacementReport, Plan, PlanExemption
 from server.review.models import ReviewAction, ReviewEvent
 from server.units.models import Unit, UnitKind
+from server.visits.days import CadreDay
 from server.visits.models import (
     ChangeCounter,
     Topic,
@@ -20,7 +21,7 @@ from server.visits.models import (
 )
 
 __all__ = [
-    "Assignment", "AuditEntry", "ChangeCounter", "DeviceToken", "Direction", "DirectionState",
+    "Assignment", "AuditEntry", "CadreDay", "ChangeCounter", "DeviceToken", "Direction", "DirectionState",
     "ExportChunk", "ExportJob",
     "Hearing", "HearingCadre", "MonthlyAccount", "Photo", "PhotoBlob", "PhotoChunk", "Placement",
     "PlacementReport", "Plan", "PlanExemption", "RecoveryCode", "ReviewAction", "ReviewEvent", "Role",

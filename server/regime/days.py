@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Date, case, func, literal, select
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Select, Subquery
 
 from server.auth.models import User
@@ -26,6 +27,7 @@ from server.regime.lateness import back_entered, late
 from server.regime.sql import clipped, day_number, day_number_of, uncovered, unindexed, walk
 from server.regime.units import final_units
 from server.units.models import Unit
+from server.visits.days import KEPT, CadreDay
 from server.visits.models import Visit, VisitForm, VisitStatus
 from server.visits.rules import MAX_TRIP_DAYS
 
@@ -65,8 +67,7 @@ def overlapping(first: date, last: date) -> tuple:
 def counted_visits(first: date, last: date, counting: Counting, *, plan: Plan | None = None,
                    cadre_ids: Iterable[int] | None = None, unit: Unit | None = None) -> Subquery:
     """The visits that count in ``first``–``last``, one row each: ``key`` (the cadre), the visit's
-    unit, form, dates, lateness, and its day numbers clipped to the period (``s``, ``e``) with
-    their weeks (``ws``, ``we``).
+    unit, form, dates, lateness, and its day numbers clipped to the period (``s``, ``e``).
 
     The cadres are ``cadre_ids`` when given, else those ``plan`` covers in ``unit``'s subtree
     (joined rather than ``IN (…)``, so one range of the report index reads the period in order).
@@ -76,60 +77,69 @@ def counted_visits(first: date, last: date, counting: Counting, *, plan: Plan | 
     s = clipped(day_number_of(Visit.start_date), low=low)
     e = clipped(day_number_of(Visit.end_date), high=high)
     query = select(Visit.cadre_id.label("key"), Visit.unit_id, Visit.form, Visit.start_date,
-                   s.label("s"), e.label("e"), (s // 7).label("ws"), (e // 7).label("we"),
+                   s.label("s"), e.label("e"),
                    case((late(plan), 1), else_=0).label("late"),
                    case((back_entered(plan), 1), else_=0).label("back_entered"))
-    if cadre_ids is not None:
-        query = query.where(Visit.cadre_id.in_(list(cadre_ids)))
-    else:
-        assert plan is not None, "name the cadres or the plan that covers them"
-        home = aliased(Unit)
-        query = (query.join(User, User.id == Visit.cadre_id).join(home, home.id == User.unit_id)
-                 .where(*covered(plan, unit, home)))
+    query = _of_cadres(query, Visit.cadre_id, plan, cadre_ids, unit)
     return query.where(_counted_state(counting), *overlapping(first, last)).subquery("counted")
+
+
+def _of_cadres(query: Select, cadre: ColumnElement, plan: Plan | None, cadre_ids: Iterable[int] | None,
+               unit: Unit | None) -> Select:
+    """``query`` kept to ``cadre_ids``, or else to the cadres ``plan`` covers in ``unit``'s subtree."""
+    if cadre_ids is not None:
+        return query.where(cadre.in_(list(cadre_ids)))
+    assert plan is not None, "name the cadres or the plan that covers them"
+    home = aliased(Unit)
+    return query.where(cadre.in_(select(User.id).join(home, home.id == User.unit_id)
+                                 .where(*covered(plan, unit, home))))
 
 
 def _counted_state(counting: Counting):
     return unindexed(Visit.status).in_(counting.statuses)
 
 
-def _walked(counted: Subquery):
-    """The walk, with each visit's newly covered days and weeks."""
-    walked = walk(counted, order_by=counted.c.start_date)
-    days = uncovered(walked.c.s, walked.c.e, walked.c.prev)
-    weeks = uncovered(walked.c.ws, walked.c.we, walked.c.prev // 7)
-    return walked, days, weeks
+def counted_days(first: date, last: date, counting: Counting, *, plan: Plan | None = None,
+                 cadre_ids: Iterable[int] | None = None, unit: Unit | None = None) -> Select:
+    """The days that count in ``first``–``last``, one row each: ``key`` (the cadre), ``day`` and its
+    ``week`` number. Each day once however many visits cover it: they are the rows of cadre_days,
+    which every write of a visit keeps (server/visits/days.py). The cadres: see ``counted_visits``."""
+    assert set(counting.statuses) <= set(KEPT), "cadre_days keeps the days of these states only"
+    query = (select(CadreDay.cadre_id.label("key"), CadreDay.day,
+                    (day_number_of(CadreDay.day) // 7).label("week"))
+             .where(CadreDay.day >= first, CadreDay.day <= last))
+    if VisitStatus.SUBMITTED not in counting.statuses:
+        query = query.where(CadreDay.approved.is_(True))
+    return _of_cadres(query, CadreDay.cadre_id, plan, cadre_ids, unit)
 
 
-def figures_query(counted: Subquery, units: bool = True) -> Select:
-    """``key`` and every DayFigures field as a column, per cadre, from ``counted_visits``.
-    Without ``units`` the units reached are not counted (0), which spares the join with each
-    unit's last successor where a screen does not show them.
-
-    Where each visit's final unit is joined is the one thing that differs by database (same rule,
-    same figure; the suite runs on both): PostgreSQL joins it *before* the walk, whose order
-    (cadre, start) then serves the GROUP BY too, where joining the walked rows made it hash them
-    all and sort them again (a province at 1M visits: 256 → 210 ms); SQLite joins the walked rows,
-    as joining the visits made it read them unit by unit through a non-covering index
-    (566 → 1,220 ms)."""
-    join_first = units and db.session.get_bind().dialect.name != "sqlite"
-    if join_first:
+def figures_query(first: date, last: date, counting: Counting, *, plan: Plan | None = None,
+                  cadre_ids: Iterable[int] | None = None, unit: Unit | None = None,
+                  units: bool = True) -> Select:
+    """``key`` and every DayFigures field as a column, one row per cadre with a counted visit in
+    the period (the cadres: see ``counted_visits``). Two aggregates joined by cadre: the counted
+    visits (visits, forms, lateness, units reached) and the counted days (days, weeks). Without
+    ``units`` the units reached are not counted (0), which spares the join with each unit's last
+    successor where a screen does not show them."""
+    cadres = {"plan": plan, "cadre_ids": cadre_ids, "unit": unit}
+    visits = counted_visits(first, last, counting, **cadres)
+    per_form = [func.sum(case((visits.c.form == form, 1), else_=0)).label(f"form_{form}") for form in FORMS]
+    per_visit = select(visits.c.key, func.count().label("visits"), func.sum(visits.c.late).label("late"),
+                       func.sum(visits.c.back_entered).label("back_entered"), *per_form)
+    if units:
         final = final_units()
-        counted = (select(counted, final.c.unit_id.label("final_unit"))
-                   .join(final, final.c.src == counted.c.unit_id).subquery("counted_in_units"))
-    walked, (_, days), (_, weeks) = _walked(counted)
-    per_form = [func.sum(case((walked.c.form == form, 1), else_=0)).label(f"form_{form}") for form in FORMS]
-    query = (select(walked.c.key, func.count().label("visits"), func.sum(days).label("days"),
-                    func.sum(weeks).label("weeks"), func.sum(walked.c.late).label("late"),
-                    func.sum(walked.c.back_entered).label("back_entered"), *per_form)
-             .group_by(walked.c.key))
-    if not units:
-        return query.add_columns(literal(0).label("units"))
-    if join_first:
-        return query.add_columns(func.count(func.distinct(walked.c.final_unit)).label("units"))
-    final = final_units()
-    return (query.add_columns(func.count(func.distinct(final.c.unit_id)).label("units"))
-            .join(final, final.c.src == walked.c.unit_id))
+        per_visit = (per_visit.add_columns(func.count(func.distinct(final.c.unit_id)).label("units"))
+                     .join(final, final.c.src == visits.c.unit_id))
+    else:
+        per_visit = per_visit.add_columns(literal(0).label("units"))
+    per_visit = per_visit.group_by(visits.c.key).subquery("per_visit")
+    days = counted_days(first, last, counting, **cadres).subquery("counted_days")
+    per_day = (select(days.c.key, func.count().label("days"),
+                      func.count(func.distinct(days.c.week)).label("weeks"))
+               .group_by(days.c.key).subquery("per_day"))
+    return (select(per_visit, func.coalesce(per_day.c.days, 0).label("days"),
+                   func.coalesce(per_day.c.weeks, 0).label("weeks"))
+            .outerjoin(per_day, per_day.c.key == per_visit.c.key))
 
 
 def from_row(row) -> DayFigures:
@@ -148,24 +158,22 @@ def figures(cadre_ids: Iterable[int], first: date, last: date, counting: Countin
     cadre_ids = list(cadre_ids)
     found = {cadre: DayFigures() for cadre in cadre_ids}
     if cadre_ids:
-        counted = counted_visits(first, last, counting, plan=plan, cadre_ids=cadre_ids)
-        for row in db.session.execute(figures_query(counted, units)).mappings():
+        query = figures_query(first, last, counting, plan=plan, cadre_ids=cadre_ids, units=units)
+        for row in db.session.execute(query).mappings():
             found[row["key"]] = from_row(row)
     return found
 
 
 def weeks_with_a_day(cadre_ids: Iterable[int], first: date, last: date,
                      counting: Counting) -> dict[int, set[int]]:
-    """The week numbers (``sql.week_number``) with at least one counted day, by cadre: the walk's
-    newly covered ranges of weeks, which are disjoint, spelled out."""
+    """The week numbers (``sql.week_number``) with at least one counted day, by cadre."""
     cadre_ids = list(cadre_ids)
     found: dict[int, set[int]] = {cadre: set() for cadre in cadre_ids}
     if not cadre_ids:
         return found
-    walked, _, (week_from, added) = _walked(counted_visits(first, last, counting, cadre_ids=cadre_ids))
-    for key, start, end in db.session.execute(
-            select(walked.c.key, week_from, walked.c.we).where(added > 0)):
-        found[key].update(range(int(start), int(end) + 1))
+    days = counted_days(first, last, counting, cadre_ids=cadre_ids).subquery("counted_days")
+    for key, week in db.session.execute(select(days.c.key, days.c.week).distinct()):
+        found[key].add(int(week))
     return found
 
 

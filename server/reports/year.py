@@ -83,7 +83,7 @@ def year_report(plan: Plan, unit: Unit, counting: Counting, on: date | None = No
     first, last = date(plan.year, 1, 1), date(plan.year, 12, 31)
     on = max(first, min(on or today(), last))
     counted = counted_visits(first, last, counting, plan=plan, unit=unit)
-    stats = figures_query(counted).subquery("stats")
+    stats = figures_query(first, last, counting, plan=plan, unit=unit).subquery("stats")
     home = aliased(Unit)
     # the plan's exemptions are few: read apart, not as an ORM entity on each of thousands of rows
     exemptions = {e.cadre_id: e for e in db.session.scalars(

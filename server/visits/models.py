@@ -83,7 +83,11 @@ class Visit(Base):
         Index("ix_visits_status_received", "status", "received_at", "id"),
         Index("ix_visits_cadre_received", "cadre_id", "received_at", "id"),
         Index("ix_visits_status_cadre", "status", "cadre_id"),
-        Index("ix_visits_cadre_start", "cadre_id", "start_date", "id"),
+        # a cadre's visits by date; with the report index's columns it also serves the regime's
+        # figures of many cadres, cadre by cadre in order (server/regime/days.py, migration
+        # 2f6d8a4c1e07)
+        Index("ix_visits_cadre_start", "cadre_id", "start_date", "id", "end_date", "status", "unit_id",
+              "form", "reported_late"),
         # reports and the regime's figures read a period of visits from this index alone
         # (server/regime/days.py overlapping, counted_visits; migration c4a7e19b2d53)
         Index("ix_visits_report", "start_date", "end_date", "status", "cadre_id", "unit_id", "form",

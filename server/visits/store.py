@@ -7,7 +7,8 @@ visits at once) or ``record_change`` (one stored visit). Each change:
    apply one after the other and a pull cursor never skips a change that commits late;
 2. gets a version one above the stored one (a device must name the version it edited);
 3. gets the next number in the change sequence, which is how devices find it on their next pull;
-4. leaves one entry in the audit log: who, which action, the version and what changed.
+4. leaves one entry in the audit log: who, which action, the version and what changed;
+5. rewrites the days the cadre's visits cover where the change moved them (days.py, cadre_days).
 
 Services flush, never commit: the request or CLI command commits once (server/transaction.py).
 """
@@ -29,6 +30,7 @@ from server.audit.models import AuditEntry
 from server.db import utcnow
 from server.extensions import db
 from server.time import LOCAL_ZONE
+from server.visits import days as cadre_days
 from server.visits.models import ChangeCounter, Visit, visit_directions, visit_topics
 from server.visits.rules import REPORT_DUE_DAYS
 from server.visits.search import search_text
@@ -176,6 +178,7 @@ def write_visits(changes: Sequence[Change], actor_id: int | None) -> None:
     new_ids = {row["id"] for row in new_rows}
     for name, (table, other) in LINKS.items():
         _relink(changes, new_ids, name, table, other)
+    cadre_days.refresh(cadre_days.spans_of([(c.before, c.after) for c in changes]))
     _execute_many(insert(AuditEntry), [_audit_row(change, actor_id, now) for change in changes])
     # ORM copies loaded before this write are out of date now.
     for visit in [obj for obj in db.session.identity_map.values() if isinstance(obj, Visit)]:

@@ -38,6 +38,7 @@ from server.regime.days import figures
 from server.regime.standing import standings
 from server.reports.year import year_report
 from server.units.models import Unit
+from server.visits.days import CadreDay
 from server.visits.models import Visit
 from tests.api.support import bearer, issue_token
 from tests.conftest import AuthActions
@@ -162,7 +163,9 @@ def test_one_cadre_one_figure_everywhere(app, world, runner, tmp_path, screens, 
     working, approved = counted_days(visits, WORKING), counted_days(visits, EVALUATION)
 
     with app.app_context():
+        # between examples: the app never deletes a visit, so the test clears its days too
         db.session.execute(delete(Visit).where(Visit.cadre_id == world.cadre))
+        db.session.execute(delete(CadreDay).where(CadreDay.cadre_id == world.cadre))
         ids = [make_visit(world.cadre, world.commune_a1, start, days=length, status=status).id
                for start, length, status in visits]
         in_year = [start for start, _, _ in visits if start.year == YEAR]

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 from server.extensions import db
 from server.planning.models import Plan
 from server.regime.counting import Counting
-from server.regime.days import counted_visits
+from server.regime.days import counted_days, counted_visits, figures_query
 from server.reports.coverage import visits_per_unit
 from server.units.models import Unit
 from tests.conftest import ON_POSTGRES
@@ -24,16 +24,24 @@ def _plan(statement) -> str:
 
 @pytest.mark.skipif(ON_POSTGRES, reason="SQLite's planner is the one that needs steering")
 @pytest.mark.parametrize("counting", list(Counting))
-def test_year_reads_the_covering_report_index(app, world, counting):
+def test_year_reads_each_covered_cadres_period_from_covering_indexes(app, world, counting):
+    """Cadre by cadre, the period's range of the covering cadre index and of cadre_days's key: the
+    rows come in cadre order, so the figures' GROUP BY needs no sort (docs/benchmarks.md)."""
     with app.app_context():
         plan = Plan(year=2025, title="Kế hoạch", minimum_days=20)
         db.session.add(plan)
         db.session.flush()
-        visits = counted_visits(date(2025, 1, 1), date(2025, 12, 31), counting, plan=plan,
-                                unit=db.session.get(Unit, world.province))
+        period = (date(2025, 1, 1), date(2025, 12, 31), counting)
+        province = db.session.get(Unit, world.province)
+        visits = counted_visits(*period, plan=plan, unit=province)
         plan_text = _plan(select(func.count()).select_from(visits))
-        assert "COVERING INDEX ix_visits_report (start_date>? AND start_date<?)" in plan_text
+        by_cadre = "COVERING INDEX ix_visits_cadre_start (cadre_id=? AND start_date>? AND start_date<?)"
+        assert by_cadre in plan_text
         assert "ix_visits_status" not in plan_text and "ix_visits_cadre_change_seq" not in plan_text
+        days_text = _plan(counted_days(*period, plan=plan, unit=province))
+        assert "cadre_days USING PRIMARY KEY (cadre_id=? AND day>? AND day<?)" in days_text
+        figures_text = _plan(figures_query(*period, plan=plan, unit=province))
+        assert "TEMP B-TREE FOR GROUP BY" not in figures_text
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="SQLite's planner is the one that needs steering")
