@@ -54,6 +54,7 @@ def upgrade():
         sa.PrimaryKeyConstraint('cadre_id', 'day', name=op.f('pk_cadre_days')),
         sqlite_with_rowid=False,
     )
+    op.create_index('ix_cadre_days_day', 'cadre_days', ['day', 'cadre_id', 'approved'])
     # the figures of many cadres read each one's visits of the period from this index alone
     op.drop_index('ix_visits_cadre_start', table_name='visits')
     op.create_index('ix_visits_cadre_start', 'visits', CADRE_START + COVERING)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, delete, insert, select
+from sqlalchemy import Boolean, Date, ForeignKey, Index, delete, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import Base
@@ -33,8 +33,12 @@ class CadreDay(Base):
     """A day at least one of the cadre's submitted or approved visits covers."""
 
     __tablename__ = "cadre_days"
-    #: on SQLite the rows are stored in key order (cadre, day): a cadre's days are one read
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = (
+        # a period's days of every cadre (PostgreSQL reads a province's year from it alone)
+        Index("ix_cadre_days_day", "day", "cadre_id", "approved"),
+        # on SQLite the rows are stored in key order (cadre, day): a cadre's days are one read
+        {"sqlite_with_rowid": False},
+    )
 
     cadre_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
