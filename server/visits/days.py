@@ -14,6 +14,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, delete, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import Base
@@ -64,32 +66,49 @@ def covered_days(visits: Iterable[tuple[date, date, str]], first: date | None = 
 Copy = Mapping[str, Any]
 
 
-def spans_of(changes: Sequence[tuple[Copy | None, Copy]]) -> dict[int, tuple[date, date]]:
-    """For ``(before, after)`` copies of changed visits: the dates whose rows may change, by cadre
-    (both copies' dates: a visit moved from March to May changes both months)."""
-    spans: dict[int, tuple[date, date]] = {}
+def keep(changes: Sequence[tuple[Copy | None, Copy]]) -> None:
+    """Bring the rows in step with changed visits, given their ``(before, after)`` copies, after
+    the after copies are stored. A visit's new days are added (marked approved when it is); where a
+    visit had days before (other dates, another state), those dates are rewritten from the visits
+    stored now, since another visit may still cover them. A new submitted visit, what a push
+    mostly brings, costs one INSERT of its days that leaves days already kept as they are."""
+    rewrite: list[tuple[int, date, date]] = []
+    added: dict[bool, list[dict[str, Any]]] = {False: [], True: []}
     for before, after in changes:
         if before is not None and all(before[name] == after[name] for name in SHAPE):
             continue
-        for copy in (before, after):
-            if copy is None:
-                continue
-            cadre, start, end = copy["cadre_id"], copy["start_date"], copy["end_date"]
-            first, last = spans.get(cadre, (start, end))
-            spans[cadre] = (min(first, start), max(last, end))
-    return spans
+        if before is not None and before["status"] in KEPT:
+            rewrite.append((before["cadre_id"], before["start_date"], before["end_date"]))
+        if after["status"] in KEPT:
+            approved = after["status"] == VisitStatus.APPROVED
+            added[approved].extend(
+                {"cadre_id": after["cadre_id"], "day": day, "approved": approved}
+                for day in covered_days([(after["start_date"], after["end_date"], after["status"])]))
+    upsert = _upsert()(CadreDay)
+    if added[False]:  # a submitted visit leaves a day it shares as it is, approved or not
+        db.session.execute(upsert.on_conflict_do_nothing(index_elements=["cadre_id", "day"]), added[False])
+    if added[True]:
+        db.session.execute(upsert.on_conflict_do_update(index_elements=["cadre_id", "day"],
+                                                        set_={"approved": True}), added[True])
+    # after the additions: a batch may change one visit twice, and its first new dates are then
+    # the second change's old ones, which no stored visit may cover any more
+    for cadre_id, first, last in rewrite:
+        _rewrite(cadre_id, first, last)
 
 
-def refresh(spans: Mapping[int, tuple[date, date]]) -> None:
-    """Rewrite each cadre's rows within its span from the visits stored now (after the write)."""
-    for cadre_id, (first, last) in spans.items():
-        db.session.execute(delete(CadreDay).where(CadreDay.cadre_id == cadre_id,
-                                                  CadreDay.day >= first, CadreDay.day <= last))
-        visits = db.session.execute(
-            select(Visit.start_date, Visit.end_date, Visit.status)
-            .where(Visit.cadre_id == cadre_id, Visit.start_date <= last, Visit.end_date >= first,
-                   Visit.status.in_(KEPT)))
-        _insert(cadre_id, covered_days(visits, first, last))
+def _upsert():
+    return pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def _rewrite(cadre_id: int, first: date, last: date) -> None:
+    """Rewrite the cadre's rows from ``first`` to ``last`` from the visits stored now."""
+    db.session.execute(delete(CadreDay).where(CadreDay.cadre_id == cadre_id,
+                                              CadreDay.day >= first, CadreDay.day <= last))
+    visits = db.session.execute(
+        select(Visit.start_date, Visit.end_date, Visit.status)
+        .where(Visit.cadre_id == cadre_id, Visit.start_date <= last, Visit.end_date >= first,
+               Visit.status.in_(KEPT)))
+    _insert(cadre_id, covered_days(visits, first, last))
 
 
 def rebuild() -> int:

@@ -100,6 +100,8 @@ def snapshots(ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
         return {}
     rows = db.session.execute(select(TABLE).where(TABLE.c.id.in_(ids))).mappings().all()
     found = {row["id"]: {**row, **{name: () for name in LINKS}} for row in rows}
+    if not found:  # a batch of new visits: no links to read
+        return found
     for name, (table, other) in LINKS.items():
         linked: dict[uuid.UUID, list[int]] = {}
         for visit_id, target in db.session.execute(
@@ -178,7 +180,7 @@ def write_visits(changes: Sequence[Change], actor_id: int | None) -> None:
     new_ids = {row["id"] for row in new_rows}
     for name, (table, other) in LINKS.items():
         _relink(changes, new_ids, name, table, other)
-    cadre_days.refresh(cadre_days.spans_of([(c.before, c.after) for c in changes]))
+    cadre_days.keep([(c.before, c.after) for c in changes])
     _execute_many(insert(AuditEntry), [_audit_row(change, actor_id, now) for change in changes])
     # ORM copies loaded before this write are out of date now.
     for visit in [obj for obj in db.session.identity_map.values() if isinstance(obj, Visit)]:

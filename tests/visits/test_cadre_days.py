@@ -103,3 +103,23 @@ def test_rebuild_and_the_migration_write_what_the_write_path_wrote(app, world):
         upgrade()
         db.session.remove()
         assert kept() == written
+
+
+def test_a_batch_that_changes_one_visit_twice_leaves_no_day_of_the_middle_copy(app, world):
+    from server.visits import store
+
+    with app.app_context():
+        visit = make_visit(world.cadre, world.commune_a1, date(2025, 1, 6), days=2)
+        # another visit, approved, shares a day with the new one's final dates
+        make_visit(world.cadre, world.commune_a1, date(2025, 5, 6), days=1, status=VisitStatus.APPROVED)
+        store.take_change_lock()
+        before = store.snapshots([visit.id])[visit.id]
+        march = {**before, "start_date": date(2025, 3, 3), "end_date": date(2025, 3, 4),
+                 "version": before["version"] + 1}
+        may = {**march, "start_date": date(2025, 5, 5), "end_date": date(2025, 5, 7),
+               "version": march["version"] + 1}
+        store.write_visits([store.Change(before, march, "visit_updated"),
+                            store.Change(dict(march), may, "visit_updated")], world.cadre)
+        assert kept() == from_visits() == {(world.cadre, date(2025, 5, 5), False),
+                                           (world.cadre, date(2025, 5, 6), True),
+                                           (world.cadre, date(2025, 5, 7), False)}
