@@ -12,11 +12,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from server.audit.services import record
-from server.db import utcnow
+from server.db import upsert_insert, utcnow
 from server.extensions import db
 from server.hearings.models import Direction, DirectionState
 from server.visits.models import ChangeCounter
@@ -30,8 +28,8 @@ def next_change_seq() -> int:
             .values(value=ChangeCounter.value + 1).returning(ChangeCounter.value))
     value = db.session.execute(stmt).scalar_one_or_none()
     if value is None:
-        insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        db.session.execute(insert(ChangeCounter).values(name=COUNTER, value=0).on_conflict_do_nothing())
+        first = upsert_insert(ChangeCounter).values(name=COUNTER, value=0).on_conflict_do_nothing()
+        db.session.execute(first)
         value = db.session.execute(stmt).scalar_one()
     return value
 

@@ -14,11 +14,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, delete, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.db import Base
+from server.db import Base, upsert_insert
 from server.extensions import db
 from server.visits.models import Visit, VisitStatus
 
@@ -84,7 +82,7 @@ def keep(changes: Sequence[tuple[Copy | None, Copy]]) -> None:
             added[approved].extend(
                 {"cadre_id": after["cadre_id"], "day": day, "approved": approved}
                 for day in covered_days([(after["start_date"], after["end_date"], after["status"])]))
-    upsert = _upsert()(CadreDay)
+    upsert = upsert_insert(CadreDay)
     if added[False]:  # a submitted visit leaves a day it shares as it is, approved or not
         db.session.execute(upsert.on_conflict_do_nothing(index_elements=["cadre_id", "day"]), added[False])
     if added[True]:
@@ -94,10 +92,6 @@ def keep(changes: Sequence[tuple[Copy | None, Copy]]) -> None:
     # the second change's old ones, which no stored visit may cover any more
     for cadre_id, first, last in rewrite:
         _rewrite(cadre_id, first, last)
-
-
-def _upsert():
-    return pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 def _rewrite(cadre_id: int, first: date, last: date) -> None:

@@ -23,11 +23,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from server.audit.models import AuditEntry
-from server.db import utcnow
+from server.db import upsert_insert, utcnow
 from server.extensions import db
 from server.time import LOCAL_ZONE
 from server.visits import days as cadre_days
@@ -62,10 +60,6 @@ class StaleVisit(Exception):
         self.current = current
 
 
-def _insert():
-    return pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
 def next_change_seqs(count: int = 1) -> range:
     """Reserve ``count`` consecutive numbers in the visits' change sequence (0: just take the lock).
 
@@ -82,7 +76,7 @@ def next_change_seqs(count: int = 1) -> range:
     last = db.session.execute(stmt).scalar_one_or_none()
     if last is None:
         db.session.execute(
-            _insert()(ChangeCounter).values(name=VISIT_COUNTER, value=0).on_conflict_do_nothing()
+            upsert_insert(ChangeCounter).values(name=VISIT_COUNTER, value=0).on_conflict_do_nothing()
         )
         last = db.session.execute(stmt).scalar_one()
     return range(last - count + 1, last + 1)
@@ -169,7 +163,7 @@ def write_visits(changes: Sequence[Change], actor_id: int | None) -> None:
         # the rows go as one prepared INSERT the driver repeats, on PostgreSQL in a pipeline;
         # with it SQLAlchemy writes one long INSERT … VALUES per page of rows, which psycopg
         # re-parsed in Python: a fifth of a push of long notes, docs/benchmarks.md "Sync push".)
-        _execute_many(_insert()(TABLE).on_conflict_do_nothing(index_elements=["id"]), new_rows)
+        _execute_many(upsert_insert(TABLE).on_conflict_do_nothing(index_elements=["id"]), new_rows)
         ours = db.session.scalar(select(func.count()).select_from(TABLE).where(
             TABLE.c.id.in_([row["id"] for row in new_rows]),
             TABLE.c.change_seq.in_([row["change_seq"] for row in new_rows])))
