@@ -69,9 +69,10 @@ def counted_visits(first: date, last: date, counting: Counting, *, plan: Plan | 
     """The visits that count in ``first``–``last``, one row each: ``key`` (the cadre), the visit's
     unit, form, dates, lateness, and its day numbers clipped to the period (``s``, ``e``).
 
-    The cadres are ``cadre_ids`` when given, else those ``plan`` covers in ``unit``'s subtree
-    (joined rather than ``IN (…)``, so one range of the report index reads the period in order).
-    ``plan`` also says which late reports were back-entered.
+    The cadres are ``cadre_ids`` when given, else those ``plan`` covers in ``unit``'s subtree, as
+    an ``IN (…)`` list: SQLite then reads each cadre's visits of the period from the covering
+    ix_visits_cadre_start in cadre order (tests/reports/test_query_plans.py). ``plan`` also says
+    which late reports were back-entered.
     """
     low, high = day_number(first), day_number(last)
     s = clipped(day_number_of(Visit.start_date), low=low)

@@ -77,11 +77,9 @@ def keep(changes: Sequence[tuple[Copy | None, Copy]]) -> None:
             continue
         if before is not None and before["status"] in KEPT:
             rewrite.append((before["cadre_id"], before["start_date"], before["end_date"]))
-        if after["status"] in KEPT:
-            approved = after["status"] == VisitStatus.APPROVED
-            added[approved].extend(
-                {"cadre_id": after["cadre_id"], "day": day, "approved": approved}
-                for day in covered_days([(after["start_date"], after["end_date"], after["status"])]))
+        new_days = covered_days([(after["start_date"], after["end_date"], after["status"])])
+        for day, approved in new_days.items():
+            added[approved].append({"cadre_id": after["cadre_id"], "day": day, "approved": approved})
     upsert = upsert_insert(CadreDay)
     if added[False]:  # a submitted visit leaves a day it shares as it is, approved or not
         db.session.execute(upsert.on_conflict_do_nothing(index_elements=["cadre_id", "day"]), added[False])

@@ -1,4 +1,5 @@
-"""The reports read a period of visits through the covering report index (SQLite's plan); at a
+"""The reports read a period of visits through a covering index (SQLite's plan): the period's range
+of the report index, or each covered cadre's range of the cadre index for the regime's figures; at a
 million visits anything else costs seconds (docs/benchmarks.md)."""
 
 from __future__ import annotations
