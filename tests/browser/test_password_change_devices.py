@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from server.auth.models import DeviceToken
 from server.extensions import db
-from tests.browser.conftest import eventually, save_visit, sign_in, wait_for_worker, wait_waiting
+from tests.browser.conftest import eventually, save_visit, sign_in, wait_for_worker, wait_pulled, wait_waiting
 from tests.browser.helpers_db import summaries
 from tests.factories import PASSWORD
 
@@ -20,7 +20,8 @@ def _phone(live_server, open_browser, profile: str):
     page = context.new_page()
     sign_in(page, live_server.url, next_path="/visits/new")
     wait_for_worker(page)
-    page.wait_for_selector("[data-last-sync]:not(:empty)")  # synced once: it holds a device token
+    # synced once: it holds a device token ("[data-last-sync]" is filled before that: "never sent")
+    wait_pulled(page)
     return context, page
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import delete
 
 from server.extensions import db
 from server.planning.models import Assignment
-from tests.browser.conftest import save_visit, sign_in, wait_for_worker, wait_waiting
+from tests.browser.conftest import save_visit, sign_in, wait_for_worker, wait_pulled, wait_waiting
 from tests.browser.helpers_db import summaries, visit_count
 
 
@@ -15,7 +15,7 @@ def _ready(live_server, open_browser, path="/visits/new"):
     page = context.new_page()
     sign_in(page, live_server.url, next_path=path)
     wait_for_worker(page)
-    page.wait_for_selector("[data-last-sync]:not(:empty)")
+    wait_pulled(page)  # synced once ("[data-last-sync]" says "never sent" before that)
     return context, page
 
 
