@@ -32,6 +32,7 @@ from server.visits.models import Visit, VisitForm, VisitStatus
 from server.visits.rules import MAX_TRIP_DAYS
 
 FORMS = tuple(f.value for f in VisitForm)
+_FORM_COLUMNS = tuple((form, f"form_{form}") for form in FORMS)
 
 
 def days_of(start: date, end: date) -> int:
@@ -163,7 +164,7 @@ def from_row(row) -> DayFigures:
                       visits=int(row["visits"] or 0), units=int(row["units"] or 0),
                       late=int(row["late"] or 0),
                       back_entered=int(row["back_entered"] or 0),
-                      by_form={form: int(row[f"form_{form}"] or 0) for form in FORMS})
+                      by_form={form: int(row[column] or 0) for form, column in _FORM_COLUMNS})
 
 
 def figures(cadre_ids: Iterable[int], first: date, last: date, counting: Counting,

@@ -24,7 +24,7 @@ from server.time import today
 from server.units.models import Unit
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CadreRow:
     cadre_id: int
     full_name: str
@@ -99,11 +99,11 @@ def year_report(plan: Plan, unit: Unit, counting: Counting, on: date | None = No
     for r in db.session.execute(query).mappings():
         found, exemption = from_row(r), exemptions.get(r["id"])
         rows.append(CadreRow(
-            cadre_id=r["id"], full_name=r["full_name"], unit_name=r["unit_name"],
-            minimum_days=minimum_after(plan, exemption),
-            exemption_reason=exemption.reason if exemption else None,
-            days=found.days, visits=found.visits, by_form=found.by_form, units_visited=found.units,
-            late=found.late, weeks=found.weeks, back_entered=found.back_entered))
+            r["id"], r["full_name"], r["unit_name"],
+            minimum_after(plan, exemption),
+            exemption.reason if exemption else None,
+            found.days, found.visits, found.by_form, found.units, found.late, found.weeks,
+            found.back_entered))
     by_month, days_by_form = _by_month_and_form(counted, plan.year)
     weeks_so_far = week_number(on) - week_number(first) + 1
     return YearReport(plan, unit, counting, rows, _summary(rows, days_by_form, weeks_so_far), by_month)
