@@ -12,10 +12,16 @@ bytes on the wire per visit; repeats and reports medians (the machine is shared 
 phrases, which gzip compresses far better than real notes. For PostgreSQL, pass a server URL: a
 scratch database is created there and dropped afterwards.
 
-The raw insert leaves the columns the store derives at their defaults (``search_text`` empty,
-``reported_late`` false), so the search index (SQLite FTS5, PostgreSQL trigram) indexes nothing
-for its rows. ``--raw-as-stored`` also times, in the same run, a raw insert whose rows carry them
-as the store computes them, and prints that ratio too (the first one is unchanged).
+Two raw inserts are timed in the same run. The first writes the rows as the store writes them:
+with the columns it derives (``search_text``, ``reported_late``, computed before the clock starts),
+so the search indexes (SQLite FTS5, PostgreSQL trigram) index the same text for both. That is the
+like-for-like comparison and the ratio the target (>= 0.5) is read against. The second is the
+bench's first comparison, kept for continuity: it leaves those columns at their defaults, so the
+search indexes index nothing for its rows, which alone caps the ratio near 0.35 (SQLite) and 0.46
+(PostgreSQL) however little the endpoint did besides (docs/benchmarks.md, "Sync push").
+
+On both sides only the writes are timed: the request bodies are built and gzipped before the
+clock starts, as the raw inserts' rows are, and the answers are checked after it stops.
 """
 
 from __future__ import annotations
@@ -120,22 +126,25 @@ def push_all(base: str, token: str, visits: list[dict], batch: int) -> tuple[flo
     session = requests.Session()
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
                "Content-Encoding": "gzip", "Accept-Encoding": "gzip"}
-    sent = received = 0
+    # the phone's work (building and gzipping the body) happens before the clock, like the raw
+    # insert's rows; reading the answers after it
+    bodies = [gzip.compress(json.dumps({"device_id": "bench", "visits": visits[i:i + batch]},
+                                       separators=(",", ":")).encode(), compresslevel=6)
+              for i in range(0, len(visits), batch)]
+    answers = []
     started = time.perf_counter()
-    for i in range(0, len(visits), batch):
-        body = gzip.compress(json.dumps({"device_id": "bench", "visits": visits[i:i + batch]},
-                                        separators=(",", ":")).encode(), compresslevel=6)
+    for body in bodies:
         response = session.post(base + "/api/v1/sync/push", data=body, headers=headers, timeout=120,
                                 stream=True)
-        raw = response.raw.read(decode_content=False)
-        assert response.status_code == 200, raw[:300]
-        sent += len(body)
-        received += len(raw)
-        results = json.loads(gzip.decompress(raw) if response.headers.get("Content-Encoding") == "gzip"
-                             else raw)["results"]
+        answers.append((response.status_code, response.headers.get("Content-Encoding"),
+                        response.raw.read(decode_content=False)))
+    elapsed = time.perf_counter() - started
+    for status, encoding, raw in answers:
+        assert status == 200, raw[:300]
+        results = json.loads(gzip.decompress(raw) if encoding == "gzip" else raw)["results"]
         refused = [r for r in results if r["status"] != "created"]
         assert not refused, refused[:2]
-    return time.perf_counter() - started, sent, received
+    return elapsed, sum(len(b) for b in bodies), sum(len(a[2]) for a in answers)
 
 
 def raw_insert(url: str, visits: list[dict], cadre_id: int, batch: int, as_stored: bool = False) -> float:
@@ -176,9 +185,8 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--raw-as-stored", action="store_true",
-                        help="also time a raw insert whose rows carry the derived columns "
-                             "(search_text, reported_late) as the store writes them")
+    # both raw inserts are always timed now; the flag stays so that older commands still run
+    parser.add_argument("--raw-as-stored", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--text", choices=["phrases", "varied"], default="phrases",
                         help="phrases: a few fixed sentences (flatters gzip); "
                              "varied: text that never repeats")
@@ -209,32 +217,30 @@ def main() -> None:
             for run in range(1, args.runs + 1):
                 visits = make_visits(args.visits, unit_id, topic_id, rng, args.text, seen)
                 seconds, sent, received = push_all(base, token, visits, args.batch)
-                raw_seconds = raw_insert(url, visits, cadre_id, args.batch)
                 endpoint.append(args.visits / seconds)
-                raw.append(args.visits / raw_seconds)
-                if args.raw_as_stored:
-                    stored_raw.append(args.visits / raw_insert(url, visits, cadre_id, args.batch, True))
+                stored_raw.append(args.visits / raw_insert(url, visits, cadre_id, args.batch, True))
+                raw.append(args.visits / raw_insert(url, visits, cadre_id, args.batch))
                 wire.append((sent / args.visits, received / args.visits))
                 plain.append(sum(len(json.dumps(v, separators=(",", ":")).encode()) for v in visits)
                              / args.visits)
                 print(f"run {run}: endpoint {endpoint[-1]:,.0f} visits/s, "
-                      f"raw insert {raw[-1]:,.0f} visits/s, "
-                      f"ratio {endpoint[-1] / raw[-1]:.2f}, wire {wire[-1][0]:.0f} B up + "
-                      f"{wire[-1][1]:.0f} B down per visit"
-                      + (f"; raw insert as stored {stored_raw[-1]:,.0f} visits/s, "
-                         f"ratio {endpoint[-1] / stored_raw[-1]:.2f}" if stored_raw else ""), flush=True)
+                      f"raw insert as stored {stored_raw[-1]:,.0f} visits/s, "
+                      f"ratio {endpoint[-1] / stored_raw[-1]:.2f}; "
+                      f"raw insert without search text {raw[-1]:,.0f} visits/s, "
+                      f"ratio {endpoint[-1] / raw[-1]:.2f}; wire {wire[-1][0]:.0f} B up + "
+                      f"{wire[-1][1]:.0f} B down per visit", flush=True)
         up = statistics.median(w[0] for w in wire)
         down = statistics.median(w[1] for w in wire)
         print(f"\n{make_url(url).get_backend_name()}: {args.visits} visits in batches of {args.batch}, "
               f"{args.text} texts, {args.runs} runs, {args.workers} gunicorn workers, medians:")
+        def ratio(raws: list[float]) -> float:
+            return statistics.median(e / r for e, r in zip(endpoint, raws, strict=True))
+
         print(f"  endpoint   {statistics.median(endpoint):,.0f} visits/s")
-        print(f"  raw insert {statistics.median(raw):,.0f} visits/s")
-        print(f"  ratio      {statistics.median(e / r for e, r in zip(endpoint, raw, strict=True)):.2f} "
-              f"(target ≥ 0.20)")
-        if stored_raw:
-            ratio = statistics.median(e / r for e, r in zip(endpoint, stored_raw, strict=True))
-            print(f"  raw insert as stored (search text, late flag) "
-                  f"{statistics.median(stored_raw):,.0f} visits/s, ratio {ratio:.2f}")
+        print(f"  raw insert as stored (search text, late flag) {statistics.median(stored_raw):,.0f} "
+              f"visits/s, ratio {ratio(stored_raw):.2f} (target ≥ 0.5)")
+        print(f"  raw insert without search text {statistics.median(raw):,.0f} visits/s, "
+              f"ratio {ratio(raw):.2f} (the bench's first comparison)")
         print(f"  wire       {up:.0f} B/visit request (gzip) + {down:.0f} B/visit response "
               f"= {up + down:.0f} B/visit (target ≤ 250)")
         print(f"  plain JSON {statistics.median(plain):.0f} B/visit before gzip")
