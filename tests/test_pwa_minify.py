@@ -88,13 +88,18 @@ def test_the_worker_is_minified_and_still_loads_the_shared_rules(client):
     assert head.startswith("self.DICOSO_SHELL = ") and len(body) < 0.7 * len(raw)
     assert "/* dicoso service worker" not in source
     prefix = "`${SHELL.staticPrefix}"
-    assert f"importScripts({prefix}js/push-rule.js`,{prefix}js/photo-upload-rule.js`)" in source
+    assert (f"importScripts({prefix}js/push-rule.js`,{prefix}js/photo-upload-rule.js`,"
+            f"{prefix}js/sw-background-sync.js`)") in source
     # the two rules it imports are classic scripts that publish themselves, minified like the rest
     version = _shell(client)["version"]
     rules = (("js/push-rule.js", "DicosoPushRule"), ("js/photo-upload-rule.js", "DicosoPhotoUpload"))
     for name, published in rules:
         body = _asset(client, name, version).get_data(as_text=True)
         assert f"scope.{published}=" in body.replace(" ", ""), name
+    # and its Background Sync, minified too, handles the page's sync tag with those rules
+    sync = _asset(client, "js/sw-background-sync.js", version).get_data(as_text=True)
+    assert "/* The service worker's Background Sync" not in sync
+    assert all(name in sync for name in ("'dicoso-outbox'", "self.DicosoPushRule", "self.DicosoPhotoUpload"))
 
 
 # What may come before a regular expression literal (else a `/` divides).

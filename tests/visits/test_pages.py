@@ -182,7 +182,8 @@ def test_the_page_links_a_small_favicon_the_worker_precaches(client):
 
 def test_precache_holds_every_script_the_page_and_the_worker_load(client):
     """A module missing from the precache breaks the app offline: every file under pwa/js is in it,
-    and the worker imports the shared push and photo upload rules from the precached, versioned URLs."""
+    and the worker imports the shared push and photo upload rules and its Background Sync from the
+    precached, versioned URLs."""
     import json
     from pathlib import Path
 
@@ -193,7 +194,8 @@ def test_precache_holds_every_script_the_page_and_the_worker_load(client):
     scripts = {str(p.relative_to(pwa)) for p in (pwa / "js").rglob("*.js")}
     assert scripts and scripts <= precached
     assert ("importScripts(`${SHELL.staticPrefix}js/push-rule.js`,"  # minified or not
-            "`${SHELL.staticPrefix}js/photo-upload-rule.js`)") in source.replace(", `", ",`")
+            "`${SHELL.staticPrefix}js/photo-upload-rule.js`,`${SHELL.staticPrefix}js/sw-background-sync.js`)"
+            ) in source.replace(", `", ",`").replace(",\n  `", ",`")
 
 
 def test_unknown_id_edit_page_is_blank_for_the_script(client, auth, world):
