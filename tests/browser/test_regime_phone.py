@@ -94,6 +94,11 @@ def test_the_year_card_is_the_servers_figure_offline_and_online(live_server, ope
     _fresh_card(page, f"{live_server.url}/")
     assert _card(page) == (5, 3, True)
     weeks = int(page.get_attribute("#year-card .weeks-strip", "data-weeks-active"))
+    # the phone redraws the strip as the server draws it: a square per week, one line naming those
+    # with a day (the new day's week by its Monday, or 1 January) for screen readers
+    assert page.locator("#year-card .weeks-strip li.on").count() == weeks
+    week_start = max(new_day - timedelta(days=new_day.weekday()), first)
+    assert f"{week_start:%d/%m/%Y}" in page.inner_text("#year-card [data-weeks-list]")
 
     # online again: the server has it, and the phone says what the server says
     context.set_offline(False)

@@ -15,24 +15,34 @@ function setText(card, name, text) {
   return node;
 }
 
+// As the server's regime/_macros.html weeks_strip draws it: the strip for the eye (aria-hidden),
+// one line naming the weeks with a day for screen readers.
 function drawWeeks(card, weeks) {
   const strip = card.querySelector('.weeks-strip');
   if (!strip) return;
-  const active = weeks.filter((w) => w.active).length;
-  strip.dataset.weeksActive = String(active);
+  const active = weeks.filter((w) => w.active);
+  strip.dataset.weeksActive = String(active.length);
   strip.dataset.weeksTotal = String(weeks.length);
   strip.replaceChildren(...weeks.map((w) => {
     const li = document.createElement('li');
-    li.className = w.active ? 'on' : 'off';
+    if (w.active) li.className = 'on';
     li.title = dmy(w.first);
-    const label = document.createElement('span');
-    label.className = 'visually-hidden';
-    label.textContent = `${dmy(w.first)}: ${w.active ? t('yes') : t('no')}`;
-    li.append(label);
     return li;
   }));
   const caption = card.querySelector('.weeks figcaption');
-  if (caption) caption.textContent = t('weeksActive', {active, total: weeks.length});
+  if (caption) caption.textContent = t('weeksActive', {active: active.length, total: weeks.length});
+  let list = card.querySelector('[data-weeks-list]');
+  if (!active.length) {
+    list?.remove();
+    return;
+  }
+  if (!list) {
+    list = document.createElement('p');
+    list.className = 'visually-hidden';
+    list.dataset.weeksList = '';
+    strip.before(list);
+  }
+  list.textContent = t('weeksList', {dates: active.map((w) => dmy(w.first)).join(', ')});
 }
 
 function drawPace(card, s) {
