@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import literal, select
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql.selectable import Subquery
+from sqlalchemy.sql.selectable import CTE, Select, Subquery
 
 from server.units.models import Unit
 
@@ -12,17 +12,24 @@ from server.units.models import Unit
 MAX_SUCCESSIONS = 10
 
 
+def succession(name: str, stop_at: Select | None = None) -> CTE:
+    """``(src, cur, nxt, depth)``: every unit (``cur`` = ``src``), then each of its successors in
+    turn (a recursive CTE; the same SQL on SQLite and PostgreSQL). A chain ends at a unit with no
+    successor, after MAX_SUCCESSIONS steps, or at a unit of ``stop_at`` (ids) when given."""
+    chain = select(Unit.id.label("src"), Unit.id.label("cur"), Unit.successor_id.label("nxt"),
+                   literal(0).label("depth")).cte(name, recursive=True)
+    step = aliased(Unit)
+    more = [chain.c.depth < MAX_SUCCESSIONS]
+    if stop_at is not None:
+        more.append(chain.c.cur.not_in(stop_at))
+    return chain.union_all(select(chain.c.src, step.id, step.successor_id, chain.c.depth + 1)
+                           .join(step, step.id == chain.c.nxt).where(*more))
+
+
 def final_units() -> Subquery:
     """``(src, unit_id)``: every unit and the unit that carries it today, following successors
-    to the end (a recursive CTE; the same SQL on SQLite and PostgreSQL). A merged commune and
-    the commune that took it over are one unit reached, not two."""
-    chain = select(Unit.id.label("src"), Unit.id.label("cur"), Unit.successor_id.label("nxt"),
-                   literal(0).label("depth")).cte("succession", recursive=True)
-    step = aliased(Unit)
-    chain = chain.union_all(
-        select(chain.c.src, step.id, step.successor_id, chain.c.depth + 1)
-        .join(step, step.id == chain.c.nxt)
-        .where(chain.c.depth < MAX_SUCCESSIONS))
+    to the end. A merged commune and the commune that took it over are one unit reached, not two."""
+    chain = succession("succession")
     return (select(chain.c.src, chain.c.cur.label("unit_id"))
             .where((chain.c.nxt.is_(None)) | (chain.c.depth == MAX_SUCCESSIONS))
             .subquery("final_unit"))

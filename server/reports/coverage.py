@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.selectable import Select, Subquery
 
 from server.auth.models import User
 from server.extensions import db
@@ -18,13 +19,12 @@ from server.planning.models import Assignment
 from server.regime.counting import Counting, share
 from server.regime.days import overlapping
 from server.regime.sql import unindexed
+from server.regime.units import succession
 from server.reports.sql import earlier_of
 from server.units.models import Unit, UnitKind
 from server.visits.models import Visit
 
 GRASSROOTS = (UnitKind.COMMUNE, UnitKind.WARD)
-#: a successor chain longer than this is a data error, not history to follow
-MAX_SUCCESSIONS = 10
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class CoverageReport:
         return share(self.visited, self.total)
 
 
-def shown_units(root: Unit, on: date):
+def shown_units(root: Unit, on: date) -> Select:
     """Grassroots units of the subtree that exist on ``on`` (the period's last day)."""
     return select(Unit.id).where(
         Unit.kind.in_(GRASSROOTS), Unit.path.startswith(root.path, autoescape=True),
@@ -92,17 +92,10 @@ def shown_units(root: Unit, on: date):
         or_(Unit.valid_to.is_(None), Unit.valid_to >= on))
 
 
-def rolled_up(shown):
+def rolled_up(shown: Select) -> Subquery:
     """``(src, unit_id)``: each unit, and the shown unit its visits count for, following successors
-    until one is shown (a recursive CTE; the same SQL on SQLite and PostgreSQL)."""
-    start = select(Unit.id.label("src"), Unit.id.label("cur"), Unit.successor_id.label("nxt"),
-                   literal(0).label("depth"))
-    chain = start.cte("chain", recursive=True)
-    step = aliased(Unit)
-    chain = chain.union_all(
-        select(chain.c.src, step.id, step.successor_id, chain.c.depth + 1)
-        .join(step, step.id == chain.c.nxt)
-        .where(chain.c.cur.not_in(shown), chain.c.depth < MAX_SUCCESSIONS))
+    until one is shown."""
+    chain = succession("chain", stop_at=shown)
     return select(chain.c.src, chain.c.cur.label("unit_id")).where(chain.c.cur.in_(shown)).subquery("rolled")
 
 
