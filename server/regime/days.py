@@ -139,23 +139,35 @@ def figures_query(first: date, last: date, counting: Counting, *, plan: Plan | N
     else:
         per_visit = per_visit.add_columns(literal(0).label("units"))
     per_visit = per_visit.group_by(visits.c.key).subquery("per_visit")
-    # Whose days are read may differ, never the figure (the outer join keeps per_visit's cadres).
-    # For every cadre of a plan (no unit, or the root unit) PostgreSQL reads all cadres' days of the
-    # period from the day index: filtering 218k rows by the covered cadres (a province's year at 1M
-    # visits) cost it more than the few uncovered cadres' days (the statement ~390 -> ~310 ms, same
-    # run). SQLite always reads the covered cadres' days through the key, cadre by cadre, in the
-    # order its GROUP BY needs; for a unit's subtree so does PostgreSQL (183 cadres: 50 ms, not 150).
+    # the outer join keeps per_visit's cadres: days_query may read more (see there)
+    per_day = days_query(first, last, counting, **cadres).subquery("per_day")
+    return (select(per_visit, func.coalesce(per_day.c.days, 0).label("days"),
+                   func.coalesce(per_day.c.weeks, 0).label("weeks"))
+            .outerjoin(per_day, per_day.c.key == per_visit.c.key))
+
+
+def days_query(first: date, last: date, counting: Counting, *, plan: Plan | None = None,
+               cadre_ids: Iterable[int] | None = None, unit: Unit | None = None) -> Select:
+    """``key``, ``days`` and ``weeks``: each cadre's counted days in the period and the weeks with
+    one, one row per cadre with a counted day (the cadres: see ``counted_visits``).
+
+    For every cadre of a plan (no unit, or the root unit) PostgreSQL reads all cadres' days of the
+    period from the day index, so the rows may include cadres the plan does not cover: filtering
+    218k rows by the covered cadres (a province's year at 1M visits) cost it more than the few
+    uncovered cadres' days (the figures statement ~390 -> ~310 ms, same run). Callers look up the
+    cadres they want. SQLite always reads the covered cadres' days through the key, cadre by cadre,
+    in the order its GROUP BY needs; for a unit's subtree so does PostgreSQL (183 cadres: 50 ms,
+    not 150).
+    """
     whole_plan = cadre_ids is None and (unit is None or unit.parent_id is None)
     if whole_plan and db.session.get_bind().dialect.name != "sqlite":
         days = _days_of_everyone(first, last, counting).subquery("counted_days")
     else:
-        days = counted_days(first, last, counting, **cadres).subquery("counted_days")
-    per_day = (select(days.c.key, func.count().label("days"),
-                      func.count(func.distinct(days.c.week)).label("weeks"))
-               .group_by(days.c.key).subquery("per_day"))
-    return (select(per_visit, func.coalesce(per_day.c.days, 0).label("days"),
-                   func.coalesce(per_day.c.weeks, 0).label("weeks"))
-            .outerjoin(per_day, per_day.c.key == per_visit.c.key))
+        days = counted_days(first, last, counting, plan=plan, cadre_ids=cadre_ids, unit=unit
+                            ).subquery("counted_days")
+    return (select(days.c.key, func.count().label("days"),
+                   func.count(func.distinct(days.c.week)).label("weeks"))
+            .group_by(days.c.key))
 
 
 def from_row(row) -> DayFigures:

@@ -100,15 +100,20 @@ def year():
         name = f"bao-cao-nam-{plan.year}-{unit.code or unit.id}.docx"
         return send_file(year_docx(plan, unit, Counting(form.counting.data)), mimetype=DOCX_MIMETYPE,
                          as_attachment=True, download_name=name)
-    report = year_report(plan, unit, Counting(form.counting.data))
+    counting = Counting(form.counting.data)
     if fmt := _format():
-        return _export(tables.year_table(report), fmt)
-    days = [r.days for r in report.rows if r.minimum_days is not None]
+        return _export(tables.year_table(year_report(plan, unit, counting)), fmt)
+    # the page's rows only: the regime's figures of 200 cadres, not of a province's 5,000
+    report = year_report(plan, unit, counting, page=request.args.get("page", 1, type=int),
+                         per_page=ROWS_PER_PAGE)
+    if report is None:
+        abort(404)
+    days = report.summary.days_of_covered
     bands = [(charts.band_label(b), sum(1 for d in days if d >= b[0] and (b[1] is None or d <= b[1])))
              for b in charts.days_bands(plan.minimum_days)]
-    table, page = _paged(tables.year_table(report))
     return _render(
-        "reports/year.html", form, report=report, table=table, page=page, unit=unit, bands=bands,
+        "reports/year.html", form, report=report, table=tables.year_table(report), page=report.page,
+        unit=unit, bands=bands,
         month_chart=charts.visits_by_month(report.visits_by_month, _("Visits per month, by form")),
         days_chart=charts.days_histogram(days, plan.minimum_days, _("Cadres by days at the grassroots"),
                                          _("Cadres")))

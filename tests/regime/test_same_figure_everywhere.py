@@ -195,8 +195,18 @@ def test_one_cadre_one_figure_everywhere(app, world, runner, tmp_path, screens, 
         province, plan = db.session.get(Unit, world.province), db.session.get(Plan, plan_id)
         for counting in Counting:
             expected = counted_days(visits, counting)
-            (found,) = [r for r in year_report(plan, province, counting).rows if r.cadre_id == world.cadre]
+            report = year_report(plan, province, counting)
+            (found,) = [r for r in report.rows if r.cadre_id == world.cadre]
             assert (found.days, found.weeks) == (len(expected), weeks(expected)), counting
+            # its summary is summed apart (the month pass, everyone's days): the same as its rows
+            s, rows = report.summary, report.rows
+            assert (s.visits, s.days, s.late, s.back_entered) == (
+                sum(r.visits for r in rows), sum(r.days for r in rows), sum(r.late for r in rows),
+                sum(r.back_entered for r in rows)), counting
+            assert s.visits_by_form == {f: sum(r.by_form[f] for r in rows) for f in found.by_form}
+            owing = [r for r in rows if r.minimum_days is not None]
+            assert (s.with_a_visit, s.meeting_minimum) == (sum(1 for r in owing if r.visits),
+                                                          sum(1 for r in owing if r.met)), counting
         assert db.session.scalar(select(User.full_name).where(User.id == world.cadre)) == NAME
 
     # the year report's page and files, and the command

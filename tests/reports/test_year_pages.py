@@ -9,7 +9,11 @@ import io
 import re
 
 from server.extensions import db
+from server.planning.models import Plan
+from server.regime.counting import Counting
 from server.reports import views
+from server.reports.year import year_report
+from server.units.models import Unit
 from tests.reports.data import build_year
 
 
@@ -39,3 +43,23 @@ def test_the_cadres_come_in_pages_and_the_export_keeps_them_all(app, client, aut
     assert client.get(f"/reports/year?plan={year.plan}&page={len(pages) + 1}").status_code == 404
     exported = client.get(f"/reports/year?plan={year.plan}&format=csv").get_data().decode("utf-8-sig")
     assert [row[0] for row in csv.reader(io.StringIO(exported))][1:] == everyone
+
+
+def test_a_page_of_the_report_says_what_the_whole_report_says(app, world):
+    """A page asks the regime for its own cadres' figures and for everyone's days; its rows are the
+    whole report's, in order, and its summary and month chart are the whole report's."""
+    with app.app_context():
+        year = build_year(world)
+        plan, province = db.session.get(Plan, year.plan), db.session.get(Unit, world.province)
+        for counting in Counting:
+            whole = year_report(plan, province, counting)
+            count = -(-len(whole.rows) // 2)
+            pages = [year_report(plan, province, counting, page=n, per_page=2) for n in range(1, count + 1)]
+            assert count >= 2 and whole.page is None
+            assert [row for page in pages for row in page.rows] == whole.rows, counting
+            assert all(page.summary == whole.summary for page in pages), counting
+            assert all(page.visits_by_month == whole.visits_by_month for page in pages), counting
+            assert [(page.page.page, page.page.total) for page in pages] == [
+                (n, len(whole.rows)) for n in range(1, count + 1)]
+            assert year_report(plan, province, counting, page=count + 1, per_page=2) is None
+            assert year_report(plan, province, counting, page=0, per_page=2) is None
