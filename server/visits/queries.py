@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -102,7 +102,17 @@ def my_placements(user: User) -> list[PlacementView]:
 
 def placement_of_the_day(user: User, on: date) -> PlacementView | None:
     """The placement the cadre is on today, else their next one: what their home shows."""
-    views = my_placements(user)
-    current = [v for v in views if v.placement.start_date <= on <= v.placement.end_date]
-    upcoming = sorted((v for v in views if v.placement.start_date > on), key=lambda v: v.placement.start_date)
-    return (current or upcoming or [None])[0]
+    views = {view.placement.id: view for view in my_placements(user)}
+    chosen = of_the_day([view.placement for view in views.values()], on)
+    return None if chosen is None else views[chosen.id]
+
+
+def of_the_day(placements: Sequence[Placement], on: date) -> Placement | None:
+    """The placement that is on ``on`` (the one that began last, then the lowest id, should two
+    overlap: the newer arrangement), else the next to start; None when none is left. The phone's
+    home decides with pwa/js/views/home-placement.js ``ofTheDay``; both are held to
+    tests/visits/placement_cases.json."""
+    current = [p for p in placements if p.start_date <= on <= p.end_date]
+    if current:
+        return min(current, key=lambda p: (-p.start_date.toordinal(), p.id))
+    return min((p for p in placements if p.start_date > on), key=lambda p: (p.start_date, p.id), default=None)

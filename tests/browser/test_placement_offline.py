@@ -118,3 +118,19 @@ def test_closing_report_and_tasks_written_offline_arrive_once(live_server, open_
     with app.app_context():
         [report] = db.session.scalars(select(PlacementReport)).all()
         assert (report.text, report.version) == (REPORT + "\nCảm ơn Đoàn xã.", 2)
+
+
+def test_the_phone_picks_the_placement_of_the_day_by_the_written_cases(live_server, open_browser):
+    """The phone's home decides which placement to show from its own copy and date
+    (home-placement.js ofTheDay): the same written cases as the server's of_the_day."""
+    import json
+    from pathlib import Path
+
+    cases = json.loads((Path(__file__).parents[1] / "visits" / "placement_cases.json").read_text())["cases"]
+    page = open_browser().new_page()
+    page.goto(f"{live_server.url}/auth/sign-in")
+    got = page.evaluate("""async (cases) => {
+        const {ofTheDay} = await import('/static/js/views/home-placement.js');
+        return cases.map((c) => (ofTheDay(c.placements, c.on) || {id: null}).id);
+    }""", cases)
+    assert got == [case["expected"] for case in cases]

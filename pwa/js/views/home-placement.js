@@ -9,11 +9,16 @@ import {dmy, t} from '../i18n.js';
 import {dayNumber} from '../regime.js';
 import * as sync from '../sync.js';
 
+// The placement on `today` (the one that began last, then the lowest id, should two overlap), else
+// the next to start, else null: server/visits/queries.py of_the_day on the phone's own date, held
+// to the same written cases (tests/visits/placement_cases.json).
 export function ofTheDay(placements, today) {
-  const current = placements.find((p) => p.start_date <= today && today <= p.end_date);
-  if (current) return current;
+  const byId = (a, b) => a.id - b.id;
+  const current = placements.filter((p) => p.start_date <= today && today <= p.end_date)
+    .sort((a, b) => b.start_date.localeCompare(a.start_date) || byId(a, b));
+  if (current.length) return current[0];
   return placements.filter((p) => p.start_date > today)
-    .sort((a, b) => a.start_date.localeCompare(b.start_date))[0] || null;
+    .sort((a, b) => a.start_date.localeCompare(b.start_date) || byId(a, b))[0] || null;
 }
 
 function whenLine(placement, today) {
