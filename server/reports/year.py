@@ -100,18 +100,18 @@ class _Totals:
 
 
 def year_report(plan: Plan, unit: Unit, counting: Counting, on: date | None = None,
-                page: int | None = None, per_page: int = 200) -> YearReport | None:
+                page: int | None = None, per_page: int | None = None) -> YearReport | None:
     """The report of every covered cadre of ``unit``'s subtree; with ``page``, its rows are that
     page of them, ``per_page`` a page (None: there is no such page). ``on`` (default: today) bounds
     the weeks so far: every week of a past year, this year's up to today.
 
-    Three passes over the year, whatever the page: the regime's figures of the rows' cadres, each
-    covered cadre's days (from those figures when the rows are everyone's), and the totals by month
-    and form."""
+    The regime's figures of the rows' cadres; every covered cadre's days, read apart for a page
+    (the whole report has them in its rows); the year's totals by month and form."""
+    assert (page is None) == (per_page is None), "a page needs its size"
     first, last = date(plan.year, 1, 1), date(plan.year, 12, 31)
     on = max(first, min(on or today(), last))
     cadres = obligations(plan, unit)
-    shown = page_of(cadres, page, per_page) if page is not None else None
+    shown = None if page is None else page_of(cadres, page, per_page)
     if page is not None and shown is None:
         return None
     if shown is None:
