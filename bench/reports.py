@@ -5,9 +5,11 @@
     .venv/bin/python bench/reports.py --database postgresql+psycopg://postgres@127.0.0.1/dicoso_bulk
 
 Each report is computed by its service (the SQL aggregation plus shaping the rows), --runs times
-after one warm-up run; the median and the spread are printed. The export runs the real CLI,
-``flask report visits --format xlsx``, in a child process over a period holding about 100,000
-visits, and reads the child's peak resident memory (ru_maxrss) and wall time.
+after one warm-up run; the median and the spread are printed. Then the year-end page itself, its
+first page of cadres, through Flask's test client as the seed's province-wide supervisor (server
+time: the page asks for its own 200 cadres' figures, the summary's and the charts'). The export
+runs the real CLI, ``flask report visits --format xlsx``, in a child process over a period holding
+about 100,000 visits, and reads the child's peak resident memory (ru_maxrss) and wall time.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from review_queue import PASSWORD  # noqa: E402  (bench/, beside this script)
 
 from server import create_app  # noqa: E402
 from server.extensions import db  # noqa: E402
@@ -83,8 +87,32 @@ def measure_reports(url: str, runs: int, only: str | None = None) -> None:
             print(f"  {name:28s} median {ms[0]:5d} ms (min {ms[1]}, max {ms[2]}), CPU here {ms[3]} ms")
         count = visits_count(province, *EXPORT_PERIOD)
         db.engine.dispose()
+    if only is None or "page" in only:
+        measure_year_page(url, plan.id, runs)
     if only is None:
         measure_export(url, count)
+
+
+def measure_year_page(url: str, plan_id: int, runs: int) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": False, "TWO_FACTOR_ROLES": ()})
+    client = app.test_client()
+    signed = client.post("/auth/sign-in", data={"username": "bench-sup", "password": PASSWORD})
+    assert signed.status_code == 302, "cannot sign in as bench-sup"
+    for counting in Counting:
+        path = f"/reports/year?plan={plan_id}&counting={counting.value}"
+        size = 0
+
+        def page(path=path) -> None:
+            nonlocal size
+            response = client.get(path)
+            assert response.status_code == 200, response.status_code
+            size = len(response.get_data())
+
+        median, low, high, cpu = timed(page, runs)
+        ms = [round(x * 1000) for x in (median, low, high, cpu)]
+        print(f"  year page ({counting.value:9s})       median {ms[0]:5d} ms (min {ms[1]}, max {ms[2]}), "
+              f"CPU here {ms[3]} ms, {size:,} B")
 
 
 def measure_export(url: str, count: int) -> None:
