@@ -3,7 +3,6 @@ a unit subtree inside the reader's scope (404 outside it). The figures come from
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -16,7 +15,7 @@ from server.auth.models import Role
 from server.auth.permissions import roles_required
 from server.exports.answers import send_table
 from server.exports.services import runs_in_background
-from server.paging import ListPage, packed, page_of
+from server.paging import packed, page_of
 from server.regime.counting import Counting
 from server.reports import charts, exports, tables
 from server.reports.coverage import coverage_report
@@ -60,14 +59,6 @@ ROWS_PER_PAGE = 200
 #: units in the coverage's tables on one page: a province's 3,000 were 268 KB of HTML; with the chart
 #: and the summary by parent on every page, 1,000 a page still made 214 KB
 UNITS_PER_PAGE = 600
-
-
-def _paged(table: tables.Table) -> tuple[tables.Table, ListPage]:
-    """The page of ``table``'s rows the request asks for (``?page=``), 404 past the last."""
-    page = page_of(list(table.rows), request.args.get("page", 1, type=int), ROWS_PER_PAGE)
-    if page is None:
-        abort(404)
-    return dataclasses.replace(table, rows=page.items), page
 
 
 def _render(template: str, form, **context):
